@@ -1,0 +1,271 @@
+"""The `govkg` command line: ingest, extract, eval, query, stats, demo, export, migrate, app, bench."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from govkg.errors import GovkgError
+
+SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
+
+
+def _store(args):
+    from graph.factory import open_store
+
+    return open_store(args.store)
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import Pipeline
+
+    store = _store(args)
+    try:
+        report = Pipeline(store, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args))
+    finally:
+        store.close()
+    print(report.summary())
+    return 0 if report.added or report.unchanged or not report.skipped else 1
+
+
+def _progress(args):
+    if args.quiet:
+        return None
+
+    def show(path: str, status: str) -> None:
+        print(f"  {status:<9} {path}", file=sys.stderr)
+
+    return show
+
+
+def cmd_extract(args) -> int:
+    from ingest.cleaner import clean_document
+    from ingest.extractor import RuleExtractor
+    from ingest.reader import read_file
+
+    extraction = RuleExtractor().extract(clean_document(read_file(args.file)))
+    prediction = extraction.as_prediction(args.min_confidence)
+    if args.json:
+        print(json.dumps(prediction, ensure_ascii=False, indent=2))
+    else:
+        for e in prediction["entities"]:
+            print(f"{e['type']:<13}{(e['kind'] or ''):<19}{e['name']}  {'、'.join(e['aliases'])}")
+        print()
+        for r in prediction["relations"]:
+            print(f"{r['subject']} -[{r['predicate']}]-> {r['object']}   ({r['confidence']})")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from govkg.evaluation import evaluate, format_report
+    from ingest.cleaner import clean_document
+    from ingest.extractor import RuleExtractor
+    from ingest.reader import read_file
+
+    extractor = RuleExtractor()
+    report = evaluate(args.gold_dir, args.corpus_dir,
+                      lambda p: extractor.extract(clean_document(read_file(p))).as_prediction(args.min_confidence))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    if args.errors:
+        for k, items in report.errors.items():
+            print(f"\n{k} ({len(items)})")
+            for item in items:
+                print("  ", " ".join(str(x) for x in item))
+    return 0
+
+
+def _parse_params(pairs: list[str]) -> dict:
+    params = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise GovkgError(f"--param takes key=value, got {pair!r}")
+        k, v = pair.split("=", 1)
+        params[k.strip()] = v
+    return params
+
+
+def format_rows(columns, rows: list[dict], fmt: str) -> str:
+    """Render query rows as a table, JSON or CSV."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+        return buf.getvalue()
+    if not rows:
+        return "(no rows)"
+    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
+    widths = [min(40, max(_width(c), *(_width(x[i]) for x in cells))) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append("  ".join(_pad(_clip(x, w), w) for x, w in zip(row, widths)))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    out, used = "", 0
+    for ch in text:
+        w = 2 if ord(ch) > 0x2E80 else 1
+        if used + w > width - 1 and _width(text) > width:
+            return out + "…"
+        out += ch
+        used += w
+    return out
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def cmd_query(args) -> int:
+    from queries import get_query, run_query
+
+    spec = get_query(args.name)
+    if args.cypher:
+        print(spec.cypher or f"// {spec.name} has no Cypher implementation")
+        return 0
+    store = _store(args)
+    try:
+        result = run_query(store, args.name, _parse_params(args.param))
+    finally:
+        store.close()
+    print(format_rows(result.columns, result.rows, args.format))
+    return 0
+
+
+def cmd_queries(args) -> int:
+    from queries import QUERIES
+
+    for spec in QUERIES.values():
+        params = ", ".join(f"{p.name}={p.default!r}" for p in spec.params)
+        print(f"{spec.name:<11} {spec.description}\n{'':<11} params: {params or '-'}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    store = _store(args)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"store:    {stats['store']}\narticles: {stats['articles']}\nmentions: {stats['mentions']}   evidence: {stats['evidence']}")
+    print("nodes:")
+    for k, v in stats["nodes"].items():
+        print(f"  {k:<16}{v:>7}")
+    print("relations:")
+    for k, v in stats["edges"].items():
+        print(f"  {k:<16}{v:>7}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ingest.pipeline import Pipeline
+    from queries import run_query
+
+    store = _store(args)
+    try:
+        report = Pipeline(store).ingest([SAMPLE_CORPUS])
+        print(report.summary())
+        print()
+        stats = store.stats()
+        print(f"store {stats['store']}: {stats['articles']} articles, "
+              + ", ".join(f"{v} {k}" for k, v in stats["nodes"].items()) + "; "
+              + ", ".join(f"{v} {k}" for k, v in stats["edges"].items()))
+        for title, name, params in (
+            ("Which organizations co-build with which communities", "cobuild", {"org_kind": "any"}),
+            ("Organizations linking the most communities", "brokers", {"limit": 5}),
+            ("Near-duplicate initiatives across places", "duplicates", {}),
+            ("Area hierarchy", "hierarchy", {}),
+        ):
+            result = run_query(store, name, params)
+            cols = [c for c in result.columns if c not in ("evidence", "id", "path")]
+            print(f"\n== {title}  (govkg query {name})")
+            print(format_rows(cols, result.rows[:10], "table"))
+    finally:
+        store.close()
+    print("\nNext: `govkg query search --param q=社区`, `govkg query entity --param name=NAME`, `govkg app`.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of every sub-command."""
+    p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
+    p.add_argument("--store", default=None, help="SQLite file/folder or bolt://, neo4j:// URI (default: $GOVKG_STORE or ./govkg-data/graph.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="ingest article files and folders (.txt .md .html; UTF-8, GBK, GB18030, UTF-16)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--min-confidence", type=float, default=0.4, help="store facts at or above this confidence")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("extract", help="extract one article and print what was found")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true", help="print the prediction format of the gold README")
+    s.add_argument("--min-confidence", type=float, default=0.5)
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("eval", help="score extraction against gold annotations")
+    s.add_argument("gold_dir")
+    s.add_argument("corpus_dir")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--errors", action="store_true", help="list false positives and misses")
+    s.add_argument("--min-confidence", type=float, default=0.5)
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("query", help="run a named query (see `govkg queries`)")
+    s.add_argument("name")
+    s.add_argument("--param", action="append", metavar="KEY=VALUE")
+    s.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    s.add_argument("--cypher", action="store_true", help="print the query's Cypher instead of running it")
+    s.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("queries", help="list the named queries and their parameters")
+    s.set_defaults(func=cmd_queries)
+
+    s = sub.add_parser("stats", help="counts of articles, nodes and relations")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("demo", help="ingest the bundled sample corpus into the store and print a summary")
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `govkg` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GovkgError as exc:
+        print(f"govkg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("govkg: interrupted; completed articles are stored, re-run the same command to finish", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

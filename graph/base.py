@@ -1,0 +1,66 @@
+"""The GraphStore Protocol every store implements (embedded SQLite, Neo4j)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A durable property graph of govkg nodes, edges, aliases and provenance."""
+
+    uri: str
+
+    def write_batch(self, batch: GraphBatch) -> bool:
+        """Write one article's batch atomically; False when the article was already stored."""
+
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is fully stored."""
+
+    def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
+        """Nodes whose name or alias normalizes to one of `norms`."""
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        """One node by id, with its aliases."""
+
+    def iter_nodes(self, node_type: str | None = None) -> Iterator[NodeRecord]:
+        """All nodes (of one type), with aliases."""
+
+    def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
+        """All edges (of one predicate)."""
+
+    def iter_articles(self) -> Iterator[ArticleRecord]:
+        """All stored articles."""
+
+    def mentions_of(self, node_id: str) -> list[MentionRecord]:
+        """Every mention of a node."""
+
+    def evidence_of(self, edge_id: str) -> list[EvidenceRecord]:
+        """Every evidence sentence of an edge."""
+
+    def iter_mentions(self) -> Iterator[MentionRecord]:
+        """All mentions."""
+
+    def iter_evidence(self) -> Iterator[EvidenceRecord]:
+        """All evidence rows."""
+
+    def sentence_text(self, article_id: str, start: int, end: int) -> str:
+        """A slice of an article's stored text."""
+
+    def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
+        """Record a reviewer's same/different verdict on two nodes."""
+
+    def marks(self) -> dict[tuple[str, str], str]:
+        """All same/different verdicts, keyed by the ordered node pair."""
+
+    def stats(self) -> dict:
+        """Counts of articles, nodes per type and edges per predicate."""
+
+    def version(self) -> int:
+        """A counter that changes whenever the graph changes (for caches)."""
+
+    def close(self) -> None:
+        """Release connections."""

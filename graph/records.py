@@ -1,0 +1,97 @@
+"""Store-level records: what a writer sends to a store and what a store returns."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """A short deterministic id from its parts (same input, same id, on every store)."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"{prefix}_{digest}"
+
+
+@dataclass
+class NodeRecord:
+    """A node: an entity, a Partnership or an Article."""
+
+    id: str
+    type: str
+    name: str
+    kind: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class EdgeRecord:
+    """A directed relationship; symmetric ones are stored once with ends in id order."""
+
+    id: str
+    src: str
+    dst: str
+    predicate: str
+    confidence: float = 1.0
+    props: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    """Where a node is mentioned: article, sentence, character offsets of the mention."""
+
+    node_id: str
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    surface: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """The sentence that states an edge: article, sentence index and its character offsets."""
+
+    edge_id: str
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """A sentence span of an article."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+
+
+@dataclass
+class ArticleRecord:
+    """An ingested article and its cleaned text (all offsets refer to it)."""
+
+    id: str
+    path: str
+    title: str
+    text: str
+    encoding: str = "utf-8"
+    extractor: str = ""
+    ingested_at: str = ""
+
+
+@dataclass
+class GraphBatch:
+    """Everything one article adds to a graph, written in one transaction."""
+
+    article: ArticleRecord
+    sentences: list[SentenceRecord] = field(default_factory=list)
+    nodes: list[NodeRecord] = field(default_factory=list)
+    edges: list[EdgeRecord] = field(default_factory=list)
+    mentions: list[MentionRecord] = field(default_factory=list)
+    evidence: list[EvidenceRecord] = field(default_factory=list)

@@ -1,0 +1,321 @@
+"""The embedded store: one SQLite file (WAL, one transaction per article), zero setup."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from govkg.errors import StoreError
+from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from ingest.resolve import normalize_name
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    encoding TEXT, extractor TEXT, ingested_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sentences(
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article_id, idx));
+CREATE TABLE IF NOT EXISTS nodes(
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, kind TEXT, name TEXT NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1.0, props TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS nodes_type ON nodes(type);
+CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
+CREATE TABLE IF NOT EXISTS aliases(
+    node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE, alias TEXT NOT NULL, norm TEXT NOT NULL,
+    PRIMARY KEY(node_id, norm));
+CREATE INDEX IF NOT EXISTS aliases_norm ON aliases(norm);
+CREATE TABLE IF NOT EXISTS edges(
+    id TEXT PRIMARY KEY, src TEXT NOT NULL REFERENCES nodes(id), dst TEXT NOT NULL REFERENCES nodes(id),
+    predicate TEXT NOT NULL, confidence REAL NOT NULL DEFAULT 1.0, props TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS edges_src ON edges(src);
+CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst);
+CREATE INDEX IF NOT EXISTS edges_predicate ON edges(predicate);
+CREATE TABLE IF NOT EXISTS mentions(
+    node_id TEXT NOT NULL REFERENCES nodes(id), article_id TEXT NOT NULL REFERENCES articles(id),
+    sentence_index INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1.0, PRIMARY KEY(node_id, article_id, start, end));
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
+CREATE TABLE IF NOT EXISTS evidence(
+    edge_id TEXT NOT NULL REFERENCES edges(id), article_id TEXT NOT NULL REFERENCES articles(id),
+    sentence_index INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    confidence REAL NOT NULL DEFAULT 1.0, PRIMARY KEY(edge_id, article_id, sentence_index));
+CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article_id);
+CREATE TABLE IF NOT EXISTS marks(
+    a TEXT NOT NULL, b TEXT NOT NULL, verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different')),
+    note TEXT NOT NULL DEFAULT '', marked_at TEXT NOT NULL, PRIMARY KEY(a, b));
+"""
+
+
+class SQLiteStore:
+    """GraphStore on a local SQLite file; networkx traversal is built from it (graph.traversal)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.uri = f"sqlite:///{self.path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create store folder {self.path.parent}: {exc.strerror}; pass another --store") from exc
+        self._local = threading.local()
+        self._con().executescript(_SCHEMA)  # executescript manages its own transaction
+        with self._tx() as con:
+            con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0')")
+
+    # ------------------------------------------------------------------ connections
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            try:
+                con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA synchronous=NORMAL")
+                con.execute("PRAGMA foreign_keys=ON")
+                con.execute("PRAGMA busy_timeout=30000")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
+            self._local.con = con
+        return con
+
+    class _Tx:
+        def __init__(self, con: sqlite3.Connection):
+            self.con = con
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.con.execute("BEGIN IMMEDIATE")
+            return self.con
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            if exc_type is None:
+                self.con.execute("COMMIT")
+            else:
+                self.con.execute("ROLLBACK")
+
+    def _tx(self) -> "SQLiteStore._Tx":
+        return SQLiteStore._Tx(self._con())
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        try:
+            return self._con().execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}; the file may be damaged, re-ingest into a new --store") from exc
+
+    # ------------------------------------------------------------------ writes
+    def write_batch(self, batch: GraphBatch) -> bool:
+        """Write one article's nodes, edges and provenance in one transaction; idempotent."""
+        try:
+            with self._tx() as con:
+                if con.execute("SELECT 1 FROM articles WHERE id = ?", (batch.article.id,)).fetchone():
+                    return False
+                a = batch.article
+                con.execute(
+                    "INSERT INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
+                    (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
+                )
+                con.executemany(
+                    "INSERT OR IGNORE INTO sentences(article_id, idx, start, end) VALUES (?,?,?,?)",
+                    [(s.article_id, s.index, s.start, s.end) for s in batch.sentences],
+                )
+                self._upsert_nodes(con, batch.nodes)
+                self._upsert_edges(con, batch.edges)
+                con.executemany(
+                    "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+                    [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence) for m in batch.mentions],
+                )
+                con.executemany(
+                    "INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
+                    [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for e in batch.evidence],
+                )
+                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+            return True
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: write failed ({exc}); nothing of this article was stored, retry the ingest") from exc
+
+    @staticmethod
+    def _upsert_nodes(con: sqlite3.Connection, nodes: list[NodeRecord]) -> None:
+        con.executemany(
+            """INSERT INTO nodes(id, type, kind, name, confidence, props) VALUES (?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET
+                 kind = COALESCE(nodes.kind, excluded.kind),
+                 confidence = MAX(nodes.confidence, excluded.confidence),
+                 props = json_patch(excluded.props, nodes.props)""",
+            [(n.id, n.type, n.kind, n.name, n.confidence, json.dumps(n.props, ensure_ascii=False, sort_keys=True)) for n in nodes],
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)",
+            [(n.id, a, normalize_name(a)) for n in nodes for a in {n.name, *n.aliases} if a],
+        )
+
+    @staticmethod
+    def _upsert_edges(con: sqlite3.Connection, edges: list[EdgeRecord]) -> None:
+        con.executemany(
+            """INSERT INTO edges(id, src, dst, predicate, confidence, props) VALUES (?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET
+                 confidence = MAX(edges.confidence, excluded.confidence),
+                 props = json_patch(excluded.props, edges.props)""",
+            [(e.id, e.src, e.dst, e.predicate, e.confidence, json.dumps(e.props, ensure_ascii=False, sort_keys=True)) for e in edges],
+        )
+
+    def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
+        """Copy rows from another store (migrate): upserts nodes/edges, article when new."""
+        with self._tx() as con:
+            a = batch.article
+            if with_article and a is not None:
+                con.execute(
+                    "INSERT OR IGNORE INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
+                    (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
+                )
+                con.executemany("INSERT OR IGNORE INTO sentences VALUES (?,?,?,?)", [(s.article_id, s.index, s.start, s.end) for s in batch.sentences])
+            self._upsert_nodes(con, batch.nodes)
+            self._upsert_edges(con, batch.edges)
+            con.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+                            [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence) for m in batch.mentions])
+            con.executemany("INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
+                            [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for e in batch.evidence])
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
+    def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
+        """Record a same/different verdict for a node pair (order-independent)."""
+        if verdict not in ("same", "different"):
+            raise StoreError(f"verdict must be 'same' or 'different', not {verdict!r}")
+        x, y = sorted((a, b))
+        with self._tx() as con:
+            con.execute(
+                "INSERT INTO marks(a, b, verdict, note, marked_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(a, b) DO UPDATE SET verdict = excluded.verdict, note = excluded.note, marked_at = excluded.marked_at",
+                (x, y, verdict, note, _now()),
+            )
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
+    # ------------------------------------------------------------------ reads
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is stored."""
+        return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def _aliases_for(self, ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {i: [] for i in ids}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for node_id, alias in self._query(f"SELECT node_id, alias FROM aliases WHERE node_id IN ({marks}) ORDER BY alias", chunk):
+                out[node_id].append(alias)
+        return out
+
+    def _nodes_from_rows(self, rows: list[tuple]) -> list[NodeRecord]:
+        aliases = self._aliases_for([r[0] for r in rows])
+        return [
+            NodeRecord(r[0], r[1], r[3], r[2], [a for a in aliases[r[0]] if a != r[3]], r[4], json.loads(r[5]))
+            for r in rows
+        ]
+
+    def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
+        """Nodes whose name or alias normalizes to one of `norms`."""
+        norms = list(dict.fromkeys(norms))
+        if not norms:
+            return []
+        marks = ",".join("?" * len(norms))
+        sql = f"SELECT DISTINCT n.id, n.type, n.kind, n.name, n.confidence, n.props FROM aliases a JOIN nodes n ON n.id = a.node_id WHERE a.norm IN ({marks})"
+        params: list = list(norms)
+        if node_type:
+            sql += " AND n.type = ?"
+            params.append(node_type)
+        return self._nodes_from_rows(self._query(sql + " ORDER BY n.id", params))
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        """One node by id."""
+        rows = self._query("SELECT id, type, kind, name, confidence, props FROM nodes WHERE id = ?", (node_id,))
+        return self._nodes_from_rows(rows)[0] if rows else None
+
+    def iter_nodes(self, node_type: str | None = None) -> Iterator[NodeRecord]:
+        """All nodes (of one type), in id order."""
+        sql = "SELECT id, type, kind, name, confidence, props FROM nodes"
+        rows = self._query(sql + " WHERE type = ? ORDER BY id", (node_type,)) if node_type else self._query(sql + " ORDER BY id")
+        for chunk in _chunks(rows, 2000):
+            yield from self._nodes_from_rows(chunk)
+
+    def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
+        """All edges (of one predicate), in id order."""
+        sql = "SELECT id, src, dst, predicate, confidence, props FROM edges"
+        rows = self._query(sql + " WHERE predicate = ? ORDER BY id", (predicate,)) if predicate else self._query(sql + " ORDER BY id")
+        for r in rows:
+            yield EdgeRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+
+    def iter_articles(self) -> Iterator[ArticleRecord]:
+        """All articles, oldest first."""
+        for r in self._query("SELECT id, path, title, text, encoding, extractor, ingested_at FROM articles ORDER BY ingested_at, id"):
+            yield ArticleRecord(*r)
+
+    def get_article(self, article_id: str) -> ArticleRecord | None:
+        """One article with its text."""
+        rows = self._query("SELECT id, path, title, text, encoding, extractor, ingested_at FROM articles WHERE id = ?", (article_id,))
+        return ArticleRecord(*rows[0]) if rows else None
+
+    def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
+        """(index, start, end) of every sentence of an article."""
+        return [tuple(r) for r in self._query("SELECT idx, start, end FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))]
+
+    def mentions_of(self, node_id: str) -> list[MentionRecord]:
+        """Every mention of a node, in article order."""
+        rows = self._query("SELECT * FROM mentions WHERE node_id = ? ORDER BY article_id, start", (node_id,))
+        return [MentionRecord(*r) for r in rows]
+
+    def evidence_of(self, edge_id: str) -> list[EvidenceRecord]:
+        """Every evidence sentence of an edge."""
+        rows = self._query("SELECT * FROM evidence WHERE edge_id = ? ORDER BY article_id, sentence_index", (edge_id,))
+        return [EvidenceRecord(*r) for r in rows]
+
+    def iter_mentions(self) -> Iterator[MentionRecord]:
+        """All mentions."""
+        for r in self._query("SELECT * FROM mentions ORDER BY node_id, article_id, start"):
+            yield MentionRecord(*r)
+
+    def iter_evidence(self) -> Iterator[EvidenceRecord]:
+        """All evidence rows."""
+        for r in self._query("SELECT * FROM evidence ORDER BY edge_id, article_id, sentence_index"):
+            yield EvidenceRecord(*r)
+
+    def sentence_text(self, article_id: str, start: int, end: int) -> str:
+        """A slice of an article's text (SQLite substr is 1-based)."""
+        rows = self._query("SELECT substr(text, ?, ?) FROM articles WHERE id = ?", (start + 1, end - start, article_id))
+        return rows[0][0] if rows else ""
+
+    def marks(self) -> dict[tuple[str, str], str]:
+        """All verdicts keyed by ordered node pair."""
+        return {(a, b): v for a, b, v in self._query("SELECT a, b, verdict FROM marks")}
+
+    def stats(self) -> dict:
+        """Counts of articles, nodes per type, edges per predicate, mentions and evidence."""
+        return {
+            "store": self.uri,
+            "articles": self._query("SELECT COUNT(*) FROM articles")[0][0],
+            "nodes": dict(self._query("SELECT type, COUNT(*) FROM nodes GROUP BY type ORDER BY type")),
+            "edges": dict(self._query("SELECT predicate, COUNT(*) FROM edges GROUP BY predicate ORDER BY predicate")),
+            "mentions": self._query("SELECT COUNT(*) FROM mentions")[0][0],
+            "evidence": self._query("SELECT COUNT(*) FROM evidence")[0][0],
+        }
+
+    def version(self) -> int:
+        """Write counter (bumped by every committed write)."""
+        return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())

@@ -1,0 +1,1 @@
+"""Reading, cleaning, extraction and entity resolution of Chinese governance articles."""

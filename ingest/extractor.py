@@ -1,0 +1,108 @@
+"""The rule-and-lexicon extractor: mentions, a second pass for known names, relations, resolution."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.mentions import Mention, find_mentions
+from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
+from ingest.relations import Context, entity_key, sentence_facts
+from ingest.resolve import resolve_article, short_forms
+from ingest.tokens import units_of
+from ontology import ONTOLOGY
+
+_STRIP = str.maketrans("", "", "“”\"《》「」‘’")
+_KNOWN_TYPES = ("Organization", "Community", "Initiative")
+
+
+class RuleExtractor:
+    """Extracts entities, relations and partnerships from a cleaned Article."""
+
+    name = "rules-v1"
+
+    def extract(self, article: Article) -> Extraction:
+        """Run every stage on one article and return its resolved Extraction."""
+        per_sentence = [find_mentions(s.text, units_of(s.text)) for s in article.sentences]
+        self._add_known_names(article, per_sentence)
+        entities: dict[str, Entity] = {}
+        relations: list[Relation] = []
+        partnerships: list[Partnership] = []
+        ctx = Context()
+        for sentence, mentions in zip(article.sentences, per_sentence):
+            if sentence.paragraph != ctx.paragraph:
+                ctx.paragraph = sentence.paragraph
+            evidence = Evidence(article.id, sentence.index, sentence.start, sentence.end, sentence.text)
+            for m in mentions:
+                if not m.generic:
+                    self._add_entity(entities, m, sentence.text, evidence, mentions)
+            facts, partners = sentence_facts(sentence.text, mentions, ctx)
+            for f in facts:
+                if f.subject in entities and f.object in entities and self._allowed(f.predicate, entities, f):
+                    relations.append(Relation(f.subject, f.predicate, f.object, f.confidence, evidence, f.props))
+            for p in partners:
+                if all(k in entities for k in p.parties):
+                    partnerships.append(Partnership(p.kind, tuple(p.parties), p.confidence, evidence, p.date))
+        self._name_by_usage(entities)
+        entities, relations, partnerships = resolve_article(entities, relations, partnerships)
+        return Extraction(article, entities, relations, partnerships)
+
+    @staticmethod
+    def _allowed(predicate: str, entities: dict[str, Entity], f) -> bool:
+        spec = ONTOLOGY.relations[predicate]
+        return entities[f.subject].type in spec.sources and entities[f.object].type in spec.targets
+
+    @staticmethod
+    def _add_entity(entities: dict[str, Entity], m: Mention, text: str, evidence: Evidence, mentions: list[Mention]) -> None:
+        key = entity_key(m)
+        surface = text[m.start : m.end].translate(_STRIP)
+        conf = m.confidence if not m.embedded else min(m.confidence, 0.35)
+        e = entities.get(key)
+        if e is None:
+            e = entities[key] = Entity(key, m.name, m.type, m.kind, set(), conf)
+            e.kind_votes = Counter()  # type: ignore[attr-defined]
+        else:
+            e.confidence = min(0.95, max(e.confidence, conf) + 0.05)
+        if m.kind:
+            e.kind_votes[m.kind] += 1  # type: ignore[attr-defined]
+            e.kind = e.kind_votes.most_common(1)[0][0]  # type: ignore[attr-defined]
+        e.aliases.add(surface or m.name)
+        if m.type == "Initiative":
+            for p in mentions:
+                if p.embedded and p.type == "Community" and p.start == m.start and len(m.name) - len(p.name) >= 3:
+                    e.aliases.add(m.name[len(p.name) :])
+        e.mentions.append(Evidence(evidence.article_id, evidence.sentence_index, evidence.start + m.start, evidence.start + m.end, evidence.sentence))
+
+    @staticmethod
+    def _name_by_usage(entities: dict[str, Entity]) -> None:
+        """Name each entity by the fullest form the article uses (成都市 over 成都; 重庆 stays 重庆)."""
+        for e in entities.values():
+            used = {a for a in e.aliases if a}
+            if e.name not in used and used:
+                e.aliases.add(e.name)  # the lexicon's canonical form becomes an alias
+            e.name = max(used or {e.name}, key=lambda n: (len(n), n))
+
+    @staticmethod
+    def _add_known_names(article: Article, per_sentence: list[list[Mention]]) -> None:
+        """Find later uses of names (and their short forms) already found with a suffix or quote."""
+        known: dict[str, Mention] = {}
+        for mentions in per_sentence:
+            for m in mentions:
+                if m.generic or m.embedded or m.type not in _KNOWN_TYPES:
+                    continue
+                for form in (m.name, *short_forms(m.name, m.type)):
+                    if len(form) >= 3:
+                        known.setdefault(form, m)
+        if not known:
+            return
+        pattern = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True))))
+        for sentence, mentions in zip(article.sentences, per_sentence):
+            added = False
+            for hit in pattern.finditer(sentence.text):
+                if any(m.start < hit.end() and hit.start() < m.end for m in mentions if not m.generic):
+                    continue
+                src = known[hit.group()]
+                mentions.append(Mention(hit.start(), hit.end(), src.name, src.type, src.kind, 0.6, "known"))
+                added = True
+            if added:
+                mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))

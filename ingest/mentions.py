@@ -1,0 +1,450 @@
+"""Find entity mentions in one sentence: lexicon areas, suffix-headed names, quoted names, awards."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import lexicon as lx
+from ingest.tokens import Unit, tag_of, units_of
+
+MAX_NAME = 26
+_QUOTES = "“”\"《》「」‘’"
+_STRIP_QUOTES = str.maketrans("", "", _QUOTES)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_COMPOUND_LIST = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})等?(?:两|三|四|五|六|七|八|九|十|[0-9]+)个(?:小区|院落)"
+)
+_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+届|年度)")
+
+
+@dataclass
+class Mention:
+    """An entity mention: sentence-relative offsets, name as it will be stored, and how it was found."""
+
+    start: int
+    end: int
+    name: str
+    type: str
+    kind: str | None
+    confidence: float
+    source: str
+    generic: bool = False
+    embedded: bool = False
+    suffix: str = ""
+    prefix_units: list[str] = field(default_factory=list)
+
+    def overlaps(self, other: "Mention") -> bool:
+        """True when the two spans share a character."""
+        return self.start < other.end and other.start < self.end
+
+    def within(self, other: "Mention") -> bool:
+        """True when this span lies inside the other one (and is not equal to it)."""
+        return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (other.start, other.end)
+
+
+def _is_unit_end(u: Unit) -> bool:
+    if u.kind == "area":
+        return True
+    if u.kind != "tok":
+        return False
+    if u.text in lx.UNIT_END_TOKENS:
+        return True
+    return u.tag == "ns" and u.text.endswith(("区", "市", "县", "省")) and len(u.text) >= 2
+
+
+def _is_boundary(u: Unit, node_type: str = "Organization") -> bool:
+    if u.kind == "punct":
+        return True
+    if u.kind != "tok" or u.text in lx.NAMEABLE_OVERRIDES:
+        return False
+    if u.text in lx.BOUNDARY_WORDS or any(ch.isdigit() for ch in u.text):
+        return True
+    if len(u.text) >= 3 and any(u.text[k : k + 2] in lx.BOUNDARY_WORDS for k in range(len(u.text) - 1)):
+        return True
+    tag = u.tag
+    place = node_type in ("Area", "Community")
+    if place and (u.text in lx.PLACE_BOUNDARY_WORDS or tag.startswith(("a", "l", "i"))):
+        return True
+    if place and tag == "m" and not any(ch.isdigit() for ch in u.text) and len(u.text) >= 2 and u.text[-1] not in "个大项家名批处":
+        return False  # 三元社区, 一品天下
+    if not tag or tag.startswith(("vn", "nr", "ns", "nz")):
+        return False
+    if tag.startswith("v"):
+        return len(u.text) == 1 or node_type in ("Area", "Community") or u.text not in lx.NAME_VERBS
+    return tag.startswith(lx.BOUNDARY_TAGS)
+
+
+def _suffix_at(sentence: str, end: int, lo: int) -> str:
+    for n in range(min(lx.MAX_SUFFIX, end - lo), 0, -1):
+        s = sentence[end - n : end]
+        if s in lx.SUFFIXES:
+            return s
+    return ""
+
+
+def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> tuple[int, list[str]]:
+    """Index of the first unit of the name ending in units[i]; also the admin units crossed."""
+    first = i
+    crossed: list[str] = []
+    stem_start = units[i].start
+    absorbed = False
+    j = i - 1
+    while j >= 0:
+        u = units[j]
+        if u.end != units[j + 1].start or suffix_start - u.start > MAX_NAME:
+            break  # a space or a too-long name ends the scan
+        if _is_unit_end(u) and not (j > 0 and is_generic_word(units[j - 1].inner) and u.kind == "tok"):
+            if node_type in ("Area", "Community") or crossed:
+                break
+            crossed.append(u.text)
+            first = j
+            j -= 1
+            continue
+        if u.kind == "quote":
+            if node_type in ("Area", "Community") or len(u.inner) > 12 or not _plausible_name(u.inner):
+                break
+            first = j
+            j -= 1
+            continue
+        if _is_boundary(u, node_type):
+            if _absorbable(u) and suffix_start - stem_start < 2:
+                first = j
+                stem_start = u.start
+                absorbed = True
+                j -= 1
+                continue
+            break
+        if absorbed and len(u.text) > 1:
+            break
+        first = j
+        stem_start = u.start
+        j -= 1
+    return first, crossed
+
+
+def _absorbable(u: Unit) -> bool:
+    """A one-character word jieba split off a name (保|和|街道, 三|和|集团) can be taken back in."""
+    return u.kind == "tok" and len(u.text) == 1 and not u.tag.startswith(("u", "p", "y", "e", "r")) and u.text not in "在的了被把将对从向由为让使等着"
+
+
+def is_generic_word(text: str) -> bool:
+    """True when `text` segments entirely into generic governance words (社区, 党群, 服务…)."""
+    if not text:
+        return True
+    i = 0
+    while i < len(text):
+        for n in range(min(6, len(text) - i), 0, -1):
+            if text[i : i + n] in lx.GENERIC:
+                i += n
+                break
+        else:
+            return False
+    return True
+
+
+def _stem_is_generic(stem: str) -> bool:
+    stem = stem.translate(_STRIP_QUOTES)
+    if len(_HAN.findall(stem)) < 2:
+        return True
+    if stem.endswith(("型", "式", "性", "化")):
+        return True
+    for form in sorted(lx.area_lexicon(), key=len, reverse=True):
+        if stem.startswith(form):
+            rest = stem[len(form):]
+            return bool(rest) and is_generic_word(rest)
+    return is_generic_word(stem)
+
+
+def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
+    """Names headed by a known suffix (…社区, …街道, …党委, …公司, …工作法 …), with generic ones flagged."""
+    out: list[Mention] = []
+    for i, u in enumerate(units):
+        if u.kind != "tok":
+            continue
+        suffix = _suffix_at(sentence, u.end, 0)
+        if not suffix:
+            continue
+        k = i
+        while k > 0 and units[k].start > u.end - len(suffix):
+            k -= 1
+        if units[k].kind != "tok":
+            continue
+        node_type, kind = lx.SUFFIXES[suffix]
+        if len(u.text) > len(suffix):
+            head = u.text[: -len(suffix)]
+            if u.tag not in ("", "ns", "nr", "nz", "nt", "j", "n", "nrt", "l", "i") or tag_of(head)[:1] in ("v", "p", "d") or head in lx.BOUNDARY_WORDS:
+                continue
+        suffix_start = u.end - len(suffix)
+        first, crossed = _scan_left(units, k, suffix_start, node_type)
+        if _quote_then_category(units, first, i, suffix, sentence):
+            continue
+        start = units[first].start
+        while node_type == "Initiative" and first < i and units[first].kind == "tok" and units[first].text in ("社区", "街道", "辖区", "小区") and not crossed:
+            first += 1
+            start = units[first].start
+        name = sentence[start : u.end].translate(_STRIP_QUOTES)
+        if name[:1] in "这那该其本每各此":
+            continue
+        generic = len(name) <= len(suffix) or _stem_is_generic(name[: -len(suffix)])
+        quoted = any(x.kind == "quote" for x in units[first : i + 1])
+        if node_type == "Initiative" and not quoted and (len(name) - len(suffix) < 3 or suffix in lx.QUOTED_ONLY_SUFFIXES):
+            generic = True
+        if crossed and not generic and kind not in ("government", "party", "self_governance"):
+            rest = sentence[units[first].end : u.end] if _is_unit_end(units[first]) else ""
+            if rest and is_generic_word(rest):
+                generic = True
+        if units[first].text in lx.NON_NAME_TOKENS or u.text in lx.NON_NAME_TOKENS:
+            continue
+        if node_type == "Organization" and crossed and _country_prefix(units, first):
+            kind = kind if kind == "public_institution" else "international"
+        conf = 0.75 if not crossed else 0.7
+        if node_type == "Community" and suffix in ("社区", "村"):
+            chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
+            listed = first > 0 and units[first - 1].text == "、"
+            conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.55
+        if node_type == "Initiative":
+            conf = 0.6 if quoted else 0.5
+        out.append(Mention(start, u.end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix, prefix_units=crossed))
+    return out
+
+
+def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, sentence: str) -> bool:
+    """“四个一”工作机制: a quoted name followed by a category word names the quote, not the phrase."""
+    quotes = [u for u in units[first : last + 1] if u.kind == "quote"]
+    if not quotes:
+        return False
+    tail = sentence[quotes[-1].end : units[last].end]
+    m = lx.CATEGORY_RE.match(tail)
+    return bool(m) and (m.end() == len(tail) or is_generic_word(tail[: -len(suffix)]))
+
+
+def _country_prefix(units: list[Unit], first: int) -> bool:
+    return units[first].text in lx.countries() or any(units[first].text.startswith(c) for c in lx.countries())
+
+
+def foreign_city_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
+    """A foreign city after a country name (芬兰温佩利市) is an international Organization."""
+    out = []
+    for i, u in enumerate(units):
+        if u.kind == "tok" and u.text in lx.countries():
+            j = i + 1
+            while j < len(units) and units[j].kind == "tok" and not units[j].text.endswith("市") and j - i < 4:
+                j += 1
+            if j < len(units) and units[j].kind == "tok" and units[j].text.endswith("市") and j > i + 0:
+                name = sentence[units[i + 1].start if j > i + 1 else u.end : units[j].end]
+                if 2 <= len(name) <= 8:
+                    m = Mention(units[i + 1].start if j > i + 1 else u.end, units[j].end, name, "Organization", "international", 0.7, "foreign")
+                    m.prefix_units = [u.text]
+                    out.append(m)
+    return out
+
+
+def area_mentions(units: list[Unit]) -> list[Mention]:
+    """Areas matched in the curated lexicon, named by their canonical form."""
+    out = []
+    lex = lx.area_lexicon()
+    for u in units:
+        if u.kind == "area":
+            entry = lex[u.text]
+            out.append(Mention(u.start, u.end, entry.name, "Area", entry.kind, 0.9, "lexicon", suffix=u.text))
+    return out
+
+
+def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> list[Mention]:
+    """Quoted names that context marks as initiatives or awards; slogans and principles are left out."""
+    out = []
+    for i, u in enumerate(units):
+        if u.kind != "quote":
+            continue
+        inner = u.inner.strip()
+        if any(m.start <= u.start and u.end <= m.end and m.end > u.end and not m.generic for m in taken):
+            continue  # the quote heads a longer suffix name (“红欣启航”党建联盟)
+        after = _after_list(sentence, units, i)
+        before = sentence[max(0, _list_start(units, i) - 8) : _list_start(units, i)]
+        place_before = any(m.type == "Community" and not m.generic and 0 <= u.start - m.end <= 2 for m in taken) and (
+            u.end == len(sentence) or sentence[u.end] in "。，、；！？,;"
+        )
+        pos = u.start + 1
+        for part in re.split(r"[→>]", inner):
+            if _plausible_name(part):
+                typed = _classify_quoted(part, before, after, place_before)
+                if typed is not None:
+                    node_type, kind, conf = typed
+                    name = part.translate(_STRIP_QUOTES)
+                    if node_type == "Award":
+                        name = _YEAR_PREFIX.sub("", name)
+                    out.append(Mention(pos, pos + len(part), name, node_type, kind, conf, "quote"))
+            pos += len(part) + 1
+    return out
+
+
+def _plausible_name(inner: str) -> bool:
+    if len(inner) < 2 or len(inner) > 30:
+        return False
+    if any(ch in inner for ch in "，。！？!?；;…"):
+        return False
+    return bool(_HAN.search(inner)) or bool(re.fullmatch(r"[0-9A-Za-z+＋]{3,}", inner))
+
+
+def _list_start(units: list[Unit], i: int) -> int:
+    """Start offset of a run of adjacent quotes (“A”“B”“C” or “A”、“B”) containing unit i."""
+    j = i
+    while j - 1 >= 0 and (units[j - 1].kind == "quote" or (units[j - 1].text == "、" and j - 2 >= 0 and units[j - 2].kind == "quote")):
+        j -= 1
+    return units[j].start
+
+
+def _after_list(sentence: str, units: list[Unit], i: int) -> str:
+    j = i
+    while j + 1 < len(units) and (units[j + 1].kind == "quote" or (units[j + 1].text == "、" and j + 2 < len(units) and units[j + 2].kind == "quote")):
+        j += 1
+    direct = sentence[units[i].end : units[i].end + 10]
+    if j == i:
+        return direct
+    return sentence[units[j].end : units[j].end + 10] if not lx.CATEGORY_RE.match(direct) else direct
+
+
+_WEAK_VERBS = ("用", "以", "通过", "依托", "实施", "实行", "推行")
+_VERB_TAIL = "了出起成的一个些好"
+
+
+def _classify_quoted(inner: str, before: str, after: str, place_before: bool) -> tuple[str, str | None, float] | None:
+    if is_generic_word(inner) or re.fullmatch(r"[0-9一二三四五六七八九十两]+个?", inner):
+        return None
+    if before.endswith(lx.AWARD_VERBS) and lx.AWARD_RE.search(inner) and len(inner) >= 6:
+        return "Award", None, 0.75
+    if inner.endswith(("示范社区", "示范小区", "优秀案例", "先进基层党组织")) and len(inner) >= 8:
+        return "Award", None, 0.6
+    if after.startswith(lx.SLOGAN_AFTER) or before.endswith(lx.SLOGAN_BEFORE) or inner.startswith(("以", "让", "把", "向", "从", "由")):
+        return None
+    if any(w in after[:8] for w in ("理念", "原则", "思路")):
+        return None
+    suffix = _suffix_of(inner)
+    if suffix and not _stem_is_generic(inner[: -len(suffix)]):
+        node_type, kind = lx.SUFFIXES[suffix]
+        if node_type in ("Initiative", "Organization"):
+            return node_type, kind, 0.7
+    m = lx.CATEGORY_RE.match(after)
+    if m:
+        node_type, kind = lx.CATEGORY_WORDS[m.group(1)]
+        return node_type, kind, 0.7
+    if "、" in inner or tag_of(inner):
+        return None  # a dictionary word in quotes (“密码”“合伙人”) is a figure of speech, not a name
+    verb_zone = before.rstrip(_VERB_TAIL)
+    if verb_zone.endswith(_WEAK_VERBS):
+        if _guess_kind(inner) == "work_method" and len(inner) <= 8:
+            return "Initiative", "work_method", 0.6
+        return None
+    if verb_zone.endswith(tuple(v for v in lx.RUN_VERBS if len(v) > 1)):
+        return "Initiative", _guess_kind(inner), 0.55
+    if place_before and len(inner) <= 8:
+        return "Initiative", "space", 0.5
+    return None
+
+
+def _suffix_of(name: str) -> str:
+    for n in range(min(lx.MAX_SUFFIX, len(name) - 1), 0, -1):
+        if name[-n:] in lx.SUFFIXES:
+            return name[-n:]
+    return ""
+
+
+def _guess_kind(name: str) -> str:
+    if re.search(r"[0-9一二三四五六七八九十两]个|[0-9+＋]", name):
+        return "work_method"
+    if name.endswith(("号", "屋", "吧", "站", "廊", "亭", "园", "馆", "院")):
+        return "space"
+    return "project"
+
+
+def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
+    """Unquoted awards after 荣获/获评/被评为/成为…, split at 和/、 when each part is an award."""
+    out = []
+    for m in re.finditer("|".join(sorted(lx.AWARD_VERBS, key=len, reverse=True)), sentence):
+        tail = sentence[m.end():]
+        clause = re.split(r"[，。；！？,;]", tail, maxsplit=1)[0]
+        if not clause or clause.startswith(("了", "得", "到", "的")) and len(clause) < 3:
+            continue
+        offset = m.end()
+        for part_match in re.finditer(r"[^和、及与]+", clause):
+            part = part_match.group()
+            year = _YEAR_PREFIX.match(part)
+            skip = year.end() if year else 0
+            name = part[skip:].translate(_STRIP_QUOTES).strip()
+            if not lx.AWARD_RE.search(name) or len(name) < 4 or len(name) > 40:
+                continue
+            if m.group() in ("成为", "获", "获得") and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型", name):
+                continue
+            if name.startswith(("了", "的")):
+                name = name[1:]
+            start = offset + part_match.start() + skip
+            out.append(Mention(start, offset + part_match.end(), name, "Award", None, 0.7, "award"))
+    return out
+
+
+def place_before_quote_mentions(sentence: str, units: list[Unit], quoted: list[Mention]) -> list[Mention]:
+    """A short proper name right before a quoted space is the compound it stands in (南湖尚景“邻里荟”)."""
+    out = []
+    starts = {m.start - 1 for m in quoted if m.type == "Initiative"}
+    for i, u in enumerate(units):
+        if u.kind != "quote" or u.start not in starts or i == 0:
+            continue
+        j = i
+        while j - 1 >= 0 and units[j - 1].kind == "tok" and units[j - 1].tag in ("ns", "nr", "", "nz", "ng", "nrt") and i - j < 3:
+            j -= 1
+        if j == i or (j > 0 and not _is_boundary(units[j - 1], "Community")):
+            continue
+        name = sentence[units[j].start : u.start]
+        if 3 <= len(name) <= 6 and not is_generic_word(name) and not _suffix_of(name) and not tag_of(name) and not any(
+            name[k : k + 2] in lx.BOUNDARY_WORDS or name[k : k + 2] in lx.GENERIC for k in range(len(name) - 1)
+        ):
+            out.append(Mention(units[j].start, u.start, name, "Community", "compound", 0.5, "place"))
+    return out
+
+
+def compound_list_mentions(sentence: str) -> list[Mention]:
+    """Named estates in lists counted as compounds: 慕和南道、夏纳滨江两个小区."""
+    out = []
+    for m in _COMPOUND_LIST.finditer(sentence):
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            out.append(Mention(pos, pos + len(part), part, "Community", "compound", 0.65, "list"))
+            pos += len(part) + 1
+    return out
+
+
+def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mention]:
+    """All mentions in a sentence, nested ones marked `embedded`, overlapping duplicates removed."""
+    units = units if units is not None else units_of(sentence)
+    found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
+    found += compound_list_mentions(sentence)
+    found += award_mentions(sentence, units)
+    quoted = quoted_mentions(sentence, units, found)
+    found += quoted + place_before_quote_mentions(sentence, units, quoted)
+    return _settle(found)
+
+
+def _settle(found: list[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions; nested areas/communities stay as embedded."""
+    found.sort(key=lambda m: (-(m.end - m.start), m.start, m.source != "lexicon"))
+    kept: list[Mention] = []
+    for m in found:
+        clash = False
+        for k in kept:
+            if (m.start, m.end) == (k.start, k.end):
+                clash = True
+                break
+            if m.within(k):
+                if m.type in ("Area", "Community") and not m.generic:
+                    m.embedded = True
+                else:
+                    clash = True
+                break
+            if m.overlaps(k):
+                clash = True
+                break
+        if not clash:
+            kept.append(m)
+    kept.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    return kept

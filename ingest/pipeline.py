@@ -1,0 +1,96 @@
+"""The ingest pipeline: loader → cleaner → extractor → linker (resolver) → writer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govkg.errors import InputError
+from graph.base import GraphStore
+from ingest.cleaner import clean_document
+from ingest.extractor import RuleExtractor
+from ingest.linker import StoreLinker
+from ingest.model import Article, Extraction
+from ingest.reader import Skipped, read_paths
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: articles added or already present, files skipped and why."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    characters: int = 0
+    nodes_written: int = 0
+    edges_written: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One paragraph for the terminal."""
+        lines = [
+            f"ingested {len(self.added)} new article(s), {len(self.unchanged)} already stored, "
+            f"{len(self.skipped)} skipped; {self.nodes_written} node and {self.edges_written} edge writes "
+            f"in {self.seconds:.1f}s"
+        ]
+        for s in self.skipped:
+            lines.append(f"  skipped {s.path}: {s.reason}")
+        return "\n".join(lines)
+
+
+class Pipeline:
+    """Composes the stages; each stage is replaceable (any object with the same method)."""
+
+    def __init__(self, store: GraphStore, extractor: RuleExtractor | None = None, min_confidence: float = 0.4):
+        self.store = store
+        self.extractor = extractor or RuleExtractor()
+        self.linker = StoreLinker(store, min_confidence)
+
+    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str, str], None] | None = None) -> IngestReport:
+        """Ingest files and folders; bad files are skipped with a reason, never stop the batch."""
+        report = IngestReport()
+        t0 = time.perf_counter()
+        for item in read_paths(list(paths)):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                _notify(progress, item.path, "skipped")
+                continue
+            try:
+                article = clean_document(item)
+            except InputError as exc:
+                report.skipped.append(Skipped(item.path, str(exc)))
+                _notify(progress, item.path, "skipped")
+                continue
+            status = self.ingest_article(article, report)
+            _notify(progress, item.path, status)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def ingest_article(self, article: Article, report: IngestReport | None = None) -> str:
+        """Extract and write one cleaned article; returns 'added' or 'unchanged'."""
+        report = report if report is not None else IngestReport()
+        if self.store.has_article(article.id):
+            report.unchanged.append(article.path)
+            return "unchanged"
+        extraction = self.extractor.extract(article)
+        return self.write_extraction(extraction, report)
+
+    def write_extraction(self, extraction: Extraction, report: IngestReport) -> str:
+        """Link an extraction to the store and write it in one transaction."""
+        batch = self.linker.link(extraction, self.extractor.name)
+        written = self.store.write_batch(batch)
+        if not written:
+            report.unchanged.append(extraction.article.path)
+            return "unchanged"
+        report.added.append(extraction.article.path)
+        report.characters += len(extraction.article.text)
+        report.nodes_written += len(batch.nodes)
+        report.edges_written += len(batch.edges)
+        return "added"
+
+
+def _notify(progress: Callable[[str, str], None] | None, path: str, status: str) -> None:
+    if progress is not None:
+        progress(path, status)

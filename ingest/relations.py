@@ -1,0 +1,382 @@
+"""Relation rules over the mentions of one sentence, with the article context that resolves
+generic actors (“社区”“该街道”) to the named entity they refer back to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import lexicon as lx
+from ingest.mentions import Mention
+
+LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
+ACTOR_TYPES = ("Area", "Community", "Organization")
+_CLAUSE_SPLIT = re.compile(r"[，；：,;—]+")
+_DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
+_GENERIC_ACTOR = {
+    "街道": ("Area", "subdistrict"), "该街道": ("Area", "subdistrict"), "街道党工委": ("Area", "subdistrict"),
+    "社区": ("Community", "community"), "该社区": ("Community", "community"), "本社区": ("Community", "community"),
+    "社区党委": ("Community", "community"), "社区党组织": ("Community", "community"),
+    "小区": ("Community", "compound"), "该小区": ("Community", "compound"),
+}
+
+
+@dataclass
+class Fact:
+    """A relation between two mentions' entity keys, before evidence is attached."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class PartnerFact:
+    """Parties (entity keys) of one co-building link found in a sentence."""
+
+    kind: str
+    parties: list[str]
+    confidence: float
+    date: str | None
+
+
+def entity_key(m: Mention) -> str:
+    """In-article key of a mention's entity before resolution: type and name."""
+    return f"{m.type}:{m.name}"
+
+
+@dataclass
+class Context:
+    """What the article said so far: the last named actor of each level, and the paragraph topic."""
+
+    last: dict[str, str] = field(default_factory=dict)
+    paragraph: int = -1
+    topic: str | None = None
+    article_topic: str | None = None
+
+    def note(self, m: Mention) -> None:
+        """Remember a named actor mention."""
+        if m.generic:
+            return
+        if m.type in ("Area", "Community") and m.kind:
+            self.last[m.kind] = entity_key(m)
+        elif m.type == "Organization":
+            self.last["org"] = entity_key(m)
+
+    def resolve(self, m: Mention) -> str | None:
+        """The named entity a generic actor (街道, 该社区…) refers back to, if any."""
+        target = _GENERIC_ACTOR.get(m.name)
+        if target is None:
+            return None
+        return self.last.get(target[1])
+
+
+@dataclass
+class _Actor:
+    key: str
+    start: int
+    end: int
+    mention: Mention
+
+
+def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tuple[list[Fact], list[PartnerFact]]:
+    """All facts one sentence states, given the mentions found in it and the article context."""
+    facts: list[Fact] = []
+    partners: list[PartnerFact] = []
+    actors = _actors(mentions, ctx)
+    clauses = _clauses(sentence)
+    facts += _part_of(sentence, mentions)
+    facts += _affiliations(sentence, mentions, actors, clauses)
+    subjects = _clause_subjects(sentence, clauses, actors, ctx)
+    facts += _initiative_facts(sentence, mentions, actors, clauses, subjects)
+    facts += _awards(sentence, mentions, actors, clauses, subjects)
+    p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects)
+    facts += p_facts
+    partners += p_partners
+    for m in mentions:
+        ctx.note(m)
+    first_subject = next((s for s in subjects if s), None)
+    if first_subject:
+        ctx.topic = first_subject.key
+    return facts, partners
+
+
+def _actors(mentions: list[Mention], ctx: Context) -> list[_Actor]:
+    out = []
+    for m in mentions:
+        if m.embedded or m.type not in ACTOR_TYPES:
+            continue
+        if m.generic:
+            key = ctx.resolve(m)
+            if key:
+                out.append(_Actor(key, m.start, m.end, m))
+        else:
+            out.append(_Actor(entity_key(m), m.start, m.end, m))
+    return out
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(sentence)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _clause_of(pos: int, clauses: list[tuple[int, int]]) -> int:
+    for i, (s, e) in enumerate(clauses):
+        if s <= pos < e or (pos == e and i == len(clauses) - 1):
+            return i
+    return len(clauses) - 1
+
+
+def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context) -> list[_Actor | None]:
+    """The actor each clause is about: an actor opening the clause, else the previous clause's."""
+    subjects: list[_Actor | None] = []
+    current: _Actor | None = None
+    for s, e in clauses:
+        text = sentence[s:e]
+        opener = lx.ADVERBIAL_OPENERS.match(text)
+        lead = s + (opener.end() if opener else 0)
+        if sentence[lead:lead + 1] == "在":
+            lead += 1
+        for a in actors:
+            if lead <= a.start <= lead + 1 and a.mention.type in ACTOR_TYPES:
+                # 成华区保和街道迎晖社区: the last link of an address chain is the subject
+                chain = a
+                for b in actors:
+                    if b.start == chain.end:
+                        chain = b
+                current = chain
+                break
+        subjects.append(current)
+    return subjects
+
+
+def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
+    places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and m.kind in LEVEL]
+    facts = []
+    for a, b in zip(places, places[1:]):
+        if a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]:
+            facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85))
+            # coordinated: 保和街道迎晖社区、和欣社区 → 和欣社区 PART_OF 保和街道 too
+            idx = places.index(b)
+            prev_end = b.end
+            for c in places[idx + 1 :]:
+                if sentence[prev_end:c.start] == "、" and c.kind == b.kind:
+                    facts.append(Fact(entity_key(c), "PART_OF", entity_key(a), 0.75))
+                    prev_end = c.end
+                else:
+                    break
+    return facts
+
+
+def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
+    facts = []
+    places = [m for m in mentions if m.embedded and m.type in ("Area", "Community")]
+    for m in mentions:
+        if m.type != "Organization" or m.generic or m.embedded:
+            continue
+        if m.kind in ("government", "party", "self_governance"):
+            inner = [p for p in places if m.start <= p.start and p.end <= m.end]
+            if inner:
+                facts.append(Fact(entity_key(m), "AFFILIATED_WITH", entity_key(inner[-1]), 0.75))
+        before = sentence[max(0, m.start - 6) : m.start]
+        if m.kind in ("party", "self_governance", "foundation", "social_org") and any(v in before for v in lx.FOUND_VERBS):
+            founder = [a for a in actors if a.end <= m.start and a.key != entity_key(m)]
+            if founder:
+                facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
+    return facts
+
+
+def _initiative_facts(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
+    facts = []
+    for m in mentions:
+        if m.type != "Initiative" or m.generic or m.embedded:
+            continue
+        key = entity_key(m)
+        place = _place_of(sentence, m, mentions)
+        if place is not None:
+            facts.append(Fact(key, "LOCATED_IN", entity_key(place[0]), place[1]))
+        ci = _clause_of(m.start, clauses)
+        cs = clauses[ci][0]
+        before = sentence[cs : m.start]
+        local = [a for a in actors if cs <= a.start and a.end <= m.start and a.mention.type in ACTOR_TYPES and not _chain_prefix(a, actors)]
+        supporter = _support_actor(before, local, cs) or _supports_after(sentence, m, local, clauses[ci][1])
+        if supporter is not None:
+            facts.append(Fact(supporter.key, "SUPPORTS", key, 0.6))
+            continue
+        runner = None
+        conf = 0.0
+        if local and _has_run_verb(sentence[local[-1].end : m.start]):
+            located = place[0] if place else None
+            candidates = [a for a in local if located is None or a.key != entity_key(located)]
+            if candidates:
+                runner, conf = candidates[0] if _opens_clause(sentence, candidates[0], cs) else candidates[-1], 0.7
+        if runner is None and subjects[ci] is not None:
+            runner, conf = subjects[ci], 0.6
+        if runner is None:
+            continue
+        if m.kind == "agreement":
+            continue  # signed agreements are run by every signer (see partnerships)
+        if place is not None and runner.key == entity_key(place[0]) and conf < 0.7:
+            continue
+        facts.append(Fact(runner.key, "RUNS", key, conf))
+    return facts
+
+
+def _opens_clause(sentence: str, actor: _Actor, clause_start: int) -> bool:
+    text = sentence[clause_start : actor.start]
+    opener = lx.ADVERBIAL_OPENERS.match(text)
+    rest = text[opener.end():] if opener else text
+    return rest in ("", "在")
+
+
+def _has_run_verb(text: str) -> bool:
+    return any(v in text for v in lx.RUN_VERBS if len(v) > 1) or bool(re.search("[建用办]", text))
+
+
+def _support_actor(before: str, local: list[_Actor], clause_start: int) -> _Actor | None:
+    for v in lx.SUPPORT_VERBS:
+        pos = before.rfind(v)
+        if pos >= 0:
+            cands = [a for a in local if a.end <= clause_start + pos and a.mention.type == "Organization"]
+            if cands:
+                return cands[-1]
+    return None
+
+
+def _supports_after(sentence: str, m: Mention, local: list[_Actor], clause_end: int) -> _Actor | None:
+    """X为“Y”提供…支持: an organization that provides for an initiative supports it."""
+    if not local or local[-1].mention.type != "Organization":
+        return None
+    if sentence[max(0, m.start - 2) : m.start].rstrip("“") not in ("为", "给", "向") and not sentence[local[-1].end : m.start].startswith(("为", "给", "向")):
+        return None
+    after = sentence[m.end : clause_end]
+    return local[-1] if any(v in after for v in ("提供", "支持", "资助", "赞助", "捐赠", "助力")) else None
+
+
+def _place_of(sentence: str, m: Mention, mentions: list[Mention]) -> tuple[Mention, float] | None:
+    """Where an initiative is: a place its name starts with, or a place written just before it."""
+    for p in mentions:
+        if p.type == "Community" and p.embedded and p.start == m.start and not p.generic:
+            return p, 0.75
+    for p in mentions:
+        if p.type == "Community" and not p.generic and not p.embedded and 0 <= m.start - p.end <= 3:
+            gap = sentence[p.end : m.start].strip("“")
+            if gap in ("", "居民", "的"):
+                return p, 0.6
+        if p.type == "Community" and not p.generic and sentence[max(0, p.start - 1) : p.start] == "在" and p.end < m.start:
+            between = sentence[p.end : m.start]
+            if len(between) <= 8 and _has_run_verb(between) and "，" not in between:
+                return p, 0.65
+    return None
+
+
+def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
+    facts = []
+    year = lx.YEAR_RE.search(sentence)
+    props = {"year": int(year.group(1))} if year else {}
+    holders_all = [m for m in mentions if not m.embedded and m.type in ("Area", "Community", "Organization", "Initiative") and not m.generic]
+    for m in mentions:
+        if m.type != "Award":
+            continue
+        ci = _clause_of(m.start, clauses)
+        cs = clauses[ci][0]
+        verb = re.search("|".join(lx.AWARD_VERBS), sentence[cs : m.start])
+        if not verb:
+            continue
+        verb_pos = cs + verb.start()
+        holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos]
+        resolved = [a for a in actors if a.mention.generic and cs <= a.start and a.end <= verb_pos]
+        if holders:
+            group = [holders[-1]]
+            for h in reversed(holders[:-1]):
+                if sentence[h.end : group[0].start] in ("、", "和", "及", "与"):
+                    group.insert(0, h)
+                elif h.end == group[0].start and h.type in ("Area", "Community"):
+                    continue
+                else:
+                    break
+            for h in group:
+                facts.append(Fact(entity_key(h), "AWARDED", entity_key(m), 0.7, dict(props)))
+        elif resolved:
+            facts.append(Fact(resolved[-1].key, "AWARDED", entity_key(m), 0.55, dict(props)))
+        elif subjects[ci] is not None and verb.start() <= 2 and not re.search(r"[0-9一二三四五六七八九十两]个", sentence[cs:verb_pos]):
+            facts.append(Fact(subjects[ci].key, "AWARDED", entity_key(m), 0.5, dict(props)))
+    return facts
+
+
+def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[Fact], list[PartnerFact]]:
+    facts: list[Fact] = []
+    partners: list[PartnerFact] = []
+    date_m = _DATE.search(sentence)
+    date = None
+    if date_m:
+        date = "-".join(x.zfill(2) if i else x for i, x in enumerate(date_m.groups()) if x)
+    named = [a for a in actors if not a.mention.embedded and not _chain_prefix(a, actors)]
+    for trig in lx.PARTNER_RE.finditer(sentence):
+        if _inside_mention(trig.start(), mentions):
+            continue
+        word = trig.group()
+        kind = lx.PARTNER_TRIGGERS[word]
+        ci = _clause_of(trig.start(), clauses)
+        cs, ce = clauses[ci]
+        if word in ("签署", "签订", "签约"):
+            left = [a for a in named if a.end <= trig.start()]
+            right = [a for a in named if trig.end() <= a.start < ce and a.mention.type == "Organization"]
+        else:
+            left = [a for a in named if cs <= a.start and a.end <= trig.start()]
+            if not left and subjects[ci] is not None:
+                left = [subjects[ci]]
+            right = [a for a in named if trig.end() <= a.start < ce]
+            if left:
+                left = _coordinated(sentence, left)
+        parties = []
+        for a in left + right:
+            if a.key not in parties:
+                parties.append(a.key)
+        if len(parties) < 2:
+            continue
+        conf = 0.75 if word in ("签署", "签订", "签约", "结对", "携手") else 0.65
+        partners.append(PartnerFact(kind, parties, conf, date))
+        for i, a in enumerate(parties):
+            for b in parties[i + 1 :]:
+                facts.append(Fact(a, "COOPERATES_WITH", b, conf, {"kind": kind, **({"date": date} if date else {})}))
+        if word in ("签署", "签订", "签约"):
+            for m in mentions:
+                if m.type == "Initiative" and m.kind == "agreement" and m.start >= trig.start():
+                    for p in parties:
+                        facts.append(Fact(p, "RUNS", entity_key(m), 0.7))
+        if kind == "引入":
+            brought = [a for a in right if a.mention.type == "Organization"]
+            for m in mentions:
+                if m.type == "Initiative" and not m.generic and not m.embedded and m.start > trig.end() and brought:
+                    facts.append(Fact(brought[0].key, "SUPPORTS", entity_key(m), 0.6))
+    return facts, partners
+
+
+def _chain_prefix(a: _Actor, actors: list[_Actor]) -> bool:
+    """成都天府新区华阳街道: 成都 and 天府新区 only locate 华阳街道; they are not parties."""
+    return a.mention.type in ("Area", "Community") and any(b.start == a.end and b.mention.type in ("Area", "Community") for b in actors)
+
+
+def _coordinated(sentence: str, left: list[_Actor]) -> list[_Actor]:
+    """The trailing run of actors joined by 、/和/与 just before a trigger."""
+    group = [left[-1]]
+    for a in reversed(left[:-1]):
+        if sentence[a.end : group[0].start] in ("、", "和", "与", "及", "同"):
+            group.insert(0, a)
+        elif a.end == group[0].start:
+            continue
+        else:
+            break
+    return group
+
+
+def _inside_mention(pos: int, mentions: list[Mention]) -> bool:
+    return any(m.start <= pos < m.end for m in mentions if not m.generic)

@@ -1,0 +1,129 @@
+"""In-article entity resolution: merge surface forms that name the same entity (aliases)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.model import Entity, Partnership, Relation
+
+CORPORATE_SUFFIXES = ("股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "集团", "公司")
+_QUOTE_CHARS = dict.fromkeys(map(ord, "“”‘’\"'「」《》·"), None)
+_NUMERAL = re.compile(r"[0-9一二三四五六七八九十百两]")
+
+
+def normalize_name(name: str) -> str:
+    """The scoring normalization: NFKC, no whitespace, no quote marks, no middle dot."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).translate(_QUOTE_CHARS))
+
+
+def short_forms(name: str, node_type: str) -> list[str]:
+    """Shorter surface forms a later sentence may use for the same entity (新华文轩集团 → 新华文轩)."""
+    forms = []
+    if node_type == "Organization":
+        for suffix in CORPORATE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 3:
+                forms.append(name[: -len(suffix)])
+                break
+    if node_type == "Community" and name.endswith("小区") and len(name) >= 5:
+        forms.append(name[:-2])
+    return forms
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
+    """True when two names of one type denote the same entity within an article."""
+    a, b = normalize_name(a_name), normalize_name(b_name)
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if _NUMERAL.findall(short) != _NUMERAL.findall(long):
+        return False
+    if short in short_forms(long, node_type):
+        return True
+    if node_type == "Community":
+        if short[-2:] != long[-2:] or len(short) < 4:
+            return False
+        return long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
+    if node_type == "Initiative":
+        if short[-2:] != long[-2:]:
+            return False
+        if len(short) >= 3 and long.endswith(short) and len(long) - len(short) <= 8:
+            return True
+        return len(short) >= 4 and long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
+    return False
+
+
+def _any_same(a: Entity, b: Entity) -> bool:
+    forms_a = {a.name} | a.aliases
+    forms_b = {b.name} | b.aliases
+    return any(same_entity(x, y, a.type) for x in forms_a for y in forms_b)
+
+
+def resolve_article(
+    entities: dict[str, Entity], relations: list[Relation], partnerships: list[Partnership]
+) -> tuple[dict[str, Entity], list[Relation], list[Partnership]]:
+    """Merge entities that name the same thing; remap relation ends; drop self-loops and duplicates."""
+    keys = sorted(entities, key=lambda k: (-len(entities[k].name), k))
+    parent = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    by_type: dict[str, list[str]] = {}
+    for k in keys:
+        by_type.setdefault(entities[k].type, []).append(k)
+    for ks in by_type.values():
+        for i, a in enumerate(ks):
+            for b in ks[i + 1 :]:
+                if find(a) != find(b) and _any_same(entities[a], entities[b]):
+                    parent[find(b)] = find(a)  # longer name (sorted first) stays the root
+    merged: dict[str, Entity] = {}
+    for k in keys:
+        root = find(k)
+        e = entities[k]
+        if root not in merged:
+            base = entities[root]
+            merged[root] = Entity(root, base.name, base.type, base.kind, set(base.aliases), base.confidence, list(base.mentions), base.parent_hint)
+            if root == k:
+                continue
+        target = merged[root]
+        target.aliases |= e.aliases | {e.name}
+        target.mentions.extend(e.mentions)
+        target.confidence = max(target.confidence, e.confidence)
+        if target.kind is None:
+            target.kind = e.kind
+    remap = {k: find(k) for k in keys}
+    rels = _dedupe_relations(relations, remap)
+    parts = []
+    seen = set()
+    for p in partnerships:
+        parties = tuple(dict.fromkeys(remap.get(x, x) for x in p.parties))
+        if len(parties) < 2 or (p.kind, parties) in seen:
+            continue
+        seen.add((p.kind, parties))
+        parts.append(Partnership(p.kind, parties, p.confidence, p.evidence, p.date))
+    for e in merged.values():
+        e.aliases.discard(e.name)
+    return merged, rels, parts
+
+
+def _dedupe_relations(relations: list[Relation], remap: dict[str, str]) -> list[Relation]:
+    best: dict[tuple, Relation] = {}
+    for r in relations:
+        s, o = remap.get(r.subject, r.subject), remap.get(r.object, r.object)
+        if s == o:
+            continue
+        key = (s, r.predicate, o) if r.predicate != "COOPERATES_WITH" else (min(s, o), r.predicate, max(s, o))
+        cand = Relation(key[0], r.predicate, key[2], r.confidence, r.evidence, dict(r.props))
+        old = best.get(key)
+        if old is None or cand.confidence > old.confidence:
+            best[key] = cand
+    return list(best.values())

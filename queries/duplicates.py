@@ -1,0 +1,154 @@
+"""Near-duplicate initiatives across places: blocking on rare character bigrams, rapidfuzz scoring,
+union-find clusters, reviewer marks respected. Scales without all-to-all comparison."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from graph.base import GraphStore
+from graph.traversal import graph_of
+from ingest.resolve import normalize_name
+from queries.helpers import evidence_text, roll_up
+
+_ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
+_DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
+BUCKET_CAP = 300
+RARE_GRAMS = 3
+
+
+@dataclass
+class Item:
+    """One initiative prepared for comparison."""
+
+    id: str
+    name: str
+    kind: str
+    core: str
+
+
+def core_name(name: str, place_names: list[str]) -> str:
+    """The comparable part of a name: no quotes, ordinals or leading place names."""
+    core = _ORDINAL.sub("", normalize_name(name))
+    changed = True
+    while changed:
+        changed = False
+        for p in place_names:
+            if len(core) > len(p) + 1 and core.startswith(p):
+                core = core[len(p):]
+                changed = True
+    return core
+
+
+def similarity(a: str, b: str) -> float:
+    """0–100 similarity of two cores; names differing in numerals (五线 vs 五步 …) score 0."""
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return 0.0
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and len(a) <= 6:
+        return 0.0  # one changed character in a short name is a different name (五线/五步工作法)
+    return max(fuzz.ratio(a, b), _partial(a, b))
+
+
+def _partial(a: str, b: str) -> float:
+    short, long = sorted((a, b), key=len)
+    if len(short) < 3 or len(short) / len(long) < 0.5:
+        return 0.0
+    return fuzz.partial_ratio(short, long)
+
+
+def candidate_pairs(items: list[Item]) -> set[tuple[int, int]]:
+    """Pairs sharing one of their rarest bigrams (same kind), never all-to-all."""
+    grams = [{c[i : i + 2] for i in range(len(c) - 1)} or {c} for c in (it.core for it in items)]
+    df = Counter(g for gs in grams for g in gs)
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for idx, gs in enumerate(grams):
+        for g in sorted(gs, key=lambda g: (df[g], g))[:RARE_GRAMS]:
+            buckets[(items[idx].kind, g)].append(idx)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=lambda i: (len(items[i].core), items[i].core))[:BUCKET_CAP]
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add((members[x], members[y]))
+    return pairs
+
+
+def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, str], str]) -> list[tuple[list[int], float]]:
+    """Union-find clusters of similar items (score ≥ threshold or marked same; never marked different)."""
+    parent = list(range(len(items)))
+    best = defaultdict(float)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index = {it.id: i for i, it in enumerate(items)}
+    scored = []
+    for i, j in candidate_pairs(items):
+        s = similarity(items[i].core, items[j].core)
+        if s >= threshold:
+            scored.append((s, i, j))
+    for (a, b), verdict in marks.items():
+        if verdict == "same" and a in index and b in index:
+            scored.append((100.0, index[a], index[b]))
+    for s, i, j in sorted(scored, reverse=True):
+        pair = tuple(sorted((items[i].id, items[j].id)))
+        if marks.get(pair) == "different":
+            continue
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[rj] = ri
+            best[ri] = max(best[ri], best[rj], s)
+    groups = defaultdict(list)
+    for i in range(len(items)):
+        groups[find(i)].append(i)
+    return [(sorted(m), best[r]) for r, m in groups.items() if len(m) > 1]
+
+
+def duplicates(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> list[dict]:
+    """Clusters of near-duplicate initiatives in different places, and initiatives reported by several articles."""
+    g = graph_of(store)
+    place_names = sorted({normalize_name(d["name"]) for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")}, key=len, reverse=True)
+    items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], place_names))
+             for n, d in sorted(g.nodes(data=True)) if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
+    marks = store.marks()
+    rows = []
+    cluster_no = 0
+    for members, score in sorted(cluster_items(items, float(min_similarity), marks), key=lambda c: (-c[1], items[c[0][0]].name)):
+        cluster_no += 1
+        ids = [items[i].id for i in members]
+        marked_same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
+        for i in members:
+            rows.append(_dup_row(store, g, cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score))
+    for it in items:
+        arts = {a for _, a, d in g.out_edges(it.id, data=True) if d["predicate"] == "MENTIONED_IN"}
+        if len(arts) >= 2:
+            cluster_no += 1
+            rows.append(_dup_row(store, g, cluster_no, it, "reported_twice", 100.0))
+    return rows[: int(limit)]
+
+
+def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dict:
+    runners = sorted(g.nodes[u]["name"] for u, _, d in g.in_edges(it.id, data=True) if d["predicate"] == "RUNS")
+    place = roll_up(g, it.id)
+    if not place["street"] and runners:
+        for u, _, d in g.in_edges(it.id, data=True):
+            if d["predicate"] == "RUNS":
+                place = roll_up(g, u)
+                if place["street"] or place["district"]:
+                    break
+    arts = sorted(a for _, a, d in g.out_edges(it.id, data=True) if d["predicate"] == "MENTIONED_IN")
+    ev = []
+    for _, _, k, d in g.in_edges(it.id, keys=True, data=True):
+        if d["predicate"] == "RUNS":
+            ev += evidence_text(store, k, 1)
+    return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
+            "kind": it.kind, "runners": "、".join(runners), "street": place["street"], "district": place["district"],
+            "articles": len(arts), "evidence": " | ".join(ev[:2])}

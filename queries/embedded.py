@@ -1,0 +1,259 @@
+"""Embedded (networkx over the SQLite store) implementations of the named queries."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import islice
+
+import networkx as nx
+
+from govkg.errors import QueryError
+from graph.base import GraphStore
+from graph.traversal import graph_of
+from ingest.resolve import normalize_name
+from queries.helpers import evidence_text, find_node, initials_key, pinyin_key, roll_up
+
+
+def _name(g: nx.MultiDiGraph, n: str) -> str:
+    return g.nodes[n]["name"]
+
+
+def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", min_confidence=0.0, limit=200) -> list[dict]:
+    """Organization ↔ community co-building: direct partnerships and shared initiatives."""
+    g = graph_of(store)
+    rows = []
+
+    def org_ok(n: str) -> bool:
+        d = g.nodes[n]
+        return d["type"] == "Organization" and (org_kind in (None, "", "any") or d["kind"] == org_kind)
+
+    for u, v, key, d in g.edges(keys=True, data=True):
+        if d["predicate"] != "COOPERATES_WITH" or d["confidence"] < min_confidence:
+            continue
+        for org, com in ((u, v), (v, u)):
+            if org_ok(org) and g.nodes[com]["type"] == "Community":
+                if kind and d["props"].get("kind") != kind:
+                    continue
+                rows.append(_cobuild_row(store, g, org, com, d["props"].get("kind", ""), "", d["props"].get("date", ""), d["confidence"], [key]))
+    if not kind:
+        for org, ini, k1, d1 in g.edges(keys=True, data=True):
+            if d1["predicate"] != "SUPPORTS" or d1["confidence"] < min_confidence or not org_ok(org):
+                continue
+            for com, _, k2, d2 in g.in_edges(ini, keys=True, data=True):
+                if d2["predicate"] == "RUNS" and g.nodes[com]["type"] == "Community" and d2["confidence"] >= min_confidence:
+                    rows.append(_cobuild_row(store, g, org, com, "", _name(g, ini), "", min(d1["confidence"], d2["confidence"]), [k1, k2]))
+    if district:
+        rows = [r for r in rows if r["district"] == district or r["street"] == district]
+    rows.sort(key=lambda r: (r["organization"], r["community"], r["initiative"], r["partnership_kind"]))
+    return rows[:limit]
+
+
+def _cobuild_row(store, g, org, com, pkind, initiative, date, conf, edge_keys) -> dict:
+    place = roll_up(g, com)
+    evidence = []
+    for k in edge_keys:
+        evidence += evidence_text(store, k, 2)
+    return {
+        "organization": _name(g, org), "org_kind": g.nodes[org]["kind"] or "", "community": _name(g, com),
+        "partnership_kind": pkind, "initiative": initiative, "street": place["street"], "district": place["district"],
+        "date": date, "confidence": round(conf, 3), "evidence": " | ".join(dict.fromkeys(evidence)),
+    }
+
+
+def neighbors(store: GraphStore, entity: str = "", hops=1, types=None, predicates=None, min_confidence=0.0, limit=200) -> list[dict]:
+    """Entities within `hops` relations of an entity, with the relation that reached them."""
+    g = graph_of(store)
+    start = find_node(store, g, entity)
+    allowed_types = set(types.split(",")) if types else None
+    allowed_preds = set(predicates.split(",")) if predicates else None
+    rows = []
+    seen = {start}
+    frontier = [start]
+    for depth in range(1, int(hops) + 1):
+        nxt = []
+        for n in frontier:
+            edges = [(n, v, k, d, "out") for _, v, k, d in g.out_edges(n, keys=True, data=True)]
+            edges += [(n, u, k, d, "in") for u, _, k, d in g.in_edges(n, keys=True, data=True)]
+            for _, other, key, d, direction in sorted(edges, key=lambda e: (e[3]["predicate"], e[1])):
+                if other in seen or d["confidence"] < min_confidence:
+                    continue
+                if allowed_preds and d["predicate"] not in allowed_preds:
+                    continue
+                if allowed_types and g.nodes[other]["type"] not in allowed_types:
+                    continue
+                seen.add(other)
+                nxt.append(other)
+                rows.append({"id": other, "name": _name(g, other), "type": g.nodes[other]["type"], "kind": g.nodes[other]["kind"] or "",
+                             "predicate": d["predicate"], "direction": direction, "via": _name(g, n), "hops": depth,
+                             "confidence": round(d["confidence"], 3)})
+        frontier = nxt
+    return rows[: int(limit)]
+
+
+def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limit=5) -> list[dict]:
+    """Shortest paths between two entities (relations in either direction, articles excluded)."""
+    g = graph_of(store)
+    a, b = find_node(store, g, source), find_node(store, g, target)
+    und = nx.Graph()
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if d["predicate"] == "MENTIONED_IN":
+            continue
+        und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
+    if a not in und or b not in und:
+        return []
+    try:
+        paths = list(islice(nx.all_shortest_paths(und, a, b), int(limit)))
+    except nx.NetworkXNoPath:
+        return []
+    rows = []
+    for i, p in enumerate(sorted(paths)):
+        if len(p) - 1 > int(max_hops):
+            continue
+        steps = []
+        for x, y in zip(p, p[1:]):
+            d = und.edges[x, y]
+            arrow = "->" if d["forward"] == (x, y) else "<-"
+            steps.append(f"{_name(g, x)} -[{d['predicate']}]{arrow} {_name(g, y)}")
+        rows.append({"path": i + 1, "length": len(p) - 1, "nodes": " / ".join(_name(g, n) for n in p), "steps": "; ".join(steps)})
+    return rows
+
+
+def hierarchy(store: GraphStore, root: str = "") -> list[dict]:
+    """The area tree (PART_OF) with counts of communities, organizations and initiatives under each area."""
+    g = graph_of(store)
+    places = [n for n, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
+    children = defaultdict(list)
+    parent_of = {}
+    for u, v, d in g.edges(data=True):
+        if d["predicate"] == "PART_OF" and u in places and v in places and u not in parent_of:
+            parent_of[u] = v
+            children[v].append(u)
+    located = Counter()
+    for u, v, d in g.edges(data=True):
+        if d["predicate"] == "LOCATED_IN":
+            located[(v, g.nodes[u]["type"])] += 1
+    roots = sorted((n for n in places if n not in parent_of), key=lambda n: _name(g, n))
+    if root:
+        roots = [find_node(store, g, root)]
+    rows = []
+
+    def walk(n: str, depth: int, trail: str) -> dict:
+        counts = Counter({"communities": 0, "organizations": located[(n, "Organization")], "initiatives": located[(n, "Initiative")]})
+        row = {"area": _name(g, n), "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"] or "", "depth": depth, "path": trail}
+        rows.append(row)
+        for c in sorted(children[n], key=lambda c: _name(g, c)):
+            sub = walk(c, depth + 1, f"{trail} > {_name(g, c)}")
+            counts.update(sub)
+            if g.nodes[c]["type"] == "Community":
+                counts["communities"] += 1
+        row.update({k: counts[k] for k in ("communities", "organizations", "initiatives")})
+        return counts
+
+    for r in roots:
+        walk(r, 0, _name(g, r))
+    return rows
+
+
+def entity(store: GraphStore, name: str = "") -> list[dict]:
+    """Profile of one entity: type, kind, aliases, place, relations and mentions (one row per fact)."""
+    g = graph_of(store)
+    n = find_node(store, g, name)
+    d = g.nodes[n]
+    place = roll_up(g, n)
+    rows = [{"section": "profile", "field": "name", "value": d["name"]},
+            {"section": "profile", "field": "id", "value": n},
+            {"section": "profile", "field": "type", "value": d["type"]},
+            {"section": "profile", "field": "kind", "value": d["kind"] or ""},
+            {"section": "profile", "field": "aliases", "value": "、".join(d["aliases"])},
+            {"section": "profile", "field": "street", "value": place["street"]},
+            {"section": "profile", "field": "district", "value": place["district"]}]
+    for u, v, k, e in sorted(g.out_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[1])):
+        if e["predicate"] != "MENTIONED_IN":
+            rows.append({"section": "relation", "field": e["predicate"], "value": f"→ {_name(g, v)}"})
+    for u, v, k, e in sorted(g.in_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[0])):
+        rows.append({"section": "relation", "field": e["predicate"], "value": f"← {_name(g, u)}"})
+    for m in store.mentions_of(n):
+        rows.append({"section": "mention", "field": f"{m.article_id}:{m.start}-{m.end}", "value": m.surface})
+    return rows
+
+
+def search(store: GraphStore, q: str = "", type=None, limit=20) -> list[dict]:
+    """Entities by Chinese name, alias, substring or pinyin (full or initials), best first."""
+    if not q:
+        raise QueryError("search needs --param q=TEXT")
+    g = graph_of(store)
+    needle = normalize_name(q).lower()
+    scored = []
+    for n, d in g.nodes(data=True):
+        if d["type"] == "Article" or (type and d["type"] != type):
+            continue
+        forms = [d["name"], *d["aliases"]]
+        best, how = 0, ""
+        for f in forms:
+            nf = normalize_name(f).lower()
+            if nf == needle:
+                best, how = max((best, how), (100, "name" if f == d["name"] else "alias"))
+            elif needle in nf:
+                best, how = max((best, how), (80 - min(20, len(nf) - len(needle)), "substring"))
+            elif needle.isascii() and (needle in pinyin_key(f) or needle == initials_key(f)):
+                best, how = max((best, how), (60, "pinyin"))
+        if best:
+            scored.append((-best, -g.degree(n), d["name"], n, how))
+    scored.sort()
+    return [{"id": n, "name": name, "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"] or "", "match": how, "score": -s, "degree": -deg}
+            for s, deg, name, n, how in scored[: int(limit)]]
+
+
+def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
+    """Organizations linking the most distinct communities (directly or through initiatives)."""
+    g = graph_of(store)
+    linked = defaultdict(set)
+    for n, d in g.nodes(data=True):
+        if d["type"] != "Organization":
+            continue
+        for _, v, e in g.out_edges(n, data=True):
+            if e["confidence"] < min_confidence:
+                continue
+            if e["predicate"] in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH") and g.nodes[v]["type"] == "Community":
+                linked[n].add(v)
+            if e["predicate"] in ("SUPPORTS", "RUNS"):
+                for u, _, e2 in g.in_edges(v, data=True):
+                    if e2["predicate"] == "RUNS" and g.nodes[u]["type"] == "Community":
+                        linked[n].add(u)
+        for u, _, e in g.in_edges(n, data=True):
+            if e["predicate"] == "COOPERATES_WITH" and g.nodes[u]["type"] == "Community" and e["confidence"] >= min_confidence:
+                linked[n].add(u)
+    rows = [{"organization": _name(g, n), "kind": g.nodes[n]["kind"] or "", "communities": len(cs),
+             "names": "、".join(sorted(_name(g, c) for c in cs))} for n, cs in linked.items() if cs]
+    rows.sort(key=lambda r: (-r["communities"], r["organization"]))
+    return rows[: int(limit)]
+
+
+def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
+    """Awards and who received them, with year and the receiver's street and district."""
+    g = graph_of(store)
+    rows = []
+    for u, v, k, e in g.edges(keys=True, data=True):
+        if e["predicate"] != "AWARDED":
+            continue
+        y = e["props"].get("year")
+        if year and y != int(year):
+            continue
+        place = roll_up(g, u)
+        if area and area not in (place["street"], place["district"]):
+            continue
+        rows.append({"award": _name(g, v), "receiver": _name(g, u), "receiver_type": g.nodes[u]["type"], "year": y or "",
+                     "street": place["street"], "district": place["district"], "evidence": " | ".join(evidence_text(store, k, 1))})
+    rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
+    return rows
+
+
+def articles(store: GraphStore, limit=50) -> list[dict]:
+    """Stored articles with how many entities each mentions, newest first."""
+    g = graph_of(store)
+    rows = []
+    for a in store.iter_articles():
+        rows.append({"id": a.id, "title": a.title, "path": a.path, "ingested_at": a.ingested_at,
+                     "characters": len(a.text), "entities": g.in_degree(a.id) if a.id in g else 0})
+    rows.sort(key=lambda r: (r["ingested_at"], r["id"]), reverse=True)
+    return rows[: int(limit)]
