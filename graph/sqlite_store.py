@@ -64,7 +64,10 @@ class SQLiteStore:
         except OSError as exc:
             raise StoreError(f"cannot create store folder {self.path.parent}: {exc.strerror}; pass another --store") from exc
         self._local = threading.local()
-        self._con().executescript(_SCHEMA)  # executescript manages its own transaction
+        try:
+            self._con().executescript(_SCHEMA)  # executescript manages its own transaction
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
         with self._tx() as con:
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0')")

@@ -1,0 +1,1 @@
+"""govkg explorer (Streamlit). Run with `govkg app` or `streamlit run app.py`."""

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic corpus generator and measured throughput, memory and latency (JSON reports)."""

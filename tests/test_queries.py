@@ -1,0 +1,104 @@
+"""Named queries on real stores: co-building, duplicates, search, paths, hierarchy, profiles."""
+
+import pytest
+
+from govkg.errors import QueryError
+from queries import QUERIES, run_query
+
+
+def rows(store, query_name, **params):
+    return run_query(store, query_name, params).rows
+
+
+def test_cobuild_gives_pairs_with_place_and_evidence(sample_store):
+    result = rows(sample_store, "cobuild")
+    pair = next(r for r in result if r["organization"] == "四川蜀味餐饮有限公司")
+    assert pair["community"] == "向阳社区" and pair["partnership_kind"] == "签约"
+    assert pair["street"] == "书院街街道" and pair["district"] == "锦江区"
+    assert "签署" in pair["evidence"]
+    via = [r for r in result if r["initiative"] == "邻里通"]
+    assert via and via[0]["organization"] == "成都智汇科技有限公司"
+    assert all(r["district"] == "武侯区" for r in rows(sample_store, "cobuild", district="武侯区"))
+    assert {r["org_kind"] for r in rows(sample_store, "cobuild", org_kind="any")} > {"enterprise"}
+
+
+def test_cobuild_on_the_real_corpus_finds_the_bookstore_partner(corpus_store):
+    result = rows(corpus_store, "cobuild")
+    assert any(r["organization"] == "新华文轩集团" and r["community"] == "府城社区" for r in result)
+
+
+def test_duplicates_separate_same_named_initiatives_from_reports_of_one(sample_store):
+    result = rows(sample_store, "duplicates")
+    canteens = [r for r in result if r["initiative"] == "邻里食堂"]
+    assert len(canteens) == 2 and {r["status"] for r in canteens} == {"similar_separate"}
+    assert {r["district"] for r in canteens} == {"锦江区", "成华区"}
+    twice = [r for r in result if r["status"] == "reported_twice"]
+    assert any(r["initiative"] == "邻里通" and r["articles"] == 2 for r in twice)
+
+
+def test_duplicate_marks_are_respected(tmp_path, sample_copy):
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    s = SQLiteStore(tmp_path / "g.db")
+    Pipeline(s).ingest([sample_copy])
+    canteens = [r["id"] for r in rows(s, "duplicates") if r["initiative"] == "邻里食堂"]
+    s.set_mark(canteens[0], canteens[1], "different")
+    assert not [r for r in rows(s, "duplicates") if r["initiative"] == "邻里食堂"]
+    s.set_mark(canteens[0], canteens[1], "same")
+    assert {r["status"] for r in rows(s, "duplicates") if r["initiative"] == "邻里食堂"} == {"marked_same"}
+
+
+def test_five_line_and_five_step_methods_are_not_duplicates(corpus_store):
+    names = {r["initiative"] for r in rows(corpus_store, "duplicates", min_similarity=80)}
+    assert not {"五线工作法", "五步工作法"} <= names
+
+
+def test_search_by_name_alias_substring_and_pinyin(sample_store):
+    assert rows(sample_store, "search", q="水碾河社区")[0]["match"] == "name"
+    assert rows(sample_store, "search", q="碾河")[0]["name"] == "水碾河社区"
+    assert rows(sample_store, "search", q="shuinianhe")[0]["name"] == "水碾河社区"
+    assert rows(sample_store, "search", q="snhsq")[0]["name"] == "水碾河社区"
+    with pytest.raises(QueryError):
+        rows(sample_store, "search", q="")
+
+
+def test_neighbors_path_hierarchy_entity(sample_store):
+    near = rows(sample_store, "neighbors", entity="水碾河社区")
+    assert {"龙潭街道", "成都智汇科技有限公司", "邻里通"} <= {r["name"] for r in near}
+    only_part = rows(sample_store, "neighbors", entity="水碾河社区", predicates="PART_OF")
+    assert [r["name"] for r in only_part] == ["龙潭街道"]
+    two = rows(sample_store, "neighbors", entity="水碾河社区", hops=2, types="Area")
+    assert {"龙潭街道", "成华区"} <= {r["name"] for r in two}
+    p = rows(sample_store, "path", source="成都智汇科技有限公司", target="成华区")
+    assert p and p[0]["length"] == 3 and "PART_OF" in p[0]["steps"]
+    tree = rows(sample_store, "hierarchy")
+    chenghua = next(r for r in tree if r["area"] == "成华区")
+    assert chenghua["communities"] == 2
+    profile = rows(sample_store, "entity", name="水碾河社区")
+    assert any(r["section"] == "mention" for r in profile)
+    assert any(r["field"] == "district" and r["value"] == "成华区" for r in profile)
+
+
+def test_awards_and_brokers(sample_store):
+    awarded = rows(sample_store, "awards", year=2022)
+    assert [(r["receiver"], r["district"]) for r in awarded] == [("向阳社区", "锦江区")]
+    assert rows(sample_store, "brokers")[0]["communities"] >= 1
+
+
+def test_every_query_runs_on_the_real_corpus_with_defaults(corpus_store):
+    defaults = {"neighbors": {"entity": "华阳街道"}, "path": {"source": "华阳街道", "target": "温佩利市"},
+                "entity": {"name": "迎晖社区"}, "search": {"q": "社区"}}
+    for name in QUERIES:
+        result = run_query(corpus_store, name, defaults.get(name, {}))
+        assert isinstance(result.rows, list)
+        for r in result.rows:
+            assert set(r) == set(result.columns), name
+
+
+def test_hostile_names_are_plain_parameters(sample_store):
+    for hostile in ("'}) DETACH DELETE n //", '"; DROP TABLE nodes; --'):
+        with pytest.raises(QueryError):
+            rows(sample_store, "entity", name=hostile)
+        assert rows(sample_store, "search", q=hostile) == []
+    assert sample_store.stats()["articles"] == 4
