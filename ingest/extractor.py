@@ -28,10 +28,12 @@ class RuleExtractor:
         entities: dict[str, Entity] = {}
         relations: list[Relation] = []
         partnerships: list[Partnership] = []
-        ctx = Context()
+        self._drop_street_stems(per_sentence)
+        ctx = Context(article_topic=self._article_topic(per_sentence))
         for sentence, mentions in zip(article.sentences, per_sentence):
             if sentence.paragraph != ctx.paragraph:
                 ctx.paragraph = sentence.paragraph
+                ctx.topic = None
             evidence = Evidence(article.id, sentence.index, sentence.start, sentence.end, sentence.text)
             for m in mentions:
                 if not m.generic:
@@ -74,11 +76,32 @@ class RuleExtractor:
         e.mentions.append(Evidence(evidence.article_id, evidence.sentence_index, evidence.start + m.start, evidence.start + m.end, evidence.sentence))
 
     @staticmethod
+    def _drop_street_stems(per_sentence: list[list[Mention]]) -> None:
+        """石羊社区发展治理 where 石羊 is the street: not a community of that name."""
+        stems = {m.name[:-2] for ms in per_sentence for m in ms if m.type == "Area" and m.kind == "subdistrict" and m.name.endswith("街道")}
+        for ms in per_sentence:
+            for m in ms:
+                if m.type == "Community" and m.name.endswith("社区") and m.name[:-2] in stems and m.source == "suffix":
+                    m.generic = True
+
+    @staticmethod
+    def _article_topic(per_sentence: list[list[Mention]]) -> str | None:
+        """The actor an article is mostly about (its most mentioned named street or community)."""
+        counts = Counter(entity_key(m) for ms in per_sentence for m in ms
+                         if not m.generic and not m.embedded and m.type in ("Area", "Community") and m.kind in ("subdistrict", "community"))
+        if not counts:
+            return None
+        (top, n), *rest = counts.most_common(2) + [(None, 0)]
+        return top if n >= 3 and n >= 2 * rest[0][1] else None
+
+    @staticmethod
     def _name_by_usage(entities: dict[str, Entity]) -> None:
         """Name each entity by the fullest form the article uses (成都市 over 成都; 重庆 stays 重庆)."""
         for e in entities.values():
             used = {a for a in e.aliases if a}
-            if e.name not in used and used:
+            if e.type != "Area":
+                used.add(e.name)
+            elif e.name not in used and used:
                 e.aliases.add(e.name)  # the lexicon's canonical form becomes an alias
             e.name = max(used or {e.name}, key=lambda n: (len(n), n))
 

@@ -151,6 +151,15 @@ CATEGORY_RE = re.compile(
     + ")"
 )
 
+# “X——“Y””: the head noun before the dash types the quoted name.
+APPOSITIVE_HEADS: dict[str, tuple[str, str | None]] = {
+    "共同体": ("Organization", "self_governance"), "自治组织": ("Organization", "self_governance"),
+    "联盟": ("Organization", "party"), "社会组织": ("Organization", "social_org"), "协会": ("Organization", "social_org"),
+    "平台": ("Initiative", "platform"), "书屋": ("Initiative", "space"), "空间": ("Initiative", "space"),
+    "阵地": ("Initiative", "space"), "品牌": ("Initiative", "brand"), "项目": ("Initiative", "project"),
+    "活动": ("Initiative", "activity"), "机制": ("Initiative", "work_method"), "服务": ("Initiative", "service"),
+}
+
 # Verbs that make the subject run/build an initiative.
 RUN_VERBS = (
     "打造", "构建", "建设", "建成", "建立", "实施", "开展", "推出", "推行", "创新", "成立", "举办", "组建",
@@ -168,6 +177,8 @@ PARTNER_TRIGGERS: dict[str, str] = {
 }
 for _k in set(PARTNER_TRIGGERS.values()):
     ONTOLOGY.check_kind("Partnership", _k)
+# Triggers where one side brings in or funds the other: pairs are subject × object, not all pairs.
+DIRECTED_TRIGGERS = frozenset({"引入", "引进", "引导", "邀请", "诚邀", "捐赠", "资助", "捐助"})
 PARTNER_RE = re.compile("|".join(sorted(PARTNER_TRIGGERS, key=len, reverse=True)))
 
 # Context around a quoted string that marks a slogan or principle, not a named initiative.
@@ -197,7 +208,7 @@ GENERIC = frozenset(
     网格 网格化 议事 协商 自治 共治 共建 共享 引领 党建 指导 孵化 培训 教育 学习 协会 个 家 支 名 处
     重点 共同 总体 联席会议 联席 会议 整体 全面 全新 首个 一批 多元 主体 治理体系 基层治理 社会治理 居民自治 服务型
     改造 提升 居家 养老 关爱 儿童 老年 青少年 妇女 残疾人 困难 特殊 群体 人群 精准 专业 专业化 规范化 标准化 现代化
-    运营 功能 设施 具体 共创 共享 院落 就业 互联网 一贯制 部分 整个 良好 这是 一种 各项 多项 这些 那些 有关 我们 大家 场所 场地 周边 附近 内部 外部 门口 楼栋 单元 片区 城区 新城 老城 主题 品牌 独立 共建共治共享""".split()
+    运营 功能 设施 具体 共创 共享 院落 美丽 宜居 文明 星级 品质 高品质 医疗 政务 便民服务 综合体 就业 互联网 一贯制 部分 整个 良好 这是 一种 各项 多项 这些 那些 有关 我们 大家 场所 场地 周边 附近 内部 外部 门口 楼栋 单元 片区 城区 新城 老城 主题 品牌 独立 共建共治共享""".split()
 )
 ACTOR_PRONOUNS = ("该社区", "该街道", "该小区", "本社区", "社区", "街道", "小区", "社区党委", "街道党工委", "院落")
 
@@ -206,7 +217,7 @@ BOUNDARY_TAGS = ("v", "p", "c", "u", "d", "r", "y", "e", "m", "q", "f", "t", "ad
 QUOTED_ONLY_SUFFIXES = frozenset({"机制", "制度", "工作机制", "行动", "计划", "方案", "规划", "系统"})
 PLACE_BOUNDARY_WORDS = frozenset(
     """助推 服务 走进 深入 扎根 下沉 进入 覆盖 联系 包括 回到 融入 建设 治理 发展 调研 来到 前往 走访 入驻 进驻 辐射 带动
-    全体 整个 所在 部分 周边 各个 多个 每个 其他 其它 相关 示范 试点 先进 优秀 城乡 国际化 农村 老旧 商品房 安置""".split()
+    全体 整个 所在 部分 周边 各个 多个 每个 构筑 打造 建设成 做靓 做优 做强 美丽 宜居 和谐 幸福 文明 其他 其它 相关 示范 试点 先进 优秀 城乡 国际化 农村 老旧 商品房 安置""".split()
 )
 NON_NAME_TOKENS = frozenset({"城乡", "乡村", "家乡", "城镇", "农村", "新农村", "进社区", "入社区", "到社区", "下乡", "进村", "老乡"})
 NAME_VERBS = frozenset(
@@ -222,7 +233,7 @@ BOUNDARY_WORDS = frozenset(
     荣获 获评 评为 成为 入选 启动 推出 设立 开设 创建 创设 搭建 营造 培育 凝聚 走进 来到 位于 地处 邀请 诚邀 牵头 主办
     承办 协办 指导 公布 发布 授予 表彰 命名 认定 举办 实现 打造了 建立了 成立了 组织 参与 联合 近年来 目前 如今 同时
     此外 其中 包括 以及 通过 据悉 今年 去年 近日 日前 当天 记者 了解 介绍 表示 说 看到 作为 位 于 至 到 向 同 跟 给 比如
-    例如 这是 那是 就是 也是 都是 首个 首家 一家 一批 多家 各类 各种 所有 新建 新投用 投用 改造 提升 升级 完善 健全 创新 深化 强化 优化 拓展""".split()
+    例如 整个 充分 加大 构筑 做靓 全靠 依靠 靠 有 要 会 能 可 去 来 叫 这是 那是 就是 也是 都是 首个 首家 一家 一批 多家 各类 各种 所有 新建 新投用 投用 改造 提升 升级 完善 健全 创新 深化 强化 优化 拓展""".split()
 )
 ADVERBIAL_OPENERS = re.compile(r"^(?:同时|此外|目前|如今|近年来|近日|日前|为此|另外|与此同时|截至目前|随后|接下来|其中|并且|而且|还|也|已|今年|去年|[0-9]{4}年[^，]{0,6})[，,]?")
 YEAR_RE = re.compile(r"((?:19|20)[0-9]{2})年")

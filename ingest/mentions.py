@@ -71,7 +71,7 @@ def _is_boundary(u: Unit, node_type: str = "Organization") -> bool:
     if not tag or tag.startswith(("vn", "nr", "ns", "nz")):
         return False
     if tag.startswith("v"):
-        return len(u.text) == 1 or node_type in ("Area", "Community") or u.text not in lx.NAME_VERBS
+        return node_type in ("Area", "Community") or (len(u.text) > 1 and u.text not in lx.NAME_VERBS)
     return tag.startswith(lx.BOUNDARY_TAGS)
 
 
@@ -188,7 +188,10 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             continue
         generic = len(name) <= len(suffix) or _stem_is_generic(name[: -len(suffix)])
         quoted = any(x.kind == "quote" for x in units[first : i + 1])
-        if node_type == "Initiative" and not quoted and (len(name) - len(suffix) < 3 or suffix in lx.QUOTED_ONLY_SUFFIXES):
+        stem = name[: -len(suffix)]
+        if node_type == "Initiative" and not quoted and (len(stem) < 2 or (len(stem) == 2 and tag_of(stem)) or suffix in lx.QUOTED_ONLY_SUFFIXES):
+            generic = True
+        if node_type == "Organization" and kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and (tag_of(stem)[:1] in ("n", "v", "a") and tag_of(stem)[:2] not in ("nr", "ns", "nz", "nt") or is_generic_word(stem)):
             generic = True
         if crossed and not generic and kind not in ("government", "party", "self_governance"):
             rest = sentence[units[first].end : u.end] if _is_unit_end(units[first]) else ""
@@ -202,7 +205,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if node_type == "Community" and suffix in ("社区", "村"):
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
-            conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.55
+            conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
         out.append(Mention(start, u.end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix, prefix_units=crossed))
@@ -287,17 +290,20 @@ def _plausible_name(inner: str) -> bool:
     return bool(_HAN.search(inner)) or bool(re.fullmatch(r"[0-9A-Za-z+＋]{3,}", inner))
 
 
+_LIST_JOIN = ("、", "和", "及", "与")
+
+
 def _list_start(units: list[Unit], i: int) -> int:
     """Start offset of a run of adjacent quotes (“A”“B”“C” or “A”、“B”) containing unit i."""
     j = i
-    while j - 1 >= 0 and (units[j - 1].kind == "quote" or (units[j - 1].text == "、" and j - 2 >= 0 and units[j - 2].kind == "quote")):
+    while j - 1 >= 0 and (units[j - 1].kind == "quote" or (units[j - 1].text in _LIST_JOIN and j - 2 >= 0 and units[j - 2].kind == "quote")):
         j -= 1
     return units[j].start
 
 
 def _after_list(sentence: str, units: list[Unit], i: int) -> str:
     j = i
-    while j + 1 < len(units) and (units[j + 1].kind == "quote" or (units[j + 1].text == "、" and j + 2 < len(units) and units[j + 2].kind == "quote")):
+    while j + 1 < len(units) and (units[j + 1].kind == "quote" or (units[j + 1].text in _LIST_JOIN and j + 2 < len(units) and units[j + 2].kind == "quote")):
         j += 1
     direct = sentence[units[i].end : units[i].end + 10]
     if j == i:
@@ -312,23 +318,29 @@ _VERB_TAIL = "了出起成的一个些好"
 def _classify_quoted(inner: str, before: str, after: str, place_before: bool) -> tuple[str, str | None, float] | None:
     if is_generic_word(inner) or re.fullmatch(r"[0-9一二三四五六七八九十两]+个?", inner):
         return None
+    if re.fullmatch(r"[0-9０-９.]+(?:分钟|公里|米|小时|天|年|月|日|万|亿|%|％)[\u4e00-\u9fff]{0,2}", inner):
+        return None
     if before.endswith(lx.AWARD_VERBS) and lx.AWARD_RE.search(inner) and len(inner) >= 6:
         return "Award", None, 0.75
     if inner.endswith(("示范社区", "示范小区", "优秀案例", "先进基层党组织")) and len(inner) >= 8:
         return "Award", None, 0.6
-    if after.startswith(lx.SLOGAN_AFTER) or before.endswith(lx.SLOGAN_BEFORE) or inner.startswith(("以", "让", "把", "向", "从", "由")):
+    if after.startswith(lx.SLOGAN_AFTER) or before.endswith(lx.SLOGAN_BEFORE) or any(w in after[:8] for w in ("理念", "原则", "思路")):
         return None
-    if any(w in after[:8] for w in ("理念", "原则", "思路")):
+    m = lx.CATEGORY_RE.match(after)
+    if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
     suffix = _suffix_of(inner)
     if suffix and not _stem_is_generic(inner[: -len(suffix)]):
         node_type, kind = lx.SUFFIXES[suffix]
         if node_type in ("Initiative", "Organization"):
             return node_type, kind, 0.7
-    m = lx.CATEGORY_RE.match(after)
     if m:
         node_type, kind = lx.CATEGORY_WORDS[m.group(1)]
         return node_type, kind, 0.7
+    appositive = re.search(r"(" + "|".join(lx.APPOSITIVE_HEADS) + r")——$", before)
+    if appositive:
+        node_type, kind = lx.APPOSITIVE_HEADS[appositive.group(1)]
+        return node_type, kind, 0.65
     if "、" in inner or tag_of(inner):
         return None  # a dictionary word in quotes (“密码”“合伙人”) is a figure of speech, not a name
     verb_zone = before.rstrip(_VERB_TAIL)
@@ -336,7 +348,8 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
         if _guess_kind(inner) == "work_method" and len(inner) <= 8:
             return "Initiative", "work_method", 0.6
         return None
-    if verb_zone.endswith(tuple(v for v in lx.RUN_VERBS if len(v) > 1)):
+    clause = re.split(r"[，。；：、,;]", before)[-1]
+    if any(v in clause[-8:] for v in lx.RUN_VERBS if len(v) > 1):
         return "Initiative", _guess_kind(inner), 0.55
     if place_before and len(inner) <= 8:
         return "Initiative", "space", 0.5
@@ -403,6 +416,80 @@ def place_before_quote_mentions(sentence: str, units: list[Unit], quoted: list[M
     return out
 
 
+_HEAD_LIST = re.compile(
+    r"((?:[^，。；：、“”！？\s]{2,12}、)+[^，。；：、“”！？\s]{2,12})等[^，。；、]{0,8}?(空间|场景|阵地|设施|站点|载体)"
+)
+_HEAD_KIND = {"空间": "space", "场景": "space", "阵地": "space", "设施": "space", "站点": "space", "载体": "space",
+              "平台": "platform", "项目": "project", "活动": "activity", "品牌": "brand"}
+_ACTIVITY = re.compile(r"(?:开展|举办|举行|组织|策划|推出)(?:了)?([^，。；、“”！？\s]{3,14}?)(系列活动|主题活动|活动)")
+_COORDINATED = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+)([\u4e00-\u9fff]{2,6}?)(社区|村)")
+_COUNTED = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(?:三|两|四|五|六|七|八|九|十|[0-9]+)个[\u4e00-\u9fff]{0,4}(社区|村)")
+
+
+def _strip_leading_verb(item: str) -> tuple[int, str]:
+    """Drop a verb phrase before the first list item (打造社区发展治理创意园 → 社区发展治理创意园)."""
+    cut = 0
+    for i in range(len(item) - 1):
+        for n in (2, 3):
+            w = item[i : i + n]
+            if len(w) == n and len(item) - (i + n) >= 2 and (w in lx.BOUNDARY_WORDS or w in lx.RUN_VERBS or tag_of(w) == "v"):
+                cut = max(cut, i + n)
+    item2 = item[cut:].lstrip("了的")
+    return len(item) - len(item2), item2
+
+
+def head_list_mentions(sentence: str) -> list[Mention]:
+    """Items of a list closed by a shared head: 麓坊运动公园、天府美食岛等公园生活新场景 → spaces."""
+    out = []
+    for m in _HEAD_LIST.finditer(sentence):
+        kind = _HEAD_KIND[m.group(2)]
+        pos = m.start(1)
+        for n, item in enumerate(m.group(1).split("、")):
+            start = pos
+            if n == 0:
+                skip, item = _strip_leading_verb(item)
+                start += skip
+            if 2 <= len(item) <= 12 and not is_generic_word(item) and not re.search(r"[0-9]|个|等", item):
+                out.append(Mention(start, start + len(item), item, "Initiative", kind, 0.55, "list"))
+            pos += len(item) + 1 + (skip if n == 0 else 0)
+    return out
+
+
+def activity_mentions(sentence: str) -> list[Mention]:
+    """开展汽车文化进社区系列活动 → the activity 汽车文化进社区."""
+    out = []
+    for m in _ACTIVITY.finditer(sentence):
+        name = m.group(1)
+        if not is_generic_word(name) and not _stem_is_generic(name) and not re.search(r"[0-9]|各类|多种|一系列|丰富", name) and not any(
+            name[i : i + 2] in lx.BOUNDARY_WORDS for i in range(len(name) - 1)
+        ):
+            out.append(Mention(m.start(1), m.end(1), name, "Initiative", "activity", 0.55, "activity"))
+    return out
+
+
+def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[Mention]:
+    """Stems sharing one suffix: 麓湖、安公、南山国际化社区 → 麓湖社区, 安公社区; 麓湖、南山三个国际化社区."""
+    out = []
+    named_starts = {m.start for m in found if m.type == "Community" and not m.generic}
+    for pattern in (_COORDINATED, _COUNTED):
+        for m in pattern.finditer(sentence):
+            if pattern is _COORDINATED and m.start(2) not in named_starts:
+                continue
+            items = m.group(1).rstrip("、").split("、")
+            suffix = m.group(m.lastindex)
+            pos = m.start(1)
+            for k, item in enumerate(items):
+                if k == 0:
+                    skip, item = _strip_leading_verb(item)
+                    pos += skip
+                if 2 <= len(item) <= 4 and tag_of(item) in ("", "ns", "nr", "nz", "nrt") and not is_generic_word(item) and not any(
+                    item[i : i + 2] in lx.BOUNDARY_WORDS for i in range(len(item) - 1)
+                ):
+                    out.append(Mention(pos, pos + len(item), item + suffix, "Community", "community", 0.6, "coordinated"))
+                pos += len(item) + 1
+    return out
+
+
 def compound_list_mentions(sentence: str) -> list[Mention]:
     """Named estates in lists counted as compounds: 慕和南道、夏纳滨江两个小区."""
     out = []
@@ -418,7 +505,8 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     """All mentions in a sentence, nested ones marked `embedded`, overlapping duplicates removed."""
     units = units if units is not None else units_of(sentence)
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
-    found += compound_list_mentions(sentence)
+    found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
+    found += head_list_mentions(sentence) + activity_mentions(sentence)
     found += award_mentions(sentence, units)
     quoted = quoted_mentions(sentence, units, found)
     found += quoted + place_before_quote_mentions(sentence, units, quoted)

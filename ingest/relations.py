@@ -90,7 +90,14 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _part_of(sentence, mentions)
     facts += _affiliations(sentence, mentions, actors, clauses)
     subjects = _clause_subjects(sentence, clauses, actors, ctx)
-    facts += _initiative_facts(sentence, mentions, actors, clauses, subjects)
+    topic = None
+    if not any(subjects):
+        key = ctx.topic or ctx.article_topic
+        if key and key.startswith("Area:") and key not in ctx.last.values():
+            key = None
+        if key:
+            topic = _Actor(key, -1, -1, Mention(-1, -1, key.split(":", 1)[1], key.split(":", 1)[0], None, 0.5, "topic"))
+    facts += _initiative_facts(sentence, mentions, actors, clauses, subjects, topic)
     facts += _awards(sentence, mentions, actors, clauses, subjects)
     p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects)
     facts += p_facts
@@ -98,7 +105,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     for m in mentions:
         ctx.note(m)
     first_subject = next((s for s in subjects if s), None)
-    if first_subject:
+    if first_subject and (first_subject.mention.kind in ("subdistrict", "community", "compound") or first_subject.mention.type == "Organization"):
         ctx.topic = first_subject.key
     return facts, partners
 
@@ -193,7 +200,7 @@ def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
     return facts
 
 
-def _initiative_facts(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
+def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None) -> list[Fact]:
     facts = []
     for m in mentions:
         if m.type != "Initiative" or m.generic or m.embedded:
@@ -219,6 +226,8 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects) -> list[Fac
                 runner, conf = candidates[0] if _opens_clause(sentence, candidates[0], cs) else candidates[-1], 0.7
         if runner is None and subjects[ci] is not None:
             runner, conf = subjects[ci], 0.6
+        if runner is None and topic is not None and _has_run_verb(before):
+            runner, conf = topic, 0.5
         if runner is None:
             continue
         if m.kind == "agreement":
@@ -343,10 +352,16 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
         if len(parties) < 2:
             continue
         conf = 0.75 if word in ("签署", "签订", "签约", "结对", "携手") else 0.65
-        partners.append(PartnerFact(kind, parties, conf, date))
-        for i, a in enumerate(parties):
-            for b in parties[i + 1 :]:
-                facts.append(Fact(a, "COOPERATES_WITH", b, conf, {"kind": kind, **({"date": date} if date else {})}))
+        date_props = {"date": date} if date else {}
+        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1):
+            pairs = [(a.key, b.key) for a in left for b in right if a.key != b.key]
+            for a, b in pairs:
+                partners.append(PartnerFact(kind, [a, b], conf, date))
+        else:
+            pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]]
+            partners.append(PartnerFact(kind, parties, conf, date))
+        for a, b in pairs:
+            facts.append(Fact(a, "COOPERATES_WITH", b, conf, {"kind": kind, **date_props}))
         if word in ("签署", "签订", "签约"):
             for m in mentions:
                 if m.type == "Initiative" and m.kind == "agreement" and m.start >= trig.start():
