@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import lexicon as lx
 from ingest.tokens import Unit, tag_of, units_of
@@ -128,6 +129,7 @@ def _absorbable(u: Unit) -> bool:
     return u.kind == "tok" and len(u.text) == 1 and not u.tag.startswith(("u", "p", "y", "e", "r")) and u.text not in "在的了被把将对从向由为让使等着"
 
 
+@lru_cache(maxsize=65536)
 def is_generic_word(text: str) -> bool:
     """True when `text` segments entirely into generic governance words (社区, 党群, 服务…)."""
     if not text:
@@ -149,11 +151,16 @@ def _stem_is_generic(stem: str) -> bool:
         return True
     if stem.endswith(("型", "式", "性", "化")):
         return True
-    for form in sorted(lx.area_lexicon(), key=len, reverse=True):
-        if stem.startswith(form):
-            rest = stem[len(form):]
-            return bool(rest) and is_generic_word(rest)
+    m = _area_prefix_re().match(stem)
+    if m:
+        rest = stem[m.end():]
+        return bool(rest) and is_generic_word(rest)
     return is_generic_word(stem)
+
+
+@lru_cache(maxsize=1)
+def _area_prefix_re() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(lx.area_lexicon(), key=len, reverse=True))))
 
 
 def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:

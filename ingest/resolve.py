@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ingest.model import Entity, Partnership, Relation
 
@@ -12,6 +13,7 @@ _QUOTE_CHARS = dict.fromkeys(map(ord, "“”‘’\"'「」《》·"), None)
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十百两]")
 
 
+@lru_cache(maxsize=131072)
 def normalize_name(name: str) -> str:
     """The scoring normalization: NFKC, no whitespace, no quote marks, no middle dot."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).translate(_QUOTE_CHARS))
@@ -35,6 +37,7 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
+@lru_cache(maxsize=131072)
 def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
     """True when two names of one type denote the same entity within an article."""
     a, b = normalize_name(a_name), normalize_name(b_name)
@@ -56,6 +59,11 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
             return True
         return len(short) >= 4 and long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
     return False
+
+
+def _may_match(a: set[str], b: set[str]) -> bool:
+    """Cheap filter: two names can only match when they share their last two characters or a short form."""
+    return bool({x[-2:] for x in a} & {y[-2:] for y in b}) or bool(a & b) or any(x[:2] == y[:2] for x in a for y in b)
 
 
 def _any_same(a: Entity, b: Entity) -> bool:
@@ -81,9 +89,10 @@ def resolve_article(
     for k in keys:
         by_type.setdefault(entities[k].type, []).append(k)
     for ks in by_type.values():
+        forms = {k: {normalize_name(f) for f in {entities[k].name} | entities[k].aliases} for k in ks}
         for i, a in enumerate(ks):
             for b in ks[i + 1 :]:
-                if find(a) != find(b) and _any_same(entities[a], entities[b]):
+                if find(a) != find(b) and _may_match(forms[a], forms[b]) and _any_same(entities[a], entities[b]):
                     parent[find(b)] = find(a)  # longer name (sorted first) stays the root
     merged: dict[str, Entity] = {}
     for k in keys:

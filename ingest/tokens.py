@@ -14,6 +14,20 @@ from ingest.lexicon import area_lexicon
 
 jieba.setLogLevel(logging.WARNING)
 
+try:  # jieba's own algorithm and dictionary in Rust: identical words, ~40x faster
+    import rjieba
+
+    def _cut(text: str) -> list[str]:
+        return rjieba.cut(text)
+
+    SEGMENTER = "rjieba"
+except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
+
+    def _cut(text: str) -> list[str]:
+        return jieba.lcut(text)
+
+    SEGMENTER = "jieba"
+
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|\"([^\"\n]{1,40})\"|《([^《》\n]{1,40})》|「([^「」\n]{1,40})」|‘([^‘’\n]{1,40})’")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]—…-~～/|　 \t\n“”\"《》「」‘’·•")
 
@@ -83,7 +97,7 @@ def _jieba_units(sentence: str, start: int, end: int) -> list[Unit]:
     out = []
     pos = start
     tags = _tags()
-    for word in jieba.cut(sentence[start:end]):
+    for word in _cut(sentence[start:end]):
         w_end = pos + len(word)
         if word.strip() == "":
             pos = w_end
