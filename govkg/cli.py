@@ -135,9 +135,11 @@ def _pad(text: str, width: int) -> str:
 def cmd_query(args) -> int:
     from queries import get_query, run_query
 
-    spec = get_query(args.name)
+    get_query(args.name)
     if args.cypher:
-        print(spec.cypher or f"// {spec.name} has no Cypher implementation")
+        from queries.cypher import cypher_text
+
+        print(cypher_text(args.name))
         return 0
     store = _store(args)
     try:
@@ -205,6 +207,21 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from graph.factory import open_store
+    from graph.migrate import migrate
+
+    src = open_store(args.src)
+    dst = open_store(args.dst)
+    try:
+        counts = migrate(src, dst, args.batch, progress=None if args.quiet else lambda what, n: print(f"  {what}: {n}", file=sys.stderr))
+    finally:
+        src.close()
+        dst.close()
+    print("migrated " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" from {args.src} to {args.dst}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of every sub-command."""
     p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
@@ -244,6 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="counts of articles, nodes and relations")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("migrate", help="copy a whole graph between stores (e.g. embedded → Neo4j)")
+    s.add_argument("--from", dest="src", required=True, help="source store (path or URI)")
+    s.add_argument("--to", dest="dst", required=True, help="target store (path or URI)")
+    s.add_argument("--batch", type=int, default=500, help="rows per write transaction")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_migrate)
 
     s = sub.add_parser("demo", help="ingest the bundled sample corpus into the store and print a summary")
     s.set_defaults(func=cmd_demo)

@@ -47,6 +47,12 @@ class GraphStore(Protocol):
     def iter_evidence(self) -> Iterator[EvidenceRecord]:
         """All evidence rows."""
 
+    def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
+        """(index, start, end) of every sentence of an article."""
+
+    def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
+        """Upsert rows copied from another store (used by migrate)."""
+
     def sentence_text(self, article_id: str, start: int, end: int) -> str:
         """A slice of an article's stored text."""
 

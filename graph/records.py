@@ -89,7 +89,7 @@ class ArticleRecord:
 class GraphBatch:
     """Everything one article adds to a graph, written in one transaction."""
 
-    article: ArticleRecord
+    article: ArticleRecord | None
     sentences: list[SentenceRecord] = field(default_factory=list)
     nodes: list[NodeRecord] = field(default_factory=list)
     edges: list[EdgeRecord] = field(default_factory=list)

@@ -115,40 +115,46 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
 def duplicates(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> list[dict]:
     """Clusters of near-duplicate initiatives in different places, and initiatives reported by several articles."""
     g = graph_of(store)
-    place_names = sorted({normalize_name(d["name"]) for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")}, key=len, reverse=True)
-    items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], place_names))
+    place_names = [d["name"] for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
+    for n, d in g.nodes(data=True):
+        if d["type"] == "Initiative":
+            d.setdefault("articles", sum(1 for _, _, e in g.out_edges(n, data=True) if e["predicate"] == "MENTIONED_IN"))
+    return duplicates_on_graph(store, g, place_names, float(min_similarity), int(limit), kind)
+
+
+def duplicates_on_graph(store: GraphStore, g, place_names: list[str], min_similarity: float, limit: int, kind=None) -> list[dict]:
+    """The clustering and rows of `duplicates` on any graph holding initiatives, runners and places."""
+    places = sorted({normalize_name(p) for p in place_names}, key=len, reverse=True)
+    items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], places))
              for n, d in sorted(g.nodes(data=True)) if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
     marks = store.marks()
     rows = []
     cluster_no = 0
-    for members, score in sorted(cluster_items(items, float(min_similarity), marks), key=lambda c: (-c[1], items[c[0][0]].name)):
+    for members, score in sorted(cluster_items(items, min_similarity, marks), key=lambda c: (-c[1], items[c[0][0]].name)):
         cluster_no += 1
         ids = [items[i].id for i in members]
         marked_same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
         for i in members:
             rows.append(_dup_row(store, g, cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score))
     for it in items:
-        arts = {a for _, a, d in g.out_edges(it.id, data=True) if d["predicate"] == "MENTIONED_IN"}
-        if len(arts) >= 2:
+        if g.nodes[it.id].get("articles", 0) >= 2:
             cluster_no += 1
             rows.append(_dup_row(store, g, cluster_no, it, "reported_twice", 100.0))
-    return rows[: int(limit)]
+    return rows[:limit]
 
 
 def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dict:
-    runners = sorted(g.nodes[u]["name"] for u, _, d in g.in_edges(it.id, data=True) if d["predicate"] == "RUNS")
+    runs = sorted(((u, k) for u, _, k, d in g.in_edges(it.id, keys=True, data=True) if d["predicate"] == "RUNS"), key=lambda x: x[1])
+    runners = sorted(g.nodes[u]["name"] for u, _ in runs)
     place = roll_up(g, it.id)
-    if not place["street"] and runners:
-        for u, _, d in g.in_edges(it.id, data=True):
-            if d["predicate"] == "RUNS":
-                place = roll_up(g, u)
-                if place["street"] or place["district"]:
-                    break
-    arts = sorted(a for _, a, d in g.out_edges(it.id, data=True) if d["predicate"] == "MENTIONED_IN")
-    ev = []
-    for _, _, k, d in g.in_edges(it.id, keys=True, data=True):
-        if d["predicate"] == "RUNS":
-            ev += evidence_text(store, k, 1)
+    if not place["street"] and not place["district"]:
+        for u, _ in sorted(runs):
+            place = roll_up(g, u)
+            if place["street"] or place["district"]:
+                break
+    evidence = []
+    for _, k in runs:
+        evidence += evidence_text(store, k, 1)
     return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
             "kind": it.kind, "runners": "、".join(runners), "street": place["street"], "district": place["district"],
-            "articles": len(arts), "evidence": " | ".join(ev[:2])}
+            "articles": g.nodes[it.id].get("articles", 0), "evidence": " | ".join(evidence[:2])}

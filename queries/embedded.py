@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import islice
 
 import networkx as nx
 
@@ -11,7 +10,7 @@ from govkg.errors import QueryError
 from graph.base import GraphStore
 from graph.traversal import graph_of
 from ingest.resolve import normalize_name
-from queries.helpers import evidence_text, find_node, initials_key, pinyin_key, roll_up
+from queries.helpers import bfs_rows, evidence_for, find_node, path_rows, relation_degree, roll_up, score_search, shape_hierarchy
 
 
 def _name(g: nx.MultiDiGraph, n: str) -> str:
@@ -50,108 +49,57 @@ def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", 
 
 def _cobuild_row(store, g, org, com, pkind, initiative, date, conf, edge_keys) -> dict:
     place = roll_up(g, com)
-    evidence = []
-    for k in edge_keys:
-        evidence += evidence_text(store, k, 2)
     return {
         "organization": _name(g, org), "org_kind": g.nodes[org]["kind"] or "", "community": _name(g, com),
         "partnership_kind": pkind, "initiative": initiative, "street": place["street"], "district": place["district"],
-        "date": date, "confidence": round(conf, 3), "evidence": " | ".join(dict.fromkeys(evidence)),
+        "date": date, "confidence": round(conf, 3), "evidence": evidence_for(store, edge_keys, 2),
     }
 
 
 def neighbors(store: GraphStore, entity: str = "", hops=1, types=None, predicates=None, min_confidence=0.0, limit=200) -> list[dict]:
-    """Entities within `hops` relations of an entity, with the relation that reached them."""
+    """Entities within `hops` relations of an entity, with the relation that reached them (mentions excluded)."""
     g = graph_of(store)
     start = find_node(store, g, entity)
-    allowed_types = set(types.split(",")) if types else None
-    allowed_preds = set(predicates.split(",")) if predicates else None
-    rows = []
-    seen = {start}
-    frontier = [start]
-    for depth in range(1, int(hops) + 1):
-        nxt = []
-        for n in frontier:
-            edges = [(n, v, k, d, "out") for _, v, k, d in g.out_edges(n, keys=True, data=True)]
-            edges += [(n, u, k, d, "in") for u, _, k, d in g.in_edges(n, keys=True, data=True)]
-            for _, other, key, d, direction in sorted(edges, key=lambda e: (e[3]["predicate"], e[1])):
-                if other in seen or d["confidence"] < min_confidence:
-                    continue
-                if allowed_preds and d["predicate"] not in allowed_preds:
-                    continue
-                if allowed_types and g.nodes[other]["type"] not in allowed_types:
-                    continue
-                seen.add(other)
-                nxt.append(other)
-                rows.append({"id": other, "name": _name(g, other), "type": g.nodes[other]["type"], "kind": g.nodes[other]["kind"] or "",
-                             "predicate": d["predicate"], "direction": direction, "via": _name(g, n), "hops": depth,
-                             "confidence": round(d["confidence"], 3)})
-        frontier = nxt
-    return rows[: int(limit)]
+
+    def expand(ids: list[str]) -> dict[str, list[dict]]:
+        out = {}
+        for n in ids:
+            rels = [(v, d, "out") for _, v, d in g.out_edges(n, data=True)] + [(u, d, "in") for u, _, d in g.in_edges(n, data=True)]
+            out[n] = [{"other": o, "name": _name(g, o), "type": g.nodes[o]["type"], "kind": g.nodes[o]["kind"], "predicate": d["predicate"],
+                       "direction": direction, "confidence": d["confidence"], "via_name": _name(g, n)}
+                      for o, d, direction in rels if d["predicate"] != "MENTIONED_IN"]
+        return out
+
+    return bfs_rows(start, int(hops), expand, set(types.split(",")) if types else None,
+                    set(predicates.split(",")) if predicates else None, float(min_confidence), int(limit))
 
 
 def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limit=5) -> list[dict]:
-    """Shortest paths between two entities (relations in either direction, articles excluded)."""
+    """Shortest paths between two entities (relations in either direction, mentions excluded)."""
     g = graph_of(store)
     a, b = find_node(store, g, source), find_node(store, g, target)
     und = nx.Graph()
-    for u, v, k, d in g.edges(keys=True, data=True):
-        if d["predicate"] == "MENTIONED_IN":
-            continue
-        und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+        if d["predicate"] != "MENTIONED_IN" and not und.has_edge(u, v):
+            und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
     if a not in und or b not in und:
         return []
     try:
-        paths = list(islice(nx.all_shortest_paths(und, a, b), int(limit)))
+        found = sorted(nx.all_shortest_paths(und, a, b))[: int(limit)]
     except nx.NetworkXNoPath:
         return []
-    rows = []
-    for i, p in enumerate(sorted(paths)):
-        if len(p) - 1 > int(max_hops):
-            continue
-        steps = []
-        for x, y in zip(p, p[1:]):
-            d = und.edges[x, y]
-            arrow = "->" if d["forward"] == (x, y) else "<-"
-            steps.append(f"{_name(g, x)} -[{d['predicate']}]{arrow} {_name(g, y)}")
-        rows.append({"path": i + 1, "length": len(p) - 1, "nodes": " / ".join(_name(g, n) for n in p), "steps": "; ".join(steps)})
-    return rows
+    paths = [[(n, _name(g, n)) for n in p] for p in found]
+    steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(p, p[1:])] for p in found]
+    return path_rows(paths, steps, int(max_hops))
 
 
 def hierarchy(store: GraphStore, root: str = "") -> list[dict]:
     """The area tree (PART_OF) with counts of communities, organizations and initiatives under each area."""
     g = graph_of(store)
-    places = [n for n, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
-    children = defaultdict(list)
-    parent_of = {}
-    for u, v, d in g.edges(data=True):
-        if d["predicate"] == "PART_OF" and u in places and v in places and u not in parent_of:
-            parent_of[u] = v
-            children[v].append(u)
-    located = Counter()
-    for u, v, d in g.edges(data=True):
-        if d["predicate"] == "LOCATED_IN":
-            located[(v, g.nodes[u]["type"])] += 1
-    roots = sorted((n for n in places if n not in parent_of), key=lambda n: _name(g, n))
-    if root:
-        roots = [find_node(store, g, root)]
-    rows = []
-
-    def walk(n: str, depth: int, trail: str) -> dict:
-        counts = Counter({"communities": 0, "organizations": located[(n, "Organization")], "initiatives": located[(n, "Initiative")]})
-        row = {"area": _name(g, n), "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"] or "", "depth": depth, "path": trail}
-        rows.append(row)
-        for c in sorted(children[n], key=lambda c: _name(g, c)):
-            sub = walk(c, depth + 1, f"{trail} > {_name(g, c)}")
-            counts.update(sub)
-            if g.nodes[c]["type"] == "Community":
-                counts["communities"] += 1
-        row.update({k: counts[k] for k in ("communities", "organizations", "initiatives")})
-        return counts
-
-    for r in roots:
-        walk(r, 0, _name(g, r))
-    return rows
+    places = {n: {"name": d["name"], "type": d["type"], "kind": d["kind"]} for n, d in g.nodes(data=True) if d["type"] in ("Area", "Community")}
+    part_of = [(u, v) for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]) if d["predicate"] == "PART_OF"]
+    located = Counter((v, g.nodes[u]["type"]) for u, v, d in g.edges(data=True) if d["predicate"] == "LOCATED_IN")
+    return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None)
 
 
 def entity(store: GraphStore, name: str = "") -> list[dict]:
@@ -171,7 +119,8 @@ def entity(store: GraphStore, name: str = "") -> list[dict]:
         if e["predicate"] != "MENTIONED_IN":
             rows.append({"section": "relation", "field": e["predicate"], "value": f"→ {_name(g, v)}"})
     for u, v, k, e in sorted(g.in_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[0])):
-        rows.append({"section": "relation", "field": e["predicate"], "value": f"← {_name(g, u)}"})
+        if e["predicate"] != "MENTIONED_IN":
+            rows.append({"section": "relation", "field": e["predicate"], "value": f"← {_name(g, u)}"})
     for m in store.mentions_of(n):
         rows.append({"section": "mention", "field": f"{m.article_id}:{m.start}-{m.end}", "value": m.surface})
     return rows
@@ -182,26 +131,9 @@ def search(store: GraphStore, q: str = "", type=None, limit=20) -> list[dict]:
     if not q:
         raise QueryError("search needs --param q=TEXT")
     g = graph_of(store)
-    needle = normalize_name(q).lower()
-    scored = []
-    for n, d in g.nodes(data=True):
-        if d["type"] == "Article" or (type and d["type"] != type):
-            continue
-        forms = [d["name"], *d["aliases"]]
-        best, how = 0, ""
-        for f in forms:
-            nf = normalize_name(f).lower()
-            if nf == needle:
-                best, how = max((best, how), (100, "name" if f == d["name"] else "alias"))
-            elif needle in nf:
-                best, how = max((best, how), (80 - min(20, len(nf) - len(needle)), "substring"))
-            elif needle.isascii() and (needle in pinyin_key(f) or needle == initials_key(f)):
-                best, how = max((best, how), (60, "pinyin"))
-        if best:
-            scored.append((-best, -g.degree(n), d["name"], n, how))
-    scored.sort()
-    return [{"id": n, "name": name, "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"] or "", "match": how, "score": -s, "degree": -deg}
-            for s, deg, name, n, how in scored[: int(limit)]]
+    candidates = [{"id": n, "name": d["name"], "type": d["type"], "kind": d["kind"], "aliases": list(d["aliases"]), "degree": relation_degree(g, n)}
+                  for n, d in g.nodes(data=True) if d["type"] != "Article" and (not type or d["type"] == type)]
+    return score_search(candidates, q, int(limit))
 
 
 def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
@@ -243,7 +175,7 @@ def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
         if area and area not in (place["street"], place["district"]):
             continue
         rows.append({"award": _name(g, v), "receiver": _name(g, u), "receiver_type": g.nodes[u]["type"], "year": y or "",
-                     "street": place["street"], "district": place["district"], "evidence": " | ".join(evidence_text(store, k, 1))})
+                     "street": place["street"], "district": place["district"], "evidence": evidence_for(store, [k], 1)})
     rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
     return rows
 

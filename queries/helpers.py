@@ -10,40 +10,144 @@ from graph.base import GraphStore
 from ingest.resolve import normalize_name
 
 
+def relation_degree(g: nx.MultiDiGraph, n: str) -> int:
+    """Number of relations of a node, mentions excluded (the same count Cypher gives)."""
+    return sum(1 for *_, d in g.out_edges(n, data=True) if d["predicate"] != "MENTIONED_IN") + sum(
+        1 for *_, d in g.in_edges(n, data=True) if d["predicate"] != "MENTIONED_IN")
+
+
 def find_node(store: GraphStore, g: nx.MultiDiGraph, ref: str) -> str:
-    """A node id from an id, a name or an alias; QueryError when unknown or ambiguous."""
-    if ref in g:
+    """A node id from an id, a name or an alias (most connected first); QueryError when unknown."""
+    if ref in g and g.nodes[ref]["type"] != "Article":
         return ref
     hits = [n.id for n in store.nodes_by_alias([normalize_name(ref)]) if n.id in g]
     if not hits:
         raise QueryError(f"no entity named {ref!r}; try `govkg query search --param q={ref}`")
-    return sorted(hits, key=lambda n: (-g.degree(n), n))[0]
+    return sorted(hits, key=lambda n: (-relation_degree(g, n), n))[0]
 
 
-def ancestors(g: nx.MultiDiGraph, node: str, max_depth: int = 6) -> list[str]:
-    """Areas/communities above a node: LOCATED_IN or PART_OF first, then PART_OF upwards (nearest first)."""
-    out: list[str] = []
+def evidence_for(store: GraphStore, edge_ids: list[str], per_edge: int) -> str:
+    """Distinct evidence sentences of some edges, joined with ' | '."""
+    texts: list[str] = []
+    for k in edge_ids:
+        texts += evidence_text(store, k, per_edge)
+    return " | ".join(dict.fromkeys(texts))
+
+
+def score_search(candidates: list[dict], q: str, limit: int) -> list[dict]:
+    """Rank candidate nodes (id, name, type, kind, aliases, degree) for a search string."""
+    needle = normalize_name(q).lower()
+    scored = []
+    for c in candidates:
+        best, how = 0, ""
+        for f in [c["name"], *c["aliases"]]:
+            nf = normalize_name(f).lower()
+            if nf == needle:
+                best, how = max((best, how), (100, "name" if f == c["name"] else "alias"))
+            elif needle in nf:
+                best, how = max((best, how), (80 - min(20, len(nf) - len(needle)), "substring"))
+            elif needle.isascii() and (needle in pinyin_key(f) or needle == initials_key(f)):
+                best, how = max((best, how), (60, "pinyin"))
+        if best:
+            scored.append((-best, -c["degree"], c["name"], c["id"], how, c))
+    scored.sort(key=lambda x: x[:4])
+    return [{"id": c["id"], "name": c["name"], "type": c["type"], "kind": c["kind"] or "", "match": how, "score": -s, "degree": c["degree"]}
+            for s, _, _, _, how, c in scored[:limit]]
+
+
+def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int], root: str | None) -> list[dict]:
+    """Rows of the area tree: places {id: {name,type,kind}}, PART_OF pairs in edge-id order, LOCATED_IN counts."""
+    from collections import Counter, defaultdict
+
+    children = defaultdict(list)
+    parent_of: dict[str, str] = {}
+    for u, v in part_of:
+        if u in places and v in places and u not in parent_of:
+            parent_of[u] = v
+            children[v].append(u)
+    roots = [root] if root else sorted((n for n in places if n not in parent_of), key=lambda n: (places[n]["name"], n))
+    rows: list[dict] = []
+
+    def walk(n: str, depth: int, trail: str) -> Counter:
+        counts = Counter({"communities": 0, "organizations": located.get((n, "Organization"), 0), "initiatives": located.get((n, "Initiative"), 0)})
+        row = {"area": places[n]["name"], "type": places[n]["type"], "kind": places[n]["kind"] or "", "depth": depth, "path": trail}
+        rows.append(row)
+        for c in sorted(children[n], key=lambda c: (places[c]["name"], c)):
+            counts.update(walk(c, depth + 1, f"{trail} > {places[c]['name']}"))
+            if places[c]["type"] == "Community":
+                counts["communities"] += 1
+        row.update({k: counts[k] for k in ("communities", "organizations", "initiatives")})
+        return counts
+
+    for r in roots:
+        walk(r, 0, places[r]["name"])
+    return rows
+
+
+def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None, min_confidence: float, limit: int) -> list[dict]:
+    """k-hop neighbourhood rows; `expand(ids)` returns per id its relations as dicts
+    (other, name, type, kind, predicate, direction, confidence), mentions excluded."""
+    rows: list[dict] = []
+    seen = {start}
+    names = {start: None}
+    frontier = [start]
+    for depth in range(1, hops + 1):
+        nxt = []
+        edges = expand(frontier)
+        for n in frontier:
+            for e in sorted(edges.get(n, []), key=lambda e: (e["predicate"], e["other"])):
+                other = e["other"]
+                if other in seen or e["confidence"] < min_confidence:
+                    continue
+                if preds and e["predicate"] not in preds:
+                    continue
+                if types and e["type"] not in types:
+                    continue
+                seen.add(other)
+                names[other] = e["name"]
+                nxt.append(other)
+                rows.append({"id": other, "name": e["name"], "type": e["type"], "kind": e["kind"] or "", "predicate": e["predicate"],
+                             "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3)})
+        frontier = nxt
+    return rows[:limit]
+
+
+def path_rows(paths: list[list[tuple[str, str]]], steps: list[list[tuple[str, bool]]], max_hops: int) -> list[dict]:
+    """Rows of shortest paths: nodes as (id, name), steps as (predicate, forward) between consecutive nodes."""
+    order = sorted(range(len(paths)), key=lambda i: [n for n, _ in paths[i]])
+    rows = []
+    for i in order:
+        p, st = paths[i], steps[i]
+        if len(p) - 1 > max_hops:
+            continue
+        parts = [f"{p[k][1]} -[{pred}]{'->' if fwd else '<-'} {p[k + 1][1]}" for k, (pred, fwd) in enumerate(st)]
+        rows.append({"path": len(rows) + 1, "length": len(p) - 1, "nodes": " / ".join(name for _, name in p), "steps": "; ".join(parts)})
+    return rows
+
+
+
+def ancestors(g: nx.MultiDiGraph, node: str, max_depth: int = 6) -> list[tuple[str, int]]:
+    """(place, hops) above a node through LOCATED_IN and PART_OF, nearest first, ties by id."""
+    depth = {node: 0}
     frontier = [node]
-    seen = {node}
-    for _ in range(max_depth):
+    for d in range(1, max_depth + 1):
         nxt = []
         for n in frontier:
             for _, dst, data in g.out_edges(n, data=True):
-                if data["predicate"] in ("PART_OF", "LOCATED_IN") and dst not in seen:
-                    seen.add(dst)
-                    out.append(dst)
+                if data["predicate"] in ("PART_OF", "LOCATED_IN") and dst not in depth:
+                    depth[dst] = d
                     nxt.append(dst)
-        frontier = sorted(nxt)
+        frontier = nxt
         if not frontier:
             break
-    return out
+    return sorted(((n, d) for n, d in depth.items() if n != node), key=lambda x: (x[1], x[0]))
 
 
 def roll_up(g: nx.MultiDiGraph, node: str) -> dict:
-    """The street (subdistrict) and district a node sits in, when the graph knows them."""
+    """The nearest street (subdistrict) and district of a node (itself included), ties broken by id."""
     found = {"street": "", "district": ""}
-    for a in [node, *ancestors(g, node)]:
-        kind = g.nodes[a].get("kind")
+    for a, _ in [(node, 0), *ancestors(g, node)]:
+        kind = g.nodes[a].get("kind") if g.nodes[a].get("type") == "Area" else None
         if kind == "subdistrict" and not found["street"]:
             found["street"] = g.nodes[a]["name"]
         elif kind == "district" and not found["district"]:

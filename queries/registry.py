@@ -38,8 +38,6 @@ class QuerySpec:
     columns: tuple[str, ...]
     params: tuple[Param, ...]
     embedded: Callable[..., list[dict]]
-    cypher: str = ""
-    cypher_post: Callable[[list[dict], dict], list[dict]] | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     def bind(self, raw: dict) -> dict:

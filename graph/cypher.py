@@ -1,0 +1,178 @@
+"""Every Cypher statement the Neo4j store sends for schema, writes and reads.
+
+Labels and relationship types are interpolated only from the ontology (never from input);
+all values travel as parameters. `all_statements()` lists them for Neo4j's linter.
+"""
+
+from __future__ import annotations
+
+from ontology import ONTOLOGY
+
+NODE_LABEL = "GovkgNode"  # technical label on every node, for id lookups
+MARK_LABEL = "GovkgMark"  # reviewer same/different verdicts
+META_LABEL = "GovkgMeta"  # write counter
+ENTITY_LABELS = ONTOLOGY.entity_types
+EDGE_TYPES = tuple(p for p in ONTOLOGY.predicates if p != "MENTIONED_IN")
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes derived from the ontology (idempotent: IF NOT EXISTS)."""
+    out = [f"CREATE CONSTRAINT govkg_node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE"]
+    for label in ONTOLOGY.node_types:
+        low = label.lower()
+        out.append(f"CREATE CONSTRAINT govkg_{low}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+        out.append(f"CREATE INDEX govkg_{low}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+        out.append(f"CREATE INDEX govkg_{low}_norm IF NOT EXISTS FOR (n:{label}) ON (n.norm)")
+    for rel in EDGE_TYPES:
+        out.append(f"CREATE INDEX govkg_{rel.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
+    labels = "|".join(ENTITY_LABELS)
+    out.append(
+        f"CREATE FULLTEXT INDEX govkg_names IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name, n.alias_text] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
+    out.append(f"CREATE CONSTRAINT govkg_mark_pair IF NOT EXISTS FOR (m:{MARK_LABEL}) REQUIRE (m.a, m.b) IS UNIQUE")
+    return out
+
+
+ARTICLE_EXISTS = "MATCH (a:Article {id: $id}) RETURN count(a) AS n"
+
+MERGE_ARTICLE = f"""MERGE (a:Article:{NODE_LABEL} {{id: $id}})
+ON CREATE SET a.type = 'Article', a.path = $path, a.title = $title, a.name = $title, a.text = $text,
+  a.encoding = $encoding, a.extractor = $extractor, a.ingested_at = $ingested_at,
+  a.sentence_starts = $sentence_starts, a.sentence_ends = $sentence_ends
+RETURN a.id AS id"""
+
+
+def merge_nodes(label: str) -> str:
+    """UNWIND-MERGE of nodes of one ontology type: aliases and norms are unioned, confidence kept at max."""
+    ONTOLOGY.check_type(label)
+    return f"""UNWIND $rows AS row
+MERGE (n:{label}:{NODE_LABEL} {{id: row.id}})
+ON CREATE SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind,
+  n.confidence = row.confidence, n.props_json = row.props_json, n.aliases = [], n.norms = []
+ON MATCH SET n.kind = coalesce(n.kind, row.kind),
+  n.confidence = CASE WHEN row.confidence > n.confidence THEN row.confidence ELSE n.confidence END,
+  n.props_json = CASE WHEN n.props_json = '{{}}' THEN row.props_json ELSE n.props_json END
+SET n.aliases = reduce(acc = n.aliases, x IN row.aliases | CASE WHEN x IN acc THEN acc ELSE acc + x END),
+  n.norms = reduce(acc = n.norms, x IN row.norms | CASE WHEN x IN acc THEN acc ELSE acc + x END)
+SET n.alias_text = reduce(s = n.name, x IN n.aliases | s + ' ' + x)"""
+
+
+def merge_edges(rel_type: str) -> str:
+    """UNWIND-MERGE of relationships of one ontology type; evidence entries are unioned."""
+    if rel_type not in EDGE_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type}")
+    return f"""UNWIND $rows AS row
+MATCH (s:{NODE_LABEL} {{id: row.src}})
+MATCH (d:{NODE_LABEL} {{id: row.dst}})
+MERGE (s)-[r:{rel_type} {{id: row.id}}]->(d)
+ON CREATE SET r.confidence = row.confidence, r.props_json = row.props_json, r.evidence = [],
+  r.kind = row.kind, r.year = row.year, r.date = row.date, r.partnership = row.partnership
+ON MATCH SET r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END
+SET r.evidence = reduce(acc = r.evidence, e IN row.evidence | CASE WHEN e IN acc THEN acc ELSE acc + e END)"""
+
+
+MERGE_MENTIONS = f"""UNWIND $rows AS row
+MATCH (n:{NODE_LABEL} {{id: row.node_id}})
+MATCH (a:Article {{id: row.article_id}})
+MERGE (n)-[m:MENTIONED_IN {{start: row.start, end: row.end}}]->(a)
+ON CREATE SET m.sentence_index = row.sentence_index, m.surface = row.surface, m.confidence = row.confidence"""
+
+BUMP_VERSION = f"MERGE (m:{META_LABEL} {{key: 'version'}}) ON CREATE SET m.value = 0 SET m.value = m.value + 1"
+READ_VERSION = f"MATCH (m:{META_LABEL} {{key: 'version'}}) RETURN m.value AS value"
+
+_NODE_FIELDS = "n.id AS id, n.type AS type, n.name AS name, n.kind AS kind, n.aliases AS aliases, n.confidence AS confidence, n.props_json AS props_json"
+
+NODES_BY_ALIAS = f"""MATCH (n:{NODE_LABEL})
+WHERE n.type <> 'Article' AND ($type IS NULL OR n.type = $type)
+  AND (n.norm IN $norms OR any(x IN n.norms WHERE x IN $norms))
+RETURN {_NODE_FIELDS} ORDER BY n.id"""
+
+GET_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) WHERE n.type <> 'Article' RETURN {_NODE_FIELDS}"
+
+ITER_NODES = f"""MATCH (n:{NODE_LABEL})
+WHERE n.type <> 'Article' AND ($type IS NULL OR n.type = $type)
+RETURN {_NODE_FIELDS} ORDER BY n.id"""
+
+ITER_EDGES = f"""MATCH (s:{NODE_LABEL})-[r]->(d:{NODE_LABEL})
+WHERE type(r) <> 'MENTIONED_IN' AND ($predicate IS NULL OR type(r) = $predicate)
+RETURN r.id AS id, s.id AS src, d.id AS dst, type(r) AS predicate, r.confidence AS confidence, r.props_json AS props_json
+ORDER BY r.id"""
+
+ITER_ARTICLES = """MATCH (a:Article)
+RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding AS encoding,
+  a.extractor AS extractor, a.ingested_at AS ingested_at
+ORDER BY a.ingested_at, a.id"""
+
+GET_ARTICLE = """MATCH (a:Article {id: $id})
+RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding AS encoding,
+  a.extractor AS extractor, a.ingested_at AS ingested_at, a.sentence_starts AS starts, a.sentence_ends AS ends"""
+
+_MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sentence_index, m.start AS start, m.end AS end, m.surface AS surface, m.confidence AS confidence"
+MENTIONS_OF = f"MATCH (n:{NODE_LABEL} {{id: $id}})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY a.id, m.start"
+ITER_MENTIONS = f"MATCH (n:{NODE_LABEL})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY n.id, a.id, m.start"
+EVIDENCE_OF = "MATCH ()-[r]->() WHERE r.id = $id RETURN r.id AS id, r.evidence AS evidence"
+ITER_EVIDENCE = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE type(r) <> 'MENTIONED_IN'
+RETURN r.id AS id, r.evidence AS evidence ORDER BY r.id"""
+SENTENCE_TEXT = "MATCH (a:Article {id: $id}) RETURN substring(a.text, $start, $length) AS text"
+
+SET_MARK = f"""MERGE (m:{MARK_LABEL} {{a: $a, b: $b}})
+SET m.verdict = $verdict, m.note = $note, m.marked_at = $marked_at"""
+READ_MARKS = f"MATCH (m:{MARK_LABEL}) RETURN m.a AS a, m.b AS b, m.verdict AS verdict"
+
+COUNT_ARTICLES = "MATCH (a:Article) RETURN count(a) AS n"
+COUNT_NODES = f"MATCH (n:{NODE_LABEL}) WHERE n.type <> 'Article' RETURN n.type AS type, count(n) AS n ORDER BY type"
+COUNT_EDGES = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE type(r) <> 'MENTIONED_IN'
+RETURN type(r) AS predicate, count(r) AS n ORDER BY predicate"""
+COUNT_MENTIONS = "MATCH ()-[m:MENTIONED_IN]->() RETURN count(m) AS n"
+COUNT_EVIDENCE = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE type(r) <> 'MENTIONED_IN'
+RETURN coalesce(sum(size(r.evidence)), 0) AS n"""
+
+
+CLEAR = (
+    f"MATCH (n:{NODE_LABEL}) DETACH DELETE n",
+    f"MATCH (m:{MARK_LABEL}) DELETE m",
+    f"MATCH (m:{META_LABEL}) DELETE m",
+)
+
+
+def all_statements() -> list[tuple[str, str, dict]]:
+    """(name, statement, example parameters) of every store statement, for the linter."""
+    rows_nodes = {"rows": [{"id": "x", "type": "Area", "name": "x", "norm": "x", "kind": None, "confidence": 1.0,
+                            "props_json": "{}", "aliases": [], "norms": []}]}
+    rows_edges = {"rows": [{"id": "e", "src": "a", "dst": "b", "confidence": 1.0, "props_json": "{}", "evidence": [],
+                            "kind": None, "year": None, "date": None, "partnership": None}]}
+    out = [(f"schema:{i}", s, {}) for i, s in enumerate(schema_statements())]
+    out += [(f"merge_nodes:{label}", merge_nodes(label), rows_nodes) for label in ONTOLOGY.node_types if label != "Article"]
+    out += [(f"merge_edges:{rel}", merge_edges(rel), rows_edges) for rel in EDGE_TYPES]
+    out += [
+        ("article_exists", ARTICLE_EXISTS, {"id": "a"}),
+        ("merge_article", MERGE_ARTICLE, {"id": "a", "path": "p", "title": "t", "text": "x", "encoding": "utf-8", "extractor": "e",
+                                          "ingested_at": "t", "sentence_starts": [0], "sentence_ends": [1]}),
+        ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
+                                                       "surface": "x", "confidence": 1.0}]}),
+        ("bump_version", BUMP_VERSION, {}),
+        ("read_version", READ_VERSION, {}),
+        ("nodes_by_alias", NODES_BY_ALIAS, {"type": None, "norms": ["x"]}),
+        ("get_node", GET_NODE, {"id": "x"}),
+        ("iter_nodes", ITER_NODES, {"type": None}),
+        ("iter_edges", ITER_EDGES, {"predicate": None}),
+        ("iter_articles", ITER_ARTICLES, {}),
+        ("get_article", GET_ARTICLE, {"id": "a"}),
+        ("mentions_of", MENTIONS_OF, {"id": "x"}),
+        ("iter_mentions", ITER_MENTIONS, {}),
+        ("evidence_of", EVIDENCE_OF, {"id": "e"}),
+        ("iter_evidence", ITER_EVIDENCE, {}),
+        ("sentence_text", SENTENCE_TEXT, {"id": "a", "start": 0, "length": 1}),
+        ("set_mark", SET_MARK, {"a": "x", "b": "y", "verdict": "same", "note": "", "marked_at": "t"}),
+        ("read_marks", READ_MARKS, {}),
+        ("count_articles", COUNT_ARTICLES, {}),
+        ("count_nodes", COUNT_NODES, {}),
+        ("count_edges", COUNT_EDGES, {}),
+        ("count_mentions", COUNT_MENTIONS, {}),
+        ("count_evidence", COUNT_EVIDENCE, {}),
+    ] + [(f"clear:{i}", q, {}) for i, q in enumerate(CLEAR)]
+    return out

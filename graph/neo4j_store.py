@@ -1,0 +1,258 @@
+"""Neo4j as a GraphStore, through the official `neo4j` driver (Bolt), with managed transactions."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from govkg.errors import StoreConnectionError, StoreError
+from graph import cypher as C
+from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from ingest.resolve import normalize_name
+
+
+def _neo4j():
+    try:
+        import neo4j
+    except ImportError as exc:  # pragma: no cover - neo4j is a declared dependency
+        raise StoreError("the neo4j driver is not installed; run `pip install neo4j`") from exc
+    return neo4j
+
+
+def redact(text: str, secret: str | None) -> str:
+    """One line, at most 240 characters, with the secret (the password) removed."""
+    line = " ".join(text.split())
+    if secret:
+        line = line.replace(secret, "***")
+    return line[:240]
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j server; the schema is created from the ontology on first use."""
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None):
+        neo4j = _neo4j()
+        self.uri = uri
+        self.database = database or None
+        self._password = password
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30)
+            self.driver.verify_connectivity()
+        except neo4j.exceptions.AuthError as exc:
+            raise StoreConnectionError(
+                f"Neo4j at {uri} refused the credentials of user {user!r}; set NEO4J_USERNAME and NEO4J_PASSWORD") from None
+        except (neo4j.exceptions.ServiceUnavailable, OSError) as exc:
+            raise StoreConnectionError(
+                f"cannot reach Neo4j at {uri} ({redact(str(exc), password)}); start the server or fix the URI") from None
+        except ValueError as exc:
+            raise StoreConnectionError(f"bad Neo4j URI {uri!r}: {exc}") from None
+        self._ensure_schema()
+
+    @classmethod
+    def from_env(cls, uri: str) -> "Neo4jStore":
+        """Credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from NEO4J_DATABASE."""
+        return cls(uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE"))
+
+    # ------------------------------------------------------------------ plumbing
+    def _run_read(self, query: str, **params) -> list[dict]:
+        neo4j = _neo4j()
+        try:
+            records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j query failed: {redact(str(exc.message or exc), self._password)}") from None
+        except neo4j.exceptions.DriverError as exc:
+            raise StoreConnectionError(f"lost the connection to Neo4j at {self.uri}: {redact(str(exc), self._password)}") from None
+        return [r.data() for r in records]
+
+    def _write(self, work) -> object:
+        neo4j = _neo4j()
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j write failed, nothing of it was committed: {redact(str(exc.message or exc), self._password)}") from None
+        except neo4j.exceptions.DriverError as exc:
+            raise StoreConnectionError(
+                f"lost the connection to Neo4j at {self.uri}; nothing of this article was committed, re-run the ingest") from None
+
+    def _ensure_schema(self) -> None:
+        neo4j = _neo4j()
+        try:
+            with self.driver.session(database=self.database) as session:
+                for statement in C.schema_statements():
+                    session.run(statement).consume()
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"cannot create the govkg schema in Neo4j: {redact(str(exc.message or exc), self._password)}") from None
+
+    # ------------------------------------------------------------------ writes
+    def write_batch(self, batch: GraphBatch) -> bool:
+        """One managed (retried) transaction per article: article, nodes, edges, mentions."""
+        def work(tx) -> bool:
+            if tx.run(C.ARTICLE_EXISTS, id=batch.article.id).single()["n"]:
+                return False
+            self._write_rows(tx, batch, with_article=True)
+            return True
+
+        return bool(self._write(work))
+
+    def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
+        """Copy rows from another store (migrate); idempotent."""
+        self._write(lambda tx: self._write_rows(tx, batch, with_article))
+
+    def _write_rows(self, tx, batch: GraphBatch, with_article: bool) -> None:
+        a = batch.article
+        if with_article and a is not None:
+            sentences = sorted(batch.sentences, key=lambda s: s.index)
+            tx.run(C.MERGE_ARTICLE, id=a.id, path=a.path, title=a.title, text=a.text, encoding=a.encoding,
+                   extractor=a.extractor, ingested_at=a.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+                   sentence_starts=[s.start for s in sentences], sentence_ends=[s.end for s in sentences]).consume()
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for n in batch.nodes:
+            by_label[n.type].append({
+                "id": n.id, "type": n.type, "name": n.name, "norm": normalize_name(n.name), "kind": n.kind,
+                "confidence": n.confidence, "props_json": json.dumps(n.props, ensure_ascii=False, sort_keys=True),
+                "aliases": [x for x in n.aliases if x != n.name], "norms": sorted({normalize_name(x) for x in [n.name, *n.aliases]}),
+            })
+        for label, rows in by_label.items():
+            tx.run(C.merge_nodes(label), rows=rows).consume()
+        evidence = defaultdict(list)
+        for e in batch.evidence:
+            evidence[e.edge_id].append(f"{e.article_id}|{e.sentence_index}|{e.start}|{e.end}|{e.confidence}")
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for e in batch.edges:
+            by_type[e.predicate].append({
+                "id": e.id, "src": e.src, "dst": e.dst, "confidence": e.confidence,
+                "props_json": json.dumps(e.props, ensure_ascii=False, sort_keys=True), "evidence": evidence.get(e.id, []),
+                "kind": e.props.get("kind"), "year": e.props.get("year"), "date": e.props.get("date"), "partnership": e.props.get("partnership"),
+            })
+        for rel, rows in by_type.items():
+            tx.run(C.merge_edges(rel), rows=rows).consume()
+        tx.run(C.MERGE_MENTIONS, rows=[m.__dict__ for m in batch.mentions]).consume()
+        tx.run(C.BUMP_VERSION).consume()
+
+    def clear(self) -> None:
+        """Delete every govkg node and relationship (nothing else in the database)."""
+        self._write(lambda tx: [tx.run(q).consume() for q in C.CLEAR])
+
+    def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
+        """Record a same/different verdict for a node pair."""
+        if verdict not in ("same", "different"):
+            raise StoreError(f"verdict must be 'same' or 'different', not {verdict!r}")
+        x, y = sorted((a, b))
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        self._write(lambda tx: (tx.run(C.SET_MARK, a=x, b=y, verdict=verdict, note=note, marked_at=stamp).consume(),
+                                tx.run(C.BUMP_VERSION).consume()))
+
+    # ------------------------------------------------------------------ reads
+    @staticmethod
+    def _node(r: dict) -> NodeRecord:
+        return NodeRecord(r["id"], r["type"], r["name"], r["kind"], list(r["aliases"] or []), r["confidence"], json.loads(r["props_json"] or "{}"))
+
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is stored."""
+        return bool(self._run_read(C.ARTICLE_EXISTS, id=article_id)[0]["n"])
+
+    def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
+        """Nodes whose name or alias normalizes to one of `norms`."""
+        norms = list(dict.fromkeys(norms))
+        return [self._node(r) for r in self._run_read(C.NODES_BY_ALIAS, norms=norms, type=node_type)] if norms else []
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        """One node by id."""
+        rows = self._run_read(C.GET_NODE, id=node_id)
+        return self._node(rows[0]) if rows else None
+
+    def iter_nodes(self, node_type: str | None = None) -> Iterator[NodeRecord]:
+        """All nodes (of one type)."""
+        for r in self._run_read(C.ITER_NODES, type=node_type):
+            yield self._node(r)
+
+    def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
+        """All relationships (of one type), MENTIONED_IN excluded."""
+        for r in self._run_read(C.ITER_EDGES, predicate=predicate):
+            yield EdgeRecord(r["id"], r["src"], r["dst"], r["predicate"], r["confidence"], json.loads(r["props_json"] or "{}"))
+
+    def iter_articles(self) -> Iterator[ArticleRecord]:
+        """All articles."""
+        for r in self._run_read(C.ITER_ARTICLES):
+            yield ArticleRecord(r["id"], r["path"], r["title"], r["text"], r["encoding"], r["extractor"], r["ingested_at"])
+
+    def get_article(self, article_id: str) -> ArticleRecord | None:
+        """One article."""
+        rows = self._run_read(C.GET_ARTICLE, id=article_id)
+        if not rows:
+            return None
+        r = rows[0]
+        return ArticleRecord(r["id"], r["path"], r["title"], r["text"], r["encoding"], r["extractor"], r["ingested_at"])
+
+    def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
+        """(index, start, end) of every sentence of an article."""
+        rows = self._run_read(C.GET_ARTICLE, id=article_id)
+        if not rows:
+            return []
+        return [(i, s, e) for i, (s, e) in enumerate(zip(rows[0]["starts"] or [], rows[0]["ends"] or []))]
+
+    def mentions_of(self, node_id: str) -> list[MentionRecord]:
+        """Every mention of a node."""
+        return [MentionRecord(**r) for r in self._run_read(C.MENTIONS_OF, id=node_id)]
+
+    def iter_mentions(self) -> Iterator[MentionRecord]:
+        """All mentions."""
+        for r in self._run_read(C.ITER_MENTIONS):
+            yield MentionRecord(**r)
+
+    @staticmethod
+    def _evidence(edge_id: str, entries: list[str]) -> list[EvidenceRecord]:
+        out = []
+        for entry in entries or []:
+            art, idx, start, end, conf = entry.split("|")
+            out.append(EvidenceRecord(edge_id, art, int(idx), int(start), int(end), float(conf)))
+        return sorted(out, key=lambda e: (e.article_id, e.sentence_index))
+
+    def evidence_of(self, edge_id: str) -> list[EvidenceRecord]:
+        """Every evidence sentence of an edge."""
+        rows = self._run_read(C.EVIDENCE_OF, id=edge_id)
+        return self._evidence(edge_id, rows[0]["evidence"]) if rows else []
+
+    def iter_evidence(self) -> Iterator[EvidenceRecord]:
+        """All evidence rows."""
+        for r in self._run_read(C.ITER_EVIDENCE):
+            yield from self._evidence(r["id"], r["evidence"])
+
+    def sentence_text(self, article_id: str, start: int, end: int) -> str:
+        """A slice of an article's text."""
+        rows = self._run_read(C.SENTENCE_TEXT, id=article_id, start=start, length=end - start)
+        return rows[0]["text"] if rows else ""
+
+    def marks(self) -> dict[tuple[str, str], str]:
+        """All verdicts keyed by ordered node pair."""
+        return {(r["a"], r["b"]): r["verdict"] for r in self._run_read(C.READ_MARKS)}
+
+    def stats(self) -> dict:
+        """Counts of articles, nodes per type, relations per type."""
+        return {
+            "store": self.uri,
+            "articles": self._run_read(C.COUNT_ARTICLES)[0]["n"],
+            "nodes": {r["type"]: r["n"] for r in self._run_read(C.COUNT_NODES)},
+            "edges": {r["predicate"]: r["n"] for r in self._run_read(C.COUNT_EDGES)},
+            "mentions": self._run_read(C.COUNT_MENTIONS)[0]["n"],
+            "evidence": self._run_read(C.COUNT_EVIDENCE)[0]["n"],
+        }
+
+    def version(self) -> int:
+        """Write counter."""
+        rows = self._run_read(C.READ_VERSION)
+        return int(rows[0]["value"]) if rows else 0
+
+    def run_named_query(self, spec, params: dict) -> list[dict]:
+        """Run a named query's Cypher; shared Python shaping where the query defines one."""
+        from queries.cypher import run_cypher_query
+
+        return run_cypher_query(self, spec, params)
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.driver.close()

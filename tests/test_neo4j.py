@@ -1,0 +1,72 @@
+"""Neo4j store: clear errors without a server; live ingest/idempotency/parity when NEO4J_URI is set."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from govkg.errors import StoreConnectionError
+from graph.factory import open_store
+from graph.migrate import migrate
+from graph.sqlite_store import SQLiteStore
+from ingest.pipeline import Pipeline
+from queries import QUERIES, run_query
+
+LIVE = os.environ.get("NEO4J_URI")
+live = pytest.mark.skipif(not LIVE, reason="NEO4J_URI is not set: no Neo4j server to test against")
+PARAMS = {"neighbors": {"entity": "水碾河社区", "hops": 2}, "path": {"source": "成都智汇科技有限公司", "target": "成华区"},
+          "entity": {"name": "水碾河社区"}, "search": {"q": "社区"}}
+
+
+def test_unreachable_server_is_one_clear_line_without_the_password(monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-pass")
+    with pytest.raises(StoreConnectionError) as info:
+        open_store("bolt://127.0.0.1:1")
+    message = str(info.value)
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in message and "s3cret-pass" not in message and "\n" not in message
+
+
+def test_cli_reports_a_down_server_and_exits_2(tmp_path):
+    env = {**os.environ, "NEO4J_PASSWORD": "s3cret-pass"}
+    proc = subprocess.run([sys.executable, "-m", "govkg.cli", "--store", "neo4j://127.0.0.1:1", "stats"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2 and "cannot reach Neo4j" in proc.stderr
+    assert "s3cret-pass" not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_migrate_copies_a_whole_graph_between_stores(sample_store, tmp_path):
+    target = SQLiteStore(tmp_path / "copy.db")
+    counts = migrate(sample_store, target, batch_size=7)
+    assert counts["articles"] == 4 and counts["nodes"] == sum(sample_store.stats()["nodes"].values())
+    assert target.stats() | {"store": ""} == sample_store.stats() | {"store": ""}
+    for name in QUERIES:
+        assert run_query(target, name, PARAMS.get(name, {})).rows == run_query(sample_store, name, PARAMS.get(name, {})).rows, name
+    again = migrate(sample_store, target)  # idempotent
+    assert target.stats() | {"store": ""} == sample_store.stats() | {"store": ""} and again["nodes"] == counts["nodes"]
+
+
+@pytest.fixture(scope="module")
+def neo4j_store():
+    store = open_store(LIVE)
+    store.clear()
+    yield store
+    store.clear()
+    store.close()
+
+
+@live
+def test_live_ingest_is_idempotent_and_matches_the_embedded_store(neo4j_store, sample_store):
+    from govkg.cli import SAMPLE_CORPUS
+
+    first = Pipeline(neo4j_store).ingest([SAMPLE_CORPUS])
+    stats = neo4j_store.stats()
+    second = Pipeline(neo4j_store).ingest([SAMPLE_CORPUS])
+    assert len(first.added) == 4 and len(second.unchanged) == 4 and neo4j_store.stats() == stats
+    assert stats | {"store": ""} == sample_store.stats() | {"store": ""}
+
+
+@live
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_live_query_parity(neo4j_store, sample_store, name):
+    assert run_query(neo4j_store, name, PARAMS.get(name, {})).rows == run_query(sample_store, name, PARAMS.get(name, {})).rows
