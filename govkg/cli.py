@@ -222,6 +222,24 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from graph.export import export, to_rdf, validate
+
+    store = _store(args)
+    try:
+        out = export(store, args.format, Path(args.out))
+        if args.validate and args.format in ("ttl", "jsonld"):
+            conforms, text = validate(to_rdf(store))
+            print(f"SHACL: {'conforms' if conforms else 'does NOT conform'}")
+            if not conforms:
+                print("\n".join(text.splitlines()[:40]))
+                return 1
+    finally:
+        store.close()
+    print(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of every sub-command."""
     p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
@@ -261,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stats", help="counts of articles, nodes and relations")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("export", help="export the graph as Turtle, JSON-LD, GraphML or CSV")
+    s.add_argument("--format", choices=("ttl", "jsonld", "graphml", "csv"), default="ttl")
+    s.add_argument("--out", required=True, help="output file (a folder for csv)")
+    s.add_argument("--validate", action="store_true", help="check the RDF against ontology/shapes.ttl (SHACL)")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("migrate", help="copy a whole graph between stores (e.g. embedded → Neo4j)")
     s.add_argument("--from", dest="src", required=True, help="source store (path or URI)")

@@ -1,0 +1,138 @@
+"""Export a store as RDF (Turtle, JSON-LD) with the ontology's IRIs, GraphML or CSV; SHACL validation."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+
+from govkg.errors import GovkgError
+from graph.base import GraphStore
+from graph.traversal import graph_of
+from ontology.schema import ENTITY_BASE, GOVKG, SHAPES_PATH
+
+ID = Namespace(ENTITY_BASE)
+FORMATS = ("ttl", "jsonld", "graphml", "csv")
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(str(round(float(value), 3))), datatype=XSD.decimal)
+
+
+def to_rdf(store: GraphStore) -> Graph:
+    """The whole graph as RDF: typed nodes with SKOS labels, relations, PROV evidence and mentions."""
+    g = Graph()
+    g.bind("govkg", GOVKG)
+    g.bind("id", ID)
+    g.bind("skos", SKOS)
+    g.bind("prov", PROV)
+    g.bind("dcterms", DCTERMS)
+    for a in store.iter_articles():
+        art = ID[a.id]
+        g.add((art, RDF.type, GOVKG.Article))
+        g.add((art, DCTERMS.title, Literal(a.title)))
+        g.add((art, DCTERMS.source, Literal(a.path)))
+    for n in store.iter_nodes():
+        node = ID[n.id]
+        g.add((node, RDF.type, GOVKG[n.type]))
+        g.add((node, SKOS.prefLabel, Literal(n.name, lang="zh")))
+        for alias in n.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+        if n.kind:
+            g.add((node, GOVKG.kind, Literal(n.kind)))
+        g.add((node, GOVKG.confidence, _decimal(n.confidence)))
+        if n.props.get("date"):
+            g.add((node, GOVKG.date, Literal(n.props["date"])))
+    texts = {}
+    for e in store.iter_edges():
+        s, p, o = ID[e.src], GOVKG[e.predicate], ID[e.dst]
+        g.add((s, p, o))
+        statement = ID[e.id]
+        g.add((statement, RDF.type, RDF.Statement))
+        g.add((statement, RDF.subject, s))
+        g.add((statement, RDF.predicate, p))
+        g.add((statement, RDF.object, o))
+        g.add((statement, GOVKG.confidence, _decimal(e.confidence)))
+        if e.props.get("year"):
+            g.add((statement, GOVKG.year, Literal(str(e.props["year"]), datatype=XSD.gYear)))
+        for ev in store.evidence_of(e.id):
+            node = BNode()
+            g.add((statement, PROV.wasDerivedFrom, node))
+            g.add((node, RDF.type, GOVKG.Evidence))
+            g.add((node, PROV.wasDerivedFrom, ID[ev.article_id]))
+            g.add((node, GOVKG.startOffset, Literal(ev.start, datatype=XSD.integer)))
+            g.add((node, GOVKG.endOffset, Literal(ev.end, datatype=XSD.integer)))
+            key = (ev.article_id, ev.start, ev.end)
+            if key not in texts:
+                texts[key] = store.sentence_text(*key)
+            g.add((node, GOVKG.sentence, Literal(texts[key])))
+    for m in store.iter_mentions():
+        g.add((ID[m.node_id], GOVKG.MENTIONED_IN, ID[m.article_id]))
+    return g
+
+
+def validate(graph: Graph) -> tuple[bool, str]:
+    """Validate an exported RDF graph against the shipped SHACL shapes (pyshacl)."""
+    try:
+        from pyshacl import validate as shacl_validate
+    except ImportError as exc:
+        raise GovkgError("SHACL validation needs pyshacl: pip install pyshacl") from exc
+    shapes = Graph().parse(SHAPES_PATH, format="turtle")
+    ontology = Graph().parse(Path(SHAPES_PATH).with_name("govkg.ttl"), format="turtle")
+    conforms, _, text = shacl_validate(graph, shacl_graph=shapes, ont_graph=ontology, inference="none")
+    return bool(conforms), text
+
+
+def to_graphml(store: GraphStore, path: Path) -> None:
+    """GraphML with scalar attributes (aliases joined, props as JSON)."""
+    g = graph_of(store)
+    out = nx.MultiDiGraph()
+    for n, d in g.nodes(data=True):
+        out.add_node(n, type=d["type"], kind=d["kind"] or "", name=d["name"], aliases="|".join(d["aliases"]),
+                     confidence=float(d["confidence"]), props=json.dumps(d["props"], ensure_ascii=False))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        out.add_edge(u, v, key=k, predicate=d["predicate"], confidence=float(d["confidence"]), props=json.dumps(d["props"], ensure_ascii=False))
+    nx.write_graphml(out, path)
+
+
+def to_csv(store: GraphStore, folder: Path) -> None:
+    """nodes.csv, edges.csv, evidence.csv and mentions.csv in a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "nodes.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "type", "kind", "name", "aliases", "confidence"])
+        for n in store.iter_nodes():
+            w.writerow([n.id, n.type, n.kind or "", n.name, "|".join(n.aliases), n.confidence])
+    with open(folder / "edges.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "src", "predicate", "dst", "confidence", "props"])
+        for e in store.iter_edges():
+            w.writerow([e.id, e.src, e.predicate, e.dst, e.confidence, json.dumps(e.props, ensure_ascii=False)])
+    with open(folder / "evidence.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["edge_id", "article_id", "sentence_index", "start", "end", "sentence"])
+        for ev in store.iter_evidence():
+            w.writerow([ev.edge_id, ev.article_id, ev.sentence_index, ev.start, ev.end, store.sentence_text(ev.article_id, ev.start, ev.end)])
+    with open(folder / "mentions.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["node_id", "article_id", "sentence_index", "start", "end", "surface"])
+        for m in store.iter_mentions():
+            w.writerow([m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface])
+
+
+def export(store: GraphStore, fmt: str, out: Path) -> Path:
+    """Write the store to `out` in one of FORMATS; returns the path written."""
+    if fmt not in FORMATS:
+        raise GovkgError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        to_csv(store, out)
+    elif fmt == "graphml":
+        to_graphml(store, out)
+    else:
+        to_rdf(store).serialize(destination=str(out), format="turtle" if fmt == "ttl" else "json-ld")
+    return out
