@@ -240,6 +240,22 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_app(args) -> int:
+    import importlib.util
+    import subprocess
+
+    spec = importlib.util.find_spec("app")
+    if spec is None or not spec.origin:
+        raise GovkgError("app.py not found; reinstall govkg with `pip install -e .`")
+    env = {**os.environ, "GOVKG_STORE": args.store or os.environ.get("GOVKG_STORE", "")}
+    if not env["GOVKG_STORE"]:
+        env.pop("GOVKG_STORE")
+    cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.headless", "true", "--server.port", str(args.port),
+           "--server.address", args.address, "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "false"]
+    print(f"govkg explorer on http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
+    return subprocess.call(cmd, env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of every sub-command."""
     p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
@@ -292,6 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", type=int, default=500, help="rows per write transaction")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("app", help="open the Streamlit explorer on the store")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--address", default="127.0.0.1")
+    s.set_defaults(func=cmd_app)
 
     s = sub.add_parser("demo", help="ingest the bundled sample corpus into the store and print a summary")
     s.set_defaults(func=cmd_demo)

@@ -1,0 +1,101 @@
+"""Data shaping for the Streamlit explorer: graph elements, safe HTML, store access. No Streamlit here."""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+
+from graph.base import GraphStore
+from graph.traversal import graph_of
+
+TYPE_COLOURS = {
+    "Area": "#4C78A8", "Community": "#54A24B", "Organization": "#E45756", "Initiative": "#F58518",
+    "Award": "#B279A2", "Partnership": "#9D755D", "Article": "#BAB0AC",
+}
+TYPE_LABELS_ZH = {"Area": "行政区域", "Community": "社区", "Organization": "组织", "Initiative": "举措",
+                  "Award": "荣誉", "Partnership": "共建关系", "Article": "文章"}
+
+
+def store_uri() -> str:
+    """The store the explorer opens: $GOVKG_STORE or the default embedded store."""
+    from graph.factory import default_store_uri
+
+    return os.environ.get("GOVKG_STORE") or default_store_uri()
+
+
+def highlight(sentence: str, start: int, end: int) -> str:
+    """The sentence as HTML with [start, end) wrapped in <mark>; all article text is escaped."""
+    start, end = max(0, start), min(len(sentence), end)
+    return f"{html.escape(sentence[:start])}<mark>{html.escape(sentence[start:end])}</mark>{html.escape(sentence[end:])}"
+
+
+@dataclass
+class Mention:
+    """A mention of an entity with its sentence, ready to show."""
+
+    article_id: str
+    article_title: str
+    sentence_html: str
+    start: int
+    end: int
+
+
+def mentions_with_sentences(store: GraphStore, node_id: str, limit: int = 50) -> list[Mention]:
+    """Mentions of a node with the containing sentence highlighted."""
+    out = []
+    titles = {a.id: a.title for a in store.iter_articles()}
+    sentences: dict[str, list[tuple[int, int, int]]] = {}
+    for m in store.mentions_of(node_id)[:limit]:
+        spans = sentences.setdefault(m.article_id, store.sentences_of(m.article_id))
+        s_start, s_end = next(((s, e) for _, s, e in spans if s <= m.start < e), (m.start, m.end))
+        text = store.sentence_text(m.article_id, s_start, s_end)
+        out.append(Mention(m.article_id, titles.get(m.article_id, m.article_id), highlight(text, m.start - s_start, m.end - s_start), m.start, m.end))
+    return out
+
+
+def article_html(store: GraphStore, article_id: str, start: int | None = None, end: int | None = None) -> str:
+    """A whole article as escaped HTML paragraphs, one span highlighted."""
+    a = store.get_article(article_id)
+    if a is None:
+        return ""
+    text = a.text
+    body = highlight(text, start, end) if start is not None and end is not None else html.escape(text)
+    return "".join(f"<p>{p}</p>" for p in body.split("\n"))
+
+
+def neighbourhood_elements(store: GraphStore, centre: str, extra: list[str] | None = None, hops: int = 1,
+                           predicates: set[str] | None = None, min_confidence: float = 0.0, limit: int = 150) -> dict:
+    """Cytoscape elements of the neighbourhood of `centre` (and of expanded nodes), mentions excluded."""
+    g = graph_of(store)
+    keep = {centre}
+    frontier = {centre, *(extra or [])} & set(g.nodes)
+    keep |= frontier
+    for _ in range(hops):
+        nxt = set()
+        for n in frontier:
+            for u, v, d in list(g.out_edges(n, data=True)) + list(g.in_edges(n, data=True)):
+                if d["predicate"] == "MENTIONED_IN" or d["confidence"] < min_confidence:
+                    continue
+                if predicates and d["predicate"] not in predicates:
+                    continue
+                other = v if u == n else u
+                if other not in keep and len(keep) < limit:
+                    nxt.add(other)
+        keep |= nxt
+        frontier = nxt
+    nodes = [{"data": {"id": n, "label": g.nodes[n]["type"], "name": g.nodes[n]["name"], "kind": g.nodes[n]["kind"] or "",
+                       "centre": n == centre}} for n in sorted(keep)]
+    edges = []
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if u in keep and v in keep and d["predicate"] != "MENTIONED_IN" and d["confidence"] >= min_confidence:
+            if predicates and d["predicate"] not in predicates:
+                continue
+            edges.append({"data": {"id": k, "source": u, "target": v, "label": d["predicate"], "confidence": round(d["confidence"], 2)}})
+    return {"nodes": nodes, "edges": edges}
+
+
+def node_name(store: GraphStore, node_id: str) -> str:
+    """Display name of a node id."""
+    g = graph_of(store)
+    return g.nodes[node_id]["name"] if node_id in g else node_id
