@@ -26,7 +26,7 @@ def cmd_ingest(args) -> int:
 
     store = _store(args)
     try:
-        report = Pipeline(store, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args))
+        report = Pipeline(store, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args), workers=args.workers)
     finally:
         store.close()
     print(report.summary())
@@ -265,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="ingest article files and folders (.txt .md .html; UTF-8, GBK, GB18030, UTF-16)")
     s.add_argument("paths", nargs="+")
     s.add_argument("--min-confidence", type=float, default=0.4, help="store facts at or above this confidence")
+    s.add_argument("--workers", type=int, default=1, help="extraction processes (one writer); same graph as 1")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_ingest)
 

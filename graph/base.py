@@ -41,6 +41,9 @@ class GraphStore(Protocol):
     def evidence_of(self, edge_id: str) -> list[EvidenceRecord]:
         """Every evidence sentence of an edge."""
 
+    def evidence_sentences(self, edge_ids: list[str], per_edge: int) -> dict[str, list[str]]:
+        """The first `per_edge` evidence sentences of each edge, in one round trip."""
+
     def iter_mentions(self) -> Iterator[MentionRecord]:
         """All mentions."""
 

@@ -112,6 +112,11 @@ _MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sent
 MENTIONS_OF = f"MATCH (n:{NODE_LABEL} {{id: $id}})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY a.id, m.start"
 ITER_MENTIONS = f"MATCH (n:{NODE_LABEL})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY n.id, a.id, m.start"
 EVIDENCE_OF = "MATCH ()-[r]->() WHERE r.id = $id RETURN r.id AS id, r.evidence AS evidence"
+EVIDENCE_BULK = f"""UNWIND $ids AS eid
+MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE r.id = eid
+RETURN r.id AS id, r.evidence AS evidence"""
+ARTICLE_TEXTS = "UNWIND $ids AS aid MATCH (a:Article {id: aid}) RETURN a.id AS id, a.text AS text"
 ITER_EVIDENCE = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
 WHERE type(r) <> 'MENTIONED_IN'
 RETURN r.id AS id, r.evidence AS evidence ORDER BY r.id"""
@@ -166,6 +171,8 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("iter_mentions", ITER_MENTIONS, {}),
         ("evidence_of", EVIDENCE_OF, {"id": "e"}),
         ("iter_evidence", ITER_EVIDENCE, {}),
+        ("evidence_bulk", EVIDENCE_BULK, {"ids": ["e"]}),
+        ("article_texts", ARTICLE_TEXTS, {"ids": ["a"]}),
         ("sentence_text", SENTENCE_TEXT, {"id": "a", "start": 0, "length": 1}),
         ("set_mark", SET_MARK, {"a": "x", "b": "y", "verdict": "same", "note": "", "marked_at": "t"}),
         ("read_marks", READ_MARKS, {}),

@@ -217,6 +217,21 @@ class Neo4jStore:
         rows = self._run_read(C.EVIDENCE_OF, id=edge_id)
         return self._evidence(edge_id, rows[0]["evidence"]) if rows else []
 
+    def evidence_sentences(self, edge_ids: list[str], per_edge: int) -> dict[str, list[str]]:
+        """The first `per_edge` evidence sentences of each edge, in one query."""
+        out: dict[str, list[str]] = {}
+        if not edge_ids:
+            return out
+        rows = self._run_read(C.EVIDENCE_BULK, ids=list(dict.fromkeys(edge_ids)))
+        texts = {}
+        refs = {r["id"]: self._evidence(r["id"], r["evidence"])[:per_edge] for r in rows}
+        articles = sorted({e.article_id for evs in refs.values() for e in evs})
+        for r in self._run_read(C.ARTICLE_TEXTS, ids=articles):
+            texts[r["id"]] = r["text"]
+        for edge_id, evs in refs.items():
+            out[edge_id] = [texts.get(e.article_id, "")[e.start : e.end] for e in evs]
+        return out
+
     def iter_evidence(self) -> Iterator[EvidenceRecord]:
         """All evidence rows."""
         for r in self._run_read(C.ITER_EVIDENCE):

@@ -223,7 +223,8 @@ class SQLiteStore:
         if not norms:
             return []
         marks = ",".join("?" * len(norms))
-        sql = f"SELECT DISTINCT n.id, n.type, n.kind, n.name, n.confidence, n.props FROM aliases a JOIN nodes n ON n.id = a.node_id WHERE a.norm IN ({marks})"
+        # CROSS JOIN fixes the join order: look up the alias index first, never scan a whole type
+        sql = f"SELECT DISTINCT n.id, n.type, n.kind, n.name, n.confidence, n.props FROM aliases a CROSS JOIN nodes n ON n.id = a.node_id WHERE a.norm IN ({marks})"
         params: list = list(norms)
         if node_type:
             sql += " AND n.type = ?"
@@ -272,6 +273,24 @@ class SQLiteStore:
         """Every evidence sentence of an edge."""
         rows = self._query("SELECT * FROM evidence WHERE edge_id = ? ORDER BY article_id, sentence_index", (edge_id,))
         return [EvidenceRecord(*r) for r in rows]
+
+    def evidence_sentences(self, edge_ids: list[str], per_edge: int) -> dict[str, list[str]]:
+        """The first `per_edge` evidence sentences of each edge (by article, sentence), in bulk."""
+        out: dict[str, list[str]] = {}
+        ids = list(dict.fromkeys(edge_ids))
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"""SELECT edge_id, substr(a.text, e.start + 1, e.end - e.start) FROM (
+                      SELECT *, ROW_NUMBER() OVER (PARTITION BY edge_id ORDER BY article_id, sentence_index) AS rank
+                      FROM evidence WHERE edge_id IN ({marks})) e
+                    JOIN articles a ON a.id = e.article_id
+                    WHERE e.rank <= ? ORDER BY edge_id, e.rank""",
+                [*chunk, per_edge],
+            )
+            for edge_id, text in rows:
+                out.setdefault(edge_id, []).append(text)
+        return out
 
     def iter_mentions(self) -> Iterator[MentionRecord]:
         """All mentions."""

@@ -31,6 +31,44 @@ def build_graph(store: GraphStore) -> nx.MultiDiGraph:
     return g
 
 
+def edges_by_predicate(g: nx.MultiDiGraph, predicate: str) -> list[tuple[str, str, str, dict]]:
+    """(u, v, key, data) of one relation type, in edge-id order; indexed once per graph."""
+    index = g.graph.get("by_predicate")
+    if index is None:
+        index = {}
+        for u, v, k, d in g.edges(keys=True, data=True):
+            index.setdefault(d["predicate"], []).append((u, v, k, d))
+        for rows in index.values():
+            rows.sort(key=lambda e: e[2])
+        g.graph["by_predicate"] = index
+    return index.get(predicate, [])
+
+
+def nodes_by_type(g: nx.MultiDiGraph, node_type: str) -> list[str]:
+    """Node ids of one type, sorted; indexed once per graph."""
+    index = g.graph.get("by_type")
+    if index is None:
+        index = {}
+        for n, d in g.nodes(data=True):
+            index.setdefault(d["type"], []).append(n)
+        for ids in index.values():
+            ids.sort()
+        g.graph["by_type"] = index
+    return index.get(node_type, [])
+
+
+def undirected_relations(g: nx.MultiDiGraph) -> nx.Graph:
+    """A simple undirected view of the relations (mentions excluded), first edge by id kept; cached."""
+    und = g.graph.get("undirected")
+    if und is None:
+        und = nx.Graph()
+        for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+            if d["predicate"] != "MENTIONED_IN" and not und.has_edge(u, v):
+                und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
+        g.graph["undirected"] = und
+    return und
+
+
 def graph_of(store: GraphStore) -> nx.MultiDiGraph:
     """The cached graph of a store, rebuilt only when the store's version changed."""
     version = store.version()

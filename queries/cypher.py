@@ -11,7 +11,7 @@ import networkx as nx
 
 from govkg.errors import QueryError
 from ingest.resolve import normalize_name
-from queries.helpers import bfs_rows, evidence_for, path_rows, score_search, shape_hierarchy
+from queries.helpers import attach_evidence, bfs_rows, path_rows, score_search, shape_hierarchy
 
 N = "GovkgNode"
 
@@ -154,15 +154,15 @@ def _find(store, ref: str) -> str:
 def _cobuild(store, p):
     rows = store._run_read(COBUILD, **p)
     for r in rows:
-        r["evidence"] = evidence_for(store, r.pop("edge_ids"), 2)
-    return rows
+        r["_edges"] = r.pop("edge_ids")
+    return attach_evidence(store, rows, 2)
 
 
 def _awards(store, p):
     rows = store._run_read(AWARDS, year=p["year"], area=p["area"] or "")
     for r in rows:
-        r["evidence"] = evidence_for(store, r.pop("edge_ids"), 1)
-    return rows
+        r["_edges"] = r.pop("edge_ids")
+    return attach_evidence(store, rows, 1)
 
 
 def _brokers(store, p):

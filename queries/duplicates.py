@@ -12,11 +12,14 @@ from rapidfuzz import fuzz
 from graph.base import GraphStore
 from graph.traversal import graph_of
 from ingest.resolve import normalize_name
-from queries.helpers import evidence_text, roll_up
+from ingest.lexicon import SUFFIXES
+from ingest.mentions import is_generic_word
+from queries.helpers import attach_evidence, roll_up
 
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
 BUCKET_CAP = 300
+BUCKET_FLOOR = 50
 RARE_GRAMS = 3
 
 
@@ -30,42 +33,57 @@ class Item:
     core: str
 
 
-def core_name(name: str, place_names: list[str]) -> str:
+def core_name(name: str, places: set[str], longest: int) -> str:
     """The comparable part of a name: no quotes, ordinals or leading place names."""
     core = _ORDINAL.sub("", normalize_name(name))
-    changed = True
-    while changed:
-        changed = False
-        for p in place_names:
-            if len(core) > len(p) + 1 and core.startswith(p):
-                core = core[len(p):]
-                changed = True
+    stripped = True
+    while stripped:
+        stripped = False
+        for n in range(min(longest, len(core) - 2), 1, -1):
+            if core[:n] in places:
+                core = core[n:]
+                stripped = True
+                break
     return core
 
 
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
 def similarity(a: str, b: str) -> float:
-    """0–100 similarity of two cores; names differing in numerals (五线 vs 五步 …) score 0."""
+    """0–100 similarity of two cores, judged on what differs after their shared tail.
+
+    五线工作法/五步工作法 (different leading words) and 童祥公益发展中心/乐佳公益发展中心
+    (a shared generic tail) score low; 邻里食堂/邻里食堂 and 共享食堂/邻里共享食堂 score high.
+    """
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         return 0.0
-    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and len(a) <= 6:
-        return 0.0  # one changed character in a short name is a different name (五线/五步工作法)
-    return max(fuzz.ratio(a, b), _partial(a, b))
-
-
-def _partial(a: str, b: str) -> float:
-    short, long = sorted((a, b), key=len)
-    if len(short) < 3 or len(short) / len(long) < 0.5:
-        return 0.0
-    return fuzz.partial_ratio(short, long)
+    common = _common_suffix(a, b)
+    head_a, head_b = a[: len(a) - common], b[: len(b) - common]
+    if not head_a and not head_b:
+        return 100.0
+    if head_a and head_b:
+        return float(fuzz.ratio(head_a, head_b)) if common >= 2 else float(fuzz.ratio(a, b))
+    shared = a[len(a) - common :]
+    if len(shared) < 3 or is_generic_word(shared) or shared in SUFFIXES:
+        return float(fuzz.ratio(a, b))
+    return 90.0  # one name is the other with a qualifier in front
 
 
 def candidate_pairs(items: list[Item]) -> set[tuple[int, int]]:
     """Pairs sharing one of their rarest bigrams (same kind), never all-to-all."""
     grams = [{c[i : i + 2] for i in range(len(c) - 1)} or {c} for c in (it.core for it in items)]
     df = Counter(g for gs in grams for g in gs)
+    common = max(BUCKET_FLOOR, int(len(items) ** 0.5) * 2)
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for idx, gs in enumerate(grams):
-        for g in sorted(gs, key=lambda g: (df[g], g))[:RARE_GRAMS]:
+        ranked = sorted(gs, key=lambda g: (df[g], g))
+        rare = [g for g in ranked if df[g] <= common][:RARE_GRAMS] or ranked[:1]
+        for g in rare:
             buckets[(items[idx].kind, g)].append(idx)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
@@ -78,7 +96,19 @@ def candidate_pairs(items: list[Item]) -> set[tuple[int, int]]:
     return pairs
 
 
-def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, str], str]) -> list[tuple[list[int], float]]:
+def scored_pairs(items: list[Item]) -> list[tuple[float, int, int]]:
+    """Similarity of every candidate pair worth keeping (≥ 50), best first."""
+    out = []
+    for i, j in candidate_pairs(items):
+        s = similarity(items[i].core, items[j].core)
+        if s >= 50:
+            out.append((s, i, j))
+    out.sort(reverse=True)
+    return out
+
+
+def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, str], str],
+                  pairs: list[tuple[float, int, int]] | None = None) -> list[tuple[list[int], float]]:
     """Union-find clusters of similar items (score ≥ threshold or marked same; never marked different)."""
     parent = list(range(len(items)))
     best = defaultdict(float)
@@ -90,11 +120,7 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
         return i
 
     index = {it.id: i for i, it in enumerate(items)}
-    scored = []
-    for i, j in candidate_pairs(items):
-        s = similarity(items[i].core, items[j].core)
-        if s >= threshold:
-            scored.append((s, i, j))
+    scored = [p for p in (pairs if pairs is not None else scored_pairs(items)) if p[0] >= threshold]
     for (a, b), verdict in marks.items():
         if verdict == "same" and a in index and b in index:
             scored.append((100.0, index[a], index[b]))
@@ -124,23 +150,32 @@ def duplicates(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> 
 
 def duplicates_on_graph(store: GraphStore, g, place_names: list[str], min_similarity: float, limit: int, kind=None) -> list[dict]:
     """The clustering and rows of `duplicates` on any graph holding initiatives, runners and places."""
-    places = sorted({normalize_name(p) for p in place_names}, key=len, reverse=True)
-    items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], places))
-             for n, d in sorted(g.nodes(data=True)) if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
+    cache = g.graph.setdefault("duplicate_index", {})
+    if kind not in cache:  # an index like the others: built once per graph version
+        places = {normalize_name(p) for p in place_names}
+        longest = max(map(len, places), default=0)
+        items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], places, longest))
+                 for n, d in sorted(g.nodes(data=True)) if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
+        cache[kind] = (items, scored_pairs(items))
+    items, pairs = cache[kind]
     marks = store.marks()
     rows = []
     cluster_no = 0
-    for members, score in sorted(cluster_items(items, min_similarity, marks), key=lambda c: (-c[1], items[c[0][0]].name)):
+    for members, score in sorted(cluster_items(items, min_similarity, marks, pairs), key=lambda c: (-c[1], items[c[0][0]].name)):
         cluster_no += 1
         ids = [items[i].id for i in members]
         marked_same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
         for i in members:
             rows.append(_dup_row(store, g, cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score))
+        if len(rows) >= limit:
+            return attach_evidence(store, rows, 1, limit, cap=2)
     for it in items:
+        if len(rows) >= limit:
+            break
         if g.nodes[it.id].get("articles", 0) >= 2:
             cluster_no += 1
             rows.append(_dup_row(store, g, cluster_no, it, "reported_twice", 100.0))
-    return rows[:limit]
+    return attach_evidence(store, rows, 1, limit, cap=2)
 
 
 def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dict:
@@ -152,9 +187,6 @@ def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dic
             place = roll_up(g, u)
             if place["street"] or place["district"]:
                 break
-    evidence = []
-    for _, k in runs:
-        evidence += evidence_text(store, k, 1)
     return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
             "kind": it.kind, "runners": "、".join(runners), "street": place["street"], "district": place["district"],
-            "articles": g.nodes[it.id].get("articles", 0), "evidence": " | ".join(evidence[:2])}
+            "articles": g.nodes[it.id].get("articles", 0), "_edges": [k for _, k in runs]}

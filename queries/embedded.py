@@ -8,9 +8,9 @@ import networkx as nx
 
 from govkg.errors import QueryError
 from graph.base import GraphStore
-from graph.traversal import graph_of
+from graph.traversal import edges_by_predicate, graph_of, nodes_by_type, undirected_relations
 from ingest.resolve import normalize_name
-from queries.helpers import bfs_rows, evidence_for, find_node, path_rows, relation_degree, roll_up, score_search, shape_hierarchy
+from queries.helpers import attach_evidence, bfs_rows, find_node, path_rows, roll_up, score_search, search_candidates, shape_hierarchy
 
 
 def _name(g: nx.MultiDiGraph, n: str) -> str:
@@ -26,8 +26,8 @@ def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", 
         d = g.nodes[n]
         return d["type"] == "Organization" and (org_kind in (None, "", "any") or d["kind"] == org_kind)
 
-    for u, v, key, d in g.edges(keys=True, data=True):
-        if d["predicate"] != "COOPERATES_WITH" or d["confidence"] < min_confidence:
+    for u, v, key, d in edges_by_predicate(g, "COOPERATES_WITH"):
+        if d["confidence"] < min_confidence:
             continue
         for org, com in ((u, v), (v, u)):
             if org_ok(org) and g.nodes[com]["type"] == "Community":
@@ -35,8 +35,8 @@ def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", 
                     continue
                 rows.append(_cobuild_row(store, g, org, com, d["props"].get("kind", ""), "", d["props"].get("date", ""), d["confidence"], [key]))
     if not kind:
-        for org, ini, k1, d1 in g.edges(keys=True, data=True):
-            if d1["predicate"] != "SUPPORTS" or d1["confidence"] < min_confidence or not org_ok(org):
+        for org, ini, k1, d1 in edges_by_predicate(g, "SUPPORTS"):
+            if d1["confidence"] < min_confidence or not org_ok(org):
                 continue
             for com, _, k2, d2 in g.in_edges(ini, keys=True, data=True):
                 if d2["predicate"] == "RUNS" and g.nodes[com]["type"] == "Community" and d2["confidence"] >= min_confidence:
@@ -44,7 +44,7 @@ def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", 
     if district:
         rows = [r for r in rows if r["district"] == district or r["street"] == district]
     rows.sort(key=lambda r: (r["organization"], r["community"], r["initiative"], r["partnership_kind"]))
-    return rows[:limit]
+    return attach_evidence(store, rows, 2, int(limit))
 
 
 def _cobuild_row(store, g, org, com, pkind, initiative, date, conf, edge_keys) -> dict:
@@ -52,7 +52,7 @@ def _cobuild_row(store, g, org, com, pkind, initiative, date, conf, edge_keys) -
     return {
         "organization": _name(g, org), "org_kind": g.nodes[org]["kind"] or "", "community": _name(g, com),
         "partnership_kind": pkind, "initiative": initiative, "street": place["street"], "district": place["district"],
-        "date": date, "confidence": round(conf, 3), "evidence": evidence_for(store, edge_keys, 2),
+        "date": date, "confidence": round(conf, 3), "_edges": list(edge_keys),
     }
 
 
@@ -78,10 +78,7 @@ def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limi
     """Shortest paths between two entities (relations in either direction, mentions excluded)."""
     g = graph_of(store)
     a, b = find_node(store, g, source), find_node(store, g, target)
-    und = nx.Graph()
-    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
-        if d["predicate"] != "MENTIONED_IN" and not und.has_edge(u, v):
-            und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
+    und = undirected_relations(g)
     if a not in und or b not in und:
         return []
     try:
@@ -96,9 +93,10 @@ def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limi
 def hierarchy(store: GraphStore, root: str = "") -> list[dict]:
     """The area tree (PART_OF) with counts of communities, organizations and initiatives under each area."""
     g = graph_of(store)
-    places = {n: {"name": d["name"], "type": d["type"], "kind": d["kind"]} for n, d in g.nodes(data=True) if d["type"] in ("Area", "Community")}
-    part_of = [(u, v) for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]) if d["predicate"] == "PART_OF"]
-    located = Counter((v, g.nodes[u]["type"]) for u, v, d in g.edges(data=True) if d["predicate"] == "LOCATED_IN")
+    places = {n: {"name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"]}
+              for t in ("Area", "Community") for n in nodes_by_type(g, t)}
+    part_of = [(u, v) for u, v, _, _ in edges_by_predicate(g, "PART_OF")]
+    located = Counter((v, g.nodes[u]["type"]) for u, v, _, _ in edges_by_predicate(g, "LOCATED_IN"))
     return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None)
 
 
@@ -131,30 +129,32 @@ def search(store: GraphStore, q: str = "", type=None, limit=20) -> list[dict]:
     if not q:
         raise QueryError("search needs --param q=TEXT")
     g = graph_of(store)
-    candidates = [{"id": n, "name": d["name"], "type": d["type"], "kind": d["kind"], "aliases": list(d["aliases"]), "degree": relation_degree(g, n)}
-                  for n, d in g.nodes(data=True) if d["type"] != "Article" and (not type or d["type"] == type)]
-    return score_search(candidates, q, int(limit))
+    return score_search(search_candidates(g, type), q, int(limit))
 
 
 def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
     """Organizations linking the most distinct communities (directly or through initiatives)."""
     g = graph_of(store)
+
+    def typ(n: str) -> str:
+        return g.nodes[n]["type"]
+
     linked = defaultdict(set)
-    for n, d in g.nodes(data=True):
-        if d["type"] != "Organization":
-            continue
-        for _, v, e in g.out_edges(n, data=True):
-            if e["confidence"] < min_confidence:
-                continue
-            if e["predicate"] in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH") and g.nodes[v]["type"] == "Community":
-                linked[n].add(v)
-            if e["predicate"] in ("SUPPORTS", "RUNS"):
-                for u, _, e2 in g.in_edges(v, data=True):
-                    if e2["predicate"] == "RUNS" and g.nodes[u]["type"] == "Community":
-                        linked[n].add(u)
-        for u, _, e in g.in_edges(n, data=True):
-            if e["predicate"] == "COOPERATES_WITH" and g.nodes[u]["type"] == "Community" and e["confidence"] >= min_confidence:
-                linked[n].add(u)
+    for predicate in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH"):
+        for u, v, _, e in edges_by_predicate(g, predicate):
+            if e["confidence"] >= min_confidence and typ(u) == "Organization" and typ(v) == "Community":
+                linked[u].add(v)
+    for u, v, _, e in edges_by_predicate(g, "COOPERATES_WITH"):
+        if e["confidence"] >= min_confidence and typ(u) == "Community" and typ(v) == "Organization":
+            linked[v].add(u)
+    community_runners = defaultdict(set)
+    for u, v, _, _ in edges_by_predicate(g, "RUNS"):
+        if typ(u) == "Community":
+            community_runners[v].add(u)
+    for predicate in ("SUPPORTS", "RUNS"):
+        for u, v, _, e in edges_by_predicate(g, predicate):
+            if e["confidence"] >= min_confidence and typ(u) == "Organization":
+                linked[u] |= community_runners.get(v, set())
     rows = [{"organization": _name(g, n), "kind": g.nodes[n]["kind"] or "", "communities": len(cs),
              "names": "、".join(sorted(_name(g, c) for c in cs))} for n, cs in linked.items() if cs]
     rows.sort(key=lambda r: (-r["communities"], r["organization"]))
@@ -165,9 +165,7 @@ def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
     """Awards and who received them, with year and the receiver's street and district."""
     g = graph_of(store)
     rows = []
-    for u, v, k, e in g.edges(keys=True, data=True):
-        if e["predicate"] != "AWARDED":
-            continue
+    for u, v, k, e in edges_by_predicate(g, "AWARDED"):
         y = e["props"].get("year")
         if year and y != int(year):
             continue
@@ -175,9 +173,9 @@ def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
         if area and area not in (place["street"], place["district"]):
             continue
         rows.append({"award": _name(g, v), "receiver": _name(g, u), "receiver_type": g.nodes[u]["type"], "year": y or "",
-                     "street": place["street"], "district": place["district"], "evidence": evidence_for(store, [k], 1)})
+                     "street": place["street"], "district": place["district"], "_edges": [k]})
     rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
-    return rows
+    return attach_evidence(store, rows, 1)
 
 
 def articles(store: GraphStore, limit=50) -> list[dict]:

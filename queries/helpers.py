@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import networkx as nx
 from pypinyin import lazy_pinyin
 
 from govkg.errors import QueryError
 from graph.base import GraphStore
+from graph.traversal import edges_by_predicate
 from ingest.resolve import normalize_name
 
 
@@ -26,27 +29,44 @@ def find_node(store: GraphStore, g: nx.MultiDiGraph, ref: str) -> str:
     return sorted(hits, key=lambda n: (-relation_degree(g, n), n))[0]
 
 
-def evidence_for(store: GraphStore, edge_ids: list[str], per_edge: int) -> str:
-    """Distinct evidence sentences of some edges, joined with ' | '."""
-    texts: list[str] = []
-    for k in edge_ids:
-        texts += evidence_text(store, k, per_edge)
-    return " | ".join(dict.fromkeys(texts))
+def attach_evidence(store: GraphStore, rows: list[dict], per_edge: int, limit: int | None = None, cap: int | None = None) -> list[dict]:
+    """Replace each row's `_edges` (edge ids) by `evidence`: its distinct sentences (at most `cap`)
+    joined with ' | '. All sentences come from one bulk store call; rows beyond `limit` are dropped first."""
+    rows = rows[:limit] if limit is not None else rows
+    texts = store.evidence_sentences([k for r in rows for k in r["_edges"]], per_edge)
+    for r in rows:
+        found = list(dict.fromkeys(t for k in r.pop("_edges") for t in texts.get(k, [])))
+        r["evidence"] = " | ".join(found[:cap])
+    return rows
+
+
+def search_candidates(g: nx.MultiDiGraph, node_type: str | None) -> list[dict]:
+    """Every non-article node prepared for `score_search` (normalized forms cached on the graph)."""
+    cache = g.graph.setdefault("search_candidates", {})
+    if node_type not in cache:
+        cache[node_type] = [
+            {"id": n, "name": d["name"], "type": d["type"], "kind": d["kind"], "aliases": list(d["aliases"]), "degree": relation_degree(g, n)}
+            for n, d in g.nodes(data=True) if d["type"] != "Article" and (not node_type or d["type"] == node_type)
+        ]
+    return cache[node_type]
 
 
 def score_search(candidates: list[dict], q: str, limit: int) -> list[dict]:
     """Rank candidate nodes (id, name, type, kind, aliases, degree) for a search string."""
     needle = normalize_name(q).lower()
+    pinyin = needle.isascii()
     scored = []
     for c in candidates:
         best, how = 0, ""
-        for f in [c["name"], *c["aliases"]]:
-            nf = normalize_name(f).lower()
+        forms = c.get("_forms")
+        if forms is None:
+            forms = c["_forms"] = [(f, normalize_name(f).lower()) for f in [c["name"], *c["aliases"]]]
+        for f, nf in forms:
             if nf == needle:
                 best, how = max((best, how), (100, "name" if f == c["name"] else "alias"))
             elif needle in nf:
                 best, how = max((best, how), (80 - min(20, len(nf) - len(needle)), "substring"))
-            elif needle.isascii() and (needle in pinyin_key(f) or needle == initials_key(f)):
+            elif pinyin and (needle in pinyin_key(f) or needle == initials_key(f)):
                 best, how = max((best, how), (60, "pinyin"))
         if best:
             scored.append((-best, -c["degree"], c["name"], c["id"], how, c))
@@ -126,15 +146,28 @@ def path_rows(paths: list[list[tuple[str, str]]], steps: list[list[tuple[str, bo
 
 
 
+def _parents(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Per node, the places it is LOCATED_IN or PART_OF (indexed once per graph)."""
+    index = g.graph.get("parents")
+    if index is None:
+        index = {}
+        for predicate in ("PART_OF", "LOCATED_IN"):
+            for u, v, _, _ in edges_by_predicate(g, predicate):
+                index.setdefault(u, []).append(v)
+        g.graph["parents"] = index
+    return index
+
+
 def ancestors(g: nx.MultiDiGraph, node: str, max_depth: int = 6) -> list[tuple[str, int]]:
     """(place, hops) above a node through LOCATED_IN and PART_OF, nearest first, ties by id."""
+    parents = _parents(g)
     depth = {node: 0}
     frontier = [node]
     for d in range(1, max_depth + 1):
         nxt = []
         for n in frontier:
-            for _, dst, data in g.out_edges(n, data=True):
-                if data["predicate"] in ("PART_OF", "LOCATED_IN") and dst not in depth:
+            for dst in parents.get(n, ()):
+                if dst not in depth:
                     depth[dst] = d
                     nxt.append(dst)
         frontier = nxt
@@ -145,6 +178,13 @@ def ancestors(g: nx.MultiDiGraph, node: str, max_depth: int = 6) -> list[tuple[s
 
 def roll_up(g: nx.MultiDiGraph, node: str) -> dict:
     """The nearest street (subdistrict) and district of a node (itself included), ties broken by id."""
+    memo = g.graph.setdefault("roll_up", {})
+    if node not in memo:
+        memo[node] = _roll_up(g, node)
+    return dict(memo[node])
+
+
+def _roll_up(g: nx.MultiDiGraph, node: str) -> dict:
     found = {"street": "", "district": ""}
     for a, _ in [(node, 0), *ancestors(g, node)]:
         kind = g.nodes[a].get("kind") if g.nodes[a].get("type") == "Area" else None
@@ -155,19 +195,13 @@ def roll_up(g: nx.MultiDiGraph, node: str) -> dict:
     return found
 
 
-def evidence_text(store: GraphStore, edge_id: str, limit: int = 3) -> list[str]:
-    """The sentences stating an edge (at most `limit`)."""
-    out = []
-    for ev in store.evidence_of(edge_id)[:limit]:
-        out.append(store.sentence_text(ev.article_id, ev.start, ev.end))
-    return out
-
-
+@lru_cache(maxsize=None)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin without spaces (迎晖社区 → yinghuishequ)."""
     return "".join(lazy_pinyin(text)).lower()
 
 
+@lru_cache(maxsize=None)
 def initials_key(text: str) -> str:
     """Pinyin initials (迎晖社区 → yhsq)."""
     return "".join(p[0] for p in lazy_pinyin(text) if p).lower()

@@ -1,0 +1,188 @@
+"""Measure extraction, ingest, store size, memory and query latency at growing corpus sizes.
+
+Every figure sits beside a baseline measured in the same run on the same data:
+plain `jieba.lcut` for extraction, raw `sqlite3.executemany` of the same rows for the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import jieba
+
+from bench.generator import write_corpus
+from govkg.evaluation import Report, score_article
+from graph.sqlite_store import _SCHEMA, SQLiteStore
+from graph.traversal import graph_of
+from ingest.cleaner import clean_document
+from ingest.extractor import RuleExtractor
+from ingest.pipeline import Pipeline
+from ingest.reader import read_file
+from queries import QUERIES, run_query
+
+REPORTS = Path(__file__).with_name("reports")
+
+
+def _peak_mb() -> dict:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"self_mb": round(own, 1), "largest_child_mb": round(children, 1)}
+
+
+def measure_extraction(paths: list[Path], gold_dir: Path, sample: int) -> dict:
+    """chars/s of the extractor and of plain jieba on the same cleaned texts; F1 on ground truth."""
+    articles = [clean_document(read_file(p)) for p in paths[:sample]]
+    chars = sum(len(a.text) for a in articles)
+    extractor = RuleExtractor()
+    extractor.extract(articles[0])
+    jieba.lcut(articles[0].text)
+    t0 = time.process_time()
+    extractions = [extractor.extract(a) for a in articles]
+    extract_cpu = time.process_time() - t0
+    t0 = time.process_time()
+    for a in articles:
+        jieba.lcut(a.text)
+    jieba_cpu = time.process_time() - t0
+    report = Report()
+    for p, ex in zip(paths[:sample], extractions):
+        gold = json.loads((gold_dir / (p.stem + ".json")).read_text(encoding="utf-8"))
+        score_article(gold, ex.as_prediction(0.5), report)
+    ent, rel = report.micro(report.entities), report.micro(report.relations)
+    return {
+        "articles": len(articles), "characters": chars,
+        "extract_chars_per_cpu_second": round(chars / extract_cpu),
+        "jieba_lcut_chars_per_cpu_second": round(chars / jieba_cpu),
+        "extract_vs_jieba_time_ratio": round(extract_cpu / jieba_cpu, 2),
+        "synthetic_entity_f1": round(ent.f1, 4), "synthetic_relation_f1": round(rel.f1, 4),
+        "synthetic_entity_precision": round(ent.precision, 4), "synthetic_entity_recall": round(ent.recall, 4),
+    }
+
+
+def _store_rows(store: SQLiteStore) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(store.path)
+    tables = ("articles", "sentences", "nodes", "aliases", "edges", "mentions", "evidence")
+    rows = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in tables}  # noqa: S608 - fixed table names
+    con.close()
+    return rows
+
+
+def sqlite_floor(rows: dict[str, list[tuple]], folder: Path) -> float:
+    """Seconds to executemany the same rows into a fresh database with the same schema."""
+    path = folder / "floor.db"
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.executescript(_SCHEMA)
+    t0 = time.perf_counter()
+    con.execute("BEGIN")
+    for table, data in rows.items():
+        if data:
+            marks = ",".join("?" * len(data[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", data)  # noqa: S608 - fixed table names
+    con.execute("COMMIT")
+    seconds = time.perf_counter() - t0
+    con.close()
+    return seconds
+
+
+def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
+    """Cold graph build time and the median latency (ms) of every named query on a warm graph."""
+    t0 = time.perf_counter()
+    g = graph_of(store)
+    build = time.perf_counter() - t0
+    busiest = max((n for n, d in g.nodes(data=True) if d["type"] == "Community"), key=g.degree, default="")
+    area = max((n for n, d in g.nodes(data=True) if d["type"] == "Area"), key=g.degree, default="")
+    params = {"neighbors": {"entity": busiest, "hops": 2}, "path": {"source": busiest, "target": area},
+              "entity": {"name": busiest}, "search": {"q": g.nodes[busiest]["name"][:2] if busiest else "社区"}}
+    out = {"graph_build_seconds": round(build, 2), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+           "first_call_ms": {}, "latency_ms": {}}
+    for name in QUERIES:
+        t0 = time.perf_counter()
+        run_query(store, name, params.get(name, {}))
+        out["first_call_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)  # includes building the query's index
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            run_query(store, name, params.get(name, {}))
+            times.append((time.perf_counter() - t0) * 1000)
+        out["latency_ms"][name] = round(statistics.median(times), 1)
+    return out
+
+
+def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path) -> dict:
+    """All measurements for a corpus of `n` synthetic articles."""
+    corpus, gold = workdir / f"corpus_{n}", workdir / f"gold_{n}"
+    t0 = time.perf_counter()
+    paths = write_corpus(corpus, n, seed, gold)
+    result = {"articles": n, "generate_seconds": round(time.perf_counter() - t0, 1)}
+    result["extraction"] = measure_extraction(paths, gold, min(sample, n))
+    store = SQLiteStore(workdir / f"store_{n}.db")
+    report = Pipeline(store).ingest([corpus], workers=workers)
+    writes = report.nodes_written + report.edges_written
+    size = sum(f.stat().st_size for f in workdir.glob(f"store_{n}.db*"))
+    rows = _store_rows(store)
+    floor = sqlite_floor(rows, workdir)
+    result["ingest"] = {
+        "workers": workers, "seconds": round(report.seconds, 1), "articles_per_second": round(len(report.added) / report.seconds, 1),
+        "node_and_edge_writes_per_second": round(writes / report.seconds), "writer_seconds": round(report.write_seconds, 1),
+        "sqlite_executemany_floor_seconds": round(floor, 2), "writer_vs_floor_ratio": round(report.write_seconds / floor, 1),
+        "store_bytes": size, "rows": {k: len(v) for k, v in rows.items()},
+    }
+    result["queries"] = measure_queries(store)
+    result["peak_memory"] = _peak_mb()
+    store.close()
+    (workdir / "floor.db").unlink(missing_ok=True)
+    return result
+
+
+def print_table(report: dict) -> None:
+    """A readable summary of a report."""
+    print(f"\nmachine: {report['machine']['cpu']} · {report['machine']['cores']} cores · Python {report['machine']['python']}")
+    for r in report["sizes"]:
+        e, i, q = r["extraction"], r["ingest"], r["queries"]
+        print(f"\n== {r['articles']:,} articles")
+        print(f"extraction   {e['extract_chars_per_cpu_second']:>12,} chars/s/core   jieba.lcut {e['jieba_lcut_chars_per_cpu_second']:,}   "
+              f"ratio {e['extract_vs_jieba_time_ratio']}×   synthetic F1 entities {e['synthetic_entity_f1']} relations {e['synthetic_relation_f1']}")
+        print(f"ingest       {i['articles_per_second']:>12,} articles/s   {i['node_and_edge_writes_per_second']:,} writes/s   "
+              f"{i['seconds']} s with {i['workers']} workers   writer/floor {i['writer_vs_floor_ratio']}×   store {i['store_bytes'] / 1e6:.1f} MB")
+        print(f"memory       {r['peak_memory']}   graph build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
+        print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
+        print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench`: run the sizes, write a JSON report, print a table."""
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--sizes", default="1000", help="comma-separated article counts, e.g. 1000,10000,100000")
+    ap.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--sample", type=int, default=2000, help="articles used for extraction speed and F1")
+    ap.add_argument("--out", default=str(REPORTS))
+    ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
+    args = ap.parse_args(argv)
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    report = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": args.seed,
+              "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform()}, "sizes": []}
+    with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
+        workdir = Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir))
+            print(f"done {n} articles", flush=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_table(report)
+    print(f"\nreport: {path}")
+    return 0
