@@ -6,6 +6,24 @@ import hashlib
 from dataclasses import dataclass, field
 
 
+def merge_props(old: dict, new: dict) -> dict:
+    """Order-independent merge of node/edge properties: lists are unioned and sorted, scalars keep the smaller."""
+    out = dict(old)
+    for k, v in new.items():
+        if k not in out or out[k] in (None, "", []):
+            out[k] = v
+        elif isinstance(v, list) or isinstance(out[k], list):
+            out[k] = sorted(set(out[k] if isinstance(out[k], list) else [out[k]]) | set(v if isinstance(v, list) else [v]))
+        elif v not in (None, "") and str(v) < str(out[k]):
+            out[k] = v
+    return out
+
+
+def preferred_name(a: str, b: str) -> str:
+    """The name a node keeps when two forms meet: the longer, then the smaller (order-independent)."""
+    return min(a, b, key=lambda n: (-len(n), n))
+
+
 def stable_id(prefix: str, *parts: str) -> str:
     """A short deterministic id from its parts (same input, same id, on every store)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

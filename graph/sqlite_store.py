@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from govkg.errors import StoreError
-from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
 SCHEMA_VERSION = 1
@@ -142,28 +142,46 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: write failed ({exc}); nothing of this article was stored, retry the ingest") from exc
 
     @staticmethod
-    def _upsert_nodes(con: sqlite3.Connection, nodes: list[NodeRecord]) -> None:
+    def _existing_props(con: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict]:
+        out = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for i, props in con.execute(f"SELECT id, props FROM {table} WHERE id IN ({marks})", chunk):  # noqa: S608 - fixed table
+                out[i] = json.loads(props)
+        return out
+
+    @classmethod
+    def _upsert_nodes(cls, con: sqlite3.Connection, nodes: list[NodeRecord]) -> None:
+        old = cls._existing_props(con, "nodes", [n.id for n in nodes])
         con.executemany(
             """INSERT INTO nodes(id, type, kind, name, confidence, props) VALUES (?,?,?,?,?,?)
                ON CONFLICT(id) DO UPDATE SET
-                 kind = COALESCE(nodes.kind, excluded.kind),
+                 name = CASE WHEN length(excluded.name) > length(nodes.name)
+                              OR (length(excluded.name) = length(nodes.name) AND excluded.name < nodes.name)
+                             THEN excluded.name ELSE nodes.name END,
+                 kind = CASE WHEN nodes.kind IS NULL THEN excluded.kind
+                             WHEN excluded.kind IS NOT NULL AND excluded.kind < nodes.kind THEN excluded.kind
+                             ELSE nodes.kind END,
                  confidence = MAX(nodes.confidence, excluded.confidence),
-                 props = json_patch(excluded.props, nodes.props)""",
-            [(n.id, n.type, n.kind, n.name, n.confidence, json.dumps(n.props, ensure_ascii=False, sort_keys=True)) for n in nodes],
+                 props = excluded.props""",
+            [(n.id, n.type, n.kind, n.name, n.confidence, json.dumps(merge_props(old.get(n.id, {}), n.props), ensure_ascii=False, sort_keys=True))
+             for n in nodes],
         )
         con.executemany(
             "INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)",
             [(n.id, a, normalize_name(a)) for n in nodes for a in {n.name, *n.aliases} if a],
         )
 
-    @staticmethod
-    def _upsert_edges(con: sqlite3.Connection, edges: list[EdgeRecord]) -> None:
+    @classmethod
+    def _upsert_edges(cls, con: sqlite3.Connection, edges: list[EdgeRecord]) -> None:
+        old = cls._existing_props(con, "edges", [e.id for e in edges])
         con.executemany(
             """INSERT INTO edges(id, src, dst, predicate, confidence, props) VALUES (?,?,?,?,?,?)
                ON CONFLICT(id) DO UPDATE SET
                  confidence = MAX(edges.confidence, excluded.confidence),
-                 props = json_patch(excluded.props, edges.props)""",
-            [(e.id, e.src, e.dst, e.predicate, e.confidence, json.dumps(e.props, ensure_ascii=False, sort_keys=True)) for e in edges],
+                 props = excluded.props""",
+            [(e.id, e.src, e.dst, e.predicate, e.confidence, json.dumps(merge_props(old.get(e.id, {}), e.props), ensure_ascii=False, sort_keys=True))
+             for e in edges],
         )
 
     def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
@@ -198,6 +216,20 @@ class SQLiteStore:
             con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
 
     # ------------------------------------------------------------------ reads
+    def snapshot(self):
+        """A read transaction: every read inside sees one consistent state, whatever writers do."""
+        store = self
+
+        class _Snapshot:
+            def __enter__(self):
+                store._con().execute("BEGIN")
+                return store
+
+            def __exit__(self, *exc):
+                store._con().execute("COMMIT")
+
+        return _Snapshot()
+
     def has_article(self, article_id: str) -> bool:
         """True when the article is stored."""
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))

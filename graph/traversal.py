@@ -13,7 +13,15 @@ _LOCK = threading.Lock()
 
 
 def build_graph(store: GraphStore) -> nx.MultiDiGraph:
-    """Nodes, edges, Article nodes and MENTIONED_IN edges of the whole store."""
+    """Nodes, edges, Article nodes and MENTIONED_IN edges of the whole store, from one consistent snapshot."""
+    snapshot = getattr(store, "snapshot", None)
+    if snapshot is None:
+        return _build(store)
+    with snapshot():
+        return _build(store)
+
+
+def _build(store: GraphStore) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for n in store.iter_nodes():
         g.add_node(n.id, type=n.type, kind=n.kind, name=n.name, aliases=tuple(n.aliases), confidence=n.confidence, props=n.props)
@@ -71,7 +79,7 @@ def undirected_relations(g: nx.MultiDiGraph) -> nx.Graph:
 
 def graph_of(store: GraphStore) -> nx.MultiDiGraph:
     """The cached graph of a store, rebuilt only when the store's version changed."""
-    version = store.version()
+    version = store.version()  # read before the snapshot: a newer graph is only ever cached under an older version
     with _LOCK:
         hit = _CACHE.get(store.uri)
         if hit and hit[0] == version:

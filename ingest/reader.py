@@ -13,7 +13,7 @@ from ingest.html_text import html_to_text, looks_like_html
 from ingest.model import RawDocument
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".text")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # one article; larger files are collections that must be split
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -91,7 +91,7 @@ def read_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> RawDocumen
     size = p.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"{p}: {size / 1e6:.0f} MB is larger than the {max_bytes / 1e6:.0f} MB limit; split it into articles"
+            f"{p}: {size / 2**20:.0f} MB is larger than the {max_bytes / 2**20:.0f} MB article limit; split it into one file per article"
         )
     data = p.read_bytes()
     text, encoding = decode_bytes(data, str(p))
