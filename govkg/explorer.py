@@ -44,7 +44,7 @@ class Mention:
 def mentions_with_sentences(store: GraphStore, node_id: str, limit: int = 50) -> list[Mention]:
     """Mentions of a node with the containing sentence highlighted."""
     out = []
-    titles = {a.id: a.title for a in store.iter_articles()}
+    titles = {a.id: a.title for a in store.iter_articles(with_text=False)}
     sentences: dict[str, list[tuple[int, int, int]]] = {}
     for m in store.mentions_of(node_id)[:limit]:
         spans = sentences.setdefault(m.article_id, store.sentences_of(m.article_id))

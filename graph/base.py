@@ -32,8 +32,8 @@ class GraphStore(Protocol):
     def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
         """All edges (of one predicate)."""
 
-    def iter_articles(self) -> Iterator[ArticleRecord]:
-        """All stored articles."""
+    def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
+        """All stored articles (text left empty when `with_text` is False; `characters` is always set)."""
 
     def mentions_of(self, node_id: str) -> list[MentionRecord]:
         """Every mention of a node."""

@@ -100,8 +100,8 @@ RETURN r.id AS id, s.id AS src, d.id AS dst, type(r) AS predicate, r.confidence 
 ORDER BY r.id"""
 
 ITER_ARTICLES = """MATCH (a:Article)
-RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding AS encoding,
-  a.extractor AS extractor, a.ingested_at AS ingested_at
+RETURN a.id AS id, a.path AS path, a.title AS title, CASE WHEN $with_text THEN a.text ELSE '' END AS text,
+  a.encoding AS encoding, a.extractor AS extractor, a.ingested_at AS ingested_at, size(a.text) AS characters
 ORDER BY a.ingested_at, a.id"""
 
 GET_ARTICLE = """MATCH (a:Article {id: $id})
@@ -165,7 +165,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("get_node", GET_NODE, {"id": "x"}),
         ("iter_nodes", ITER_NODES, {"type": None}),
         ("iter_edges", ITER_EDGES, {"predicate": None}),
-        ("iter_articles", ITER_ARTICLES, {}),
+        ("iter_articles", ITER_ARTICLES, {"with_text": False}),
         ("get_article", GET_ARTICLE, {"id": "a"}),
         ("mentions_of", MENTIONS_OF, {"id": "x"}),
         ("iter_mentions", ITER_MENTIONS, {}),

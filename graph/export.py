@@ -32,7 +32,7 @@ def to_rdf(store: GraphStore) -> Graph:
     g.bind("skos", SKOS)
     g.bind("prov", PROV)
     g.bind("dcterms", DCTERMS)
-    for a in store.iter_articles():
+    for a in store.iter_articles(with_text=False):
         art = ID[a.id]
         g.add((art, RDF.type, GOVKG.Article))
         g.add((art, DCTERMS.title, Literal(a.title)))

@@ -175,10 +175,10 @@ class Neo4jStore:
         for r in self._run_read(C.ITER_EDGES, predicate=predicate):
             yield EdgeRecord(r["id"], r["src"], r["dst"], r["predicate"], r["confidence"], json.loads(r["props_json"] or "{}"))
 
-    def iter_articles(self) -> Iterator[ArticleRecord]:
+    def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
         """All articles."""
-        for r in self._run_read(C.ITER_ARTICLES):
-            yield ArticleRecord(r["id"], r["path"], r["title"], r["text"], r["encoding"], r["extractor"], r["ingested_at"])
+        for r in self._run_read(C.ITER_ARTICLES, with_text=with_text):
+            yield ArticleRecord(r["id"], r["path"], r["title"], r["text"] or "", r["encoding"], r["extractor"], r["ingested_at"], r["characters"])
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         """One article."""

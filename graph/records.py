@@ -101,6 +101,7 @@ class ArticleRecord:
     encoding: str = "utf-8"
     extractor: str = ""
     ingested_at: str = ""
+    characters: int = 0
 
 
 @dataclass

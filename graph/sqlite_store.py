@@ -282,9 +282,11 @@ class SQLiteStore:
         for r in rows:
             yield EdgeRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
 
-    def iter_articles(self) -> Iterator[ArticleRecord]:
+    def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
         """All articles, oldest first."""
-        for r in self._query("SELECT id, path, title, text, encoding, extractor, ingested_at FROM articles ORDER BY ingested_at, id"):
+        text = "text" if with_text else "''"
+        sql = f"SELECT id, path, title, {text}, encoding, extractor, ingested_at, length(text) FROM articles ORDER BY ingested_at, id"
+        for r in self._query(sql):
             yield ArticleRecord(*r)
 
     def get_article(self, article_id: str) -> ArticleRecord | None:

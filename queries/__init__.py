@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.base import GraphStore
+from graph.traversal import graph_of
 from queries import embedded
 from queries.duplicates import duplicates
 from queries.registry import QUERIES, Param, QuerySpec, get_query, register
@@ -51,7 +52,7 @@ register(QuerySpec(
 register(QuerySpec(
     "awards", "Awards by year and area.",
     ("award", "receiver", "receiver_type", "year", "street", "district", "evidence"),
-    (Param("year", int, None), Param("area", str, "", "street or district name")), embedded.awards))
+    (Param("year", int, None), Param("area", str, "", "street or district name"), _LIMIT), embedded.awards))
 register(QuerySpec(
     "articles", "Stored articles, newest first.", ("id", "title", "path", "ingested_at", "characters", "entities"),
     (Param("limit", int, 50),), embedded.articles))
@@ -71,8 +72,15 @@ def run_query(store: GraphStore, name: str, params: dict | None = None) -> Query
     spec = get_query(name)
     bound = spec.bind(params or {})
     runner = getattr(store, "run_named_query", None)
-    rows = runner(spec, bound) if runner is not None else spec.embedded(store, **bound)
-    return QueryResult(name, spec.columns, rows)
+    if runner is not None:
+        return QueryResult(name, spec.columns, runner(spec, bound))
+    # Embedded store: results live with the graph they were computed on, so any write (which
+    # changes the store version and so the graph) invalidates them.
+    cache = graph_of(store).graph.setdefault("results", {})
+    key = (name, tuple(sorted(bound.items())))
+    if key not in cache:
+        cache[key] = spec.embedded(store, **bound)
+    return QueryResult(name, spec.columns, [dict(r) for r in cache[key]])
 
 
 __all__ = ["QUERIES", "QueryResult", "QuerySpec", "get_query", "run_query"]

@@ -61,7 +61,8 @@ WITH u, r, w, coalesce(street, '') AS street, coalesce(district, '') AS district
 WHERE $area = '' OR $area IN [street, district]
 RETURN w.name AS award, u.name AS receiver, u.type AS receiver_type, coalesce(r.year, '') AS year,
        street, district, [r.id] AS edge_ids
-ORDER BY toString(year), award, receiver"""
+ORDER BY toString(year), award, receiver
+LIMIT $limit"""
 
 BROKERS = f"""MATCH (o:Organization)
 CALL (o) {{
@@ -129,7 +130,7 @@ def statements() -> list[tuple[str, str, dict]]:
     return [
         ("find_node", FIND_NODE, {"ref": "x", "norm": "x"}),
         ("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10}),
-        ("awards", AWARDS, {"year": None, "area": ""}),
+        ("awards", AWARDS, {"year": None, "area": "", "limit": 10}),
         ("brokers", BROKERS, {"limit": 10, "min_confidence": 0.0}),
         ("articles", ARTICLES, {"limit": 10}),
         ("entity", ENTITY, {"id": "x"}),
@@ -159,7 +160,7 @@ def _cobuild(store, p):
 
 
 def _awards(store, p):
-    rows = store._run_read(AWARDS, year=p["year"], area=p["area"] or "")
+    rows = store._run_read(AWARDS, year=p["year"], area=p["area"] or "", limit=int(p["limit"]))
     for r in rows:
         r["_edges"] = r.pop("edge_ids")
     return attach_evidence(store, rows, 1)

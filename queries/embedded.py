@@ -10,7 +10,7 @@ from govkg.errors import QueryError
 from graph.base import GraphStore
 from graph.traversal import edges_by_predicate, graph_of, nodes_by_type, undirected_relations
 from ingest.resolve import normalize_name
-from queries.helpers import attach_evidence, bfs_rows, find_node, path_rows, roll_up, score_search, search_candidates, shape_hierarchy
+from queries.helpers import attach_evidence, bfs_rows, bounded_shortest_paths, find_node, path_rows, roll_up, score_search, search_candidates, shape_hierarchy
 
 
 def _name(g: nx.MultiDiGraph, n: str) -> str:
@@ -81,10 +81,7 @@ def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limi
     und = undirected_relations(g)
     if a not in und or b not in und:
         return []
-    try:
-        found = sorted(nx.all_shortest_paths(und, a, b))[: int(limit)]
-    except nx.NetworkXNoPath:
-        return []
+    found = sorted(bounded_shortest_paths(und, a, b, int(max_hops)))[: int(limit)]
     paths = [[(n, _name(g, n)) for n in p] for p in found]
     steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(p, p[1:])] for p in found]
     return path_rows(paths, steps, int(max_hops))
@@ -161,7 +158,7 @@ def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
     return rows[: int(limit)]
 
 
-def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
+def awards(store: GraphStore, year=None, area: str = "", limit=200) -> list[dict]:
     """Awards and who received them, with year and the receiver's street and district."""
     g = graph_of(store)
     rows = []
@@ -175,15 +172,13 @@ def awards(store: GraphStore, year=None, area: str = "") -> list[dict]:
         rows.append({"award": _name(g, v), "receiver": _name(g, u), "receiver_type": g.nodes[u]["type"], "year": y or "",
                      "street": place["street"], "district": place["district"], "_edges": [k]})
     rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
-    return attach_evidence(store, rows, 1)
+    return attach_evidence(store, rows, 1, int(limit))
 
 
 def articles(store: GraphStore, limit=50) -> list[dict]:
     """Stored articles with how many entities each mentions, newest first."""
     g = graph_of(store)
-    rows = []
-    for a in store.iter_articles():
-        rows.append({"id": a.id, "title": a.title, "path": a.path, "ingested_at": a.ingested_at,
-                     "characters": len(a.text), "entities": g.in_degree(a.id) if a.id in g else 0})
+    rows = [{"id": a, "title": g.nodes[a]["name"], "path": g.nodes[a]["props"]["path"], "ingested_at": g.nodes[a]["props"]["ingested_at"],
+             "characters": g.nodes[a]["props"]["characters"], "entities": g.in_degree(a)} for a in nodes_by_type(g, "Article")]
     rows.sort(key=lambda r: (r["ingested_at"], r["id"]), reverse=True)
     return rows[: int(limit)]

@@ -132,6 +132,62 @@ def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None
     return rows[:limit]
 
 
+def _layers(und: nx.Graph, start: str, depth: int) -> dict[str, list[str]]:
+    """BFS predecessors (all of them) up to `depth` hops from start."""
+    preds: dict[str, list[str]] = {start: []}
+    level = {start: 0}
+    frontier = [start]
+    for d in range(1, depth + 1):
+        nxt = []
+        for u in frontier:
+            for v in und.adj[u]:
+                if v not in level:
+                    level[v] = d
+                    preds[v] = [u]
+                    nxt.append(v)
+                elif level[v] == d:
+                    preds[v].append(u)
+        frontier = nxt
+    return preds
+
+
+def _walks(preds: dict[str, list[str]], node: str, cap: int) -> list[list[str]]:
+    """All BFS-tree walks from the BFS root to `node` (root first)."""
+    if not preds[node]:
+        return [[node]]
+    out: list[list[str]] = []
+    for p in sorted(preds[node]):
+        for w in _walks(preds, p, cap):
+            out.append(w + [node])
+            if len(out) >= cap:
+                return out
+    return out
+
+
+def bounded_shortest_paths(und: nx.Graph, a: str, b: str, max_hops: int, cap: int = 1000) -> list[list[str]]:
+    """All shortest paths a→b of at most `max_hops` edges, by bidirectional BFS (never the whole graph)."""
+    if a == b:
+        return []
+    try:
+        d = len(nx.bidirectional_shortest_path(und, a, b)) - 1
+    except nx.NetworkXNoPath:
+        return []
+    if d > max_hops:
+        return []
+    half = (d + 1) // 2
+    from_a, from_b = _layers(und, a, half), _layers(und, b, d - half)
+    depth_a = {n: len(_walks(from_a, n, 1)[0]) - 1 for n in from_a}
+    depth_b = {n: len(_walks(from_b, n, 1)[0]) - 1 for n in from_b}
+    paths = []
+    for m in sorted(n for n in from_a if depth_a[n] == half and depth_b.get(n) == d - half):
+        for left in _walks(from_a, m, cap):
+            for right in _walks(from_b, m, cap):
+                paths.append(left + right[::-1][1:])
+                if len(paths) >= cap:
+                    return paths
+    return paths
+
+
 def path_rows(paths: list[list[tuple[str, str]]], steps: list[list[tuple[str, bool]]], max_hops: int) -> list[dict]:
     """Rows of shortest paths: nodes as (id, name), steps as (predicate, forward) between consecutive nodes."""
     order = sorted(range(len(paths)), key=lambda i: [n for n, _ in paths[i]])
