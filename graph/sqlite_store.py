@@ -117,29 +117,34 @@ class SQLiteStore:
             with self._tx() as con:
                 if con.execute("SELECT 1 FROM articles WHERE id = ?", (batch.article.id,)).fetchone():
                     return False
-                a = batch.article
-                con.execute(
-                    "INSERT INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
-                    (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
-                )
-                con.executemany(
-                    "INSERT OR IGNORE INTO sentences(article_id, idx, start, end) VALUES (?,?,?,?)",
-                    [(s.article_id, s.index, s.start, s.end) for s in batch.sentences],
-                )
-                self._upsert_nodes(con, batch.nodes)
-                self._upsert_edges(con, batch.edges)
-                con.executemany(
-                    "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
-                    [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence) for m in batch.mentions],
-                )
-                con.executemany(
-                    "INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
-                    [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for e in batch.evidence],
-                )
-                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+                self._write_rows(con, batch, "INSERT")
             return True
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: write failed ({exc}); nothing of this article was stored, retry the ingest") from exc
+
+    def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
+        """Copy rows from another store (migrate): upserts nodes/edges, article when new."""
+        if not with_article:
+            batch = GraphBatch(None, [], batch.nodes, batch.edges, batch.mentions, batch.evidence)
+        with self._tx() as con:
+            self._write_rows(con, batch, "INSERT OR IGNORE")
+
+    def _write_rows(self, con: sqlite3.Connection, batch: GraphBatch, article_insert: str) -> None:
+        a = batch.article
+        if a is not None:
+            con.execute(
+                f"{article_insert} INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
+                (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
+            )
+        con.executemany("INSERT OR IGNORE INTO sentences(article_id, idx, start, end) VALUES (?,?,?,?)",
+                        [(s.article_id, s.index, s.start, s.end) for s in batch.sentences])
+        self._upsert_nodes(con, batch.nodes)
+        self._upsert_edges(con, batch.edges)
+        con.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+                        [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence) for m in batch.mentions])
+        con.executemany("INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
+                        [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for e in batch.evidence])
+        con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
 
     @staticmethod
     def _existing_props(con: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict]:
@@ -183,24 +188,6 @@ class SQLiteStore:
             [(e.id, e.src, e.dst, e.predicate, e.confidence, json.dumps(merge_props(old.get(e.id, {}), e.props), ensure_ascii=False, sort_keys=True))
              for e in edges],
         )
-
-    def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
-        """Copy rows from another store (migrate): upserts nodes/edges, article when new."""
-        with self._tx() as con:
-            a = batch.article
-            if with_article and a is not None:
-                con.execute(
-                    "INSERT OR IGNORE INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
-                    (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
-                )
-                con.executemany("INSERT OR IGNORE INTO sentences VALUES (?,?,?,?)", [(s.article_id, s.index, s.start, s.end) for s in batch.sentences])
-            self._upsert_nodes(con, batch.nodes)
-            self._upsert_edges(con, batch.edges)
-            con.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
-                            [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence) for m in batch.mentions])
-            con.executemany("INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
-                            [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for e in batch.evidence])
-            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
 
     def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
         """Record a same/different verdict for a node pair (order-independent)."""

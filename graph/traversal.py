@@ -66,6 +66,14 @@ def nodes_by_type(g: nx.MultiDiGraph, node_type: str) -> list[str]:
     return index.get(node_type, [])
 
 
+def node_types(g: nx.MultiDiGraph) -> dict[str, str]:
+    """node id → type, as a plain dict (indexed once per graph)."""
+    index = g.graph.get("types")
+    if index is None:
+        index = g.graph["types"] = {n: d["type"] for n, d in g.nodes(data=True)}
+    return index
+
+
 def undirected_relations(g: nx.MultiDiGraph) -> nx.Graph:
     """A simple undirected view of the relations (mentions excluded), first edge by id kept; cached."""
     und = g.graph.get("undirected")

@@ -38,7 +38,7 @@ register(QuerySpec(
 register(QuerySpec(
     "hierarchy", "The area tree (PART_OF) with counts of communities, organizations and initiatives.",
     ("area", "type", "kind", "depth", "path", "communities", "organizations", "initiatives"),
-    (Param("root", str, "", "start at this area"),), embedded.hierarchy))
+    (Param("root", str, "", "start at this area"), Param("limit", int, 500)), embedded.hierarchy))
 register(QuerySpec(
     "entity", "Profile of an entity: type, kind, aliases, place, relations, mentions.",
     ("section", "field", "value"), (Param("name", str, "", "name, alias or id"),), embedded.entity))

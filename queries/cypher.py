@@ -201,7 +201,7 @@ def _hierarchy(store, p):
     places = {r["id"]: r for r in store._run_read(HIERARCHY_PLACES)}
     part_of = [(r["u"], r["v"]) for r in store._run_read(HIERARCHY_PART_OF)]
     located = {(r["place"], r["type"]): r["n"] for r in store._run_read(HIERARCHY_LOCATED)}
-    return shape_hierarchy(places, part_of, located, _find(store, p["root"]) if p["root"] else None)
+    return shape_hierarchy(places, part_of, located, _find(store, p["root"]) if p["root"] else None, int(p["limit"]))
 
 
 def _neighbors(store, p):

@@ -107,6 +107,18 @@ def scored_pairs(items: list[Item]) -> list[tuple[float, int, int]]:
     return out
 
 
+def _cut(ranked: list[tuple[float, int, int]], threshold: float) -> int:
+    """Number of leading pairs (sorted best first) scoring at least `threshold` (binary search)."""
+    lo, hi = 0, len(ranked)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ranked[mid][0] >= threshold:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, str], str],
                   pairs: list[tuple[float, int, int]] | None = None) -> list[tuple[list[int], float]]:
     """Union-find clusters of similar items (score ≥ threshold or marked same; never marked different)."""
@@ -120,7 +132,8 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
         return i
 
     index = {it.id: i for i, it in enumerate(items)}
-    scored = [p for p in (pairs if pairs is not None else scored_pairs(items)) if p[0] >= threshold]
+    ranked = pairs if pairs is not None else scored_pairs(items)
+    scored = ranked[: _cut(ranked, threshold)]
     for (a, b), verdict in marks.items():
         if verdict == "same" and a in index and b in index:
             scored.append((100.0, index[a], index[b]))

@@ -8,7 +8,7 @@ import networkx as nx
 
 from govkg.errors import QueryError
 from graph.base import GraphStore
-from graph.traversal import edges_by_predicate, graph_of, nodes_by_type, undirected_relations
+from graph.traversal import edges_by_predicate, graph_of, node_types, nodes_by_type, undirected_relations
 from ingest.resolve import normalize_name
 from queries.helpers import attach_evidence, bfs_rows, bounded_shortest_paths, find_node, path_rows, roll_up, score_search, search_candidates, shape_hierarchy
 
@@ -17,43 +17,49 @@ def _name(g: nx.MultiDiGraph, n: str) -> str:
     return g.nodes[n]["name"]
 
 
+def _cobuild_index(g: nx.MultiDiGraph) -> list[tuple]:
+    """Every organization ↔ community link, sorted for output (built once per graph):
+    (sort key, org, community, partnership kind, initiative, date, confidence, edge ids)."""
+    index = g.graph.get("cobuild_index")
+    if index is not None:
+        return index
+    types, found = node_types(g), []
+    for u, v, key, d in edges_by_predicate(g, "COOPERATES_WITH"):
+        for org, com in ((u, v), (v, u)):
+            if types[org] == "Organization" and types[com] == "Community":
+                pk = d["props"].get("kind", "")
+                found.append(((_name(g, org), _name(g, com), "", pk), org, com, pk, "", d["props"].get("date", ""), d["confidence"], (key,)))
+    for org, ini, k1, d1 in edges_by_predicate(g, "SUPPORTS"):
+        if types[org] != "Organization":
+            continue
+        for com, _, k2, d2 in g.in_edges(ini, keys=True, data=True):
+            if d2["predicate"] == "RUNS" and types[com] == "Community":
+                name = _name(g, ini)
+                found.append(((_name(g, org), _name(g, com), name, ""), org, com, "", name, "", min(d1["confidence"], d2["confidence"]), (k1, k2)))
+    found.sort(key=lambda f: f[0])
+    g.graph["cobuild_index"] = found
+    return found
+
+
 def cobuild(store: GraphStore, district=None, kind=None, org_kind="enterprise", min_confidence=0.0, limit=200) -> list[dict]:
     """Organization ↔ community co-building: direct partnerships and shared initiatives."""
     g = graph_of(store)
+    nodes = g.nodes
     rows = []
-
-    def org_ok(n: str) -> bool:
-        d = g.nodes[n]
-        return d["type"] == "Organization" and (org_kind in (None, "", "any") or d["kind"] == org_kind)
-
-    for u, v, key, d in edges_by_predicate(g, "COOPERATES_WITH"):
-        if d["confidence"] < min_confidence:
+    for _, org, com, pk, initiative, date, conf, keys in _cobuild_index(g):
+        if conf < min_confidence or (kind and (initiative or pk != kind)):
             continue
-        for org, com in ((u, v), (v, u)):
-            if org_ok(org) and g.nodes[com]["type"] == "Community":
-                if kind and d["props"].get("kind") != kind:
-                    continue
-                rows.append(_cobuild_row(store, g, org, com, d["props"].get("kind", ""), "", d["props"].get("date", ""), d["confidence"], [key]))
-    if not kind:
-        for org, ini, k1, d1 in edges_by_predicate(g, "SUPPORTS"):
-            if d1["confidence"] < min_confidence or not org_ok(org):
-                continue
-            for com, _, k2, d2 in g.in_edges(ini, keys=True, data=True):
-                if d2["predicate"] == "RUNS" and g.nodes[com]["type"] == "Community" and d2["confidence"] >= min_confidence:
-                    rows.append(_cobuild_row(store, g, org, com, "", _name(g, ini), "", min(d1["confidence"], d2["confidence"]), [k1, k2]))
-    if district:
-        rows = [r for r in rows if r["district"] == district or r["street"] == district]
-    rows.sort(key=lambda r: (r["organization"], r["community"], r["initiative"], r["partnership_kind"]))
-    return attach_evidence(store, rows, 2, int(limit))
-
-
-def _cobuild_row(store, g, org, com, pkind, initiative, date, conf, edge_keys) -> dict:
-    place = roll_up(g, com)
-    return {
-        "organization": _name(g, org), "org_kind": g.nodes[org]["kind"] or "", "community": _name(g, com),
-        "partnership_kind": pkind, "initiative": initiative, "street": place["street"], "district": place["district"],
-        "date": date, "confidence": round(conf, 3), "_edges": list(edge_keys),
-    }
+        if org_kind not in (None, "", "any") and nodes[org]["kind"] != org_kind:
+            continue
+        place = roll_up(g, com)
+        if district and district not in (place["district"], place["street"]):
+            continue
+        rows.append({"organization": _name(g, org), "org_kind": nodes[org]["kind"] or "", "community": _name(g, com),
+                     "partnership_kind": pk, "initiative": initiative, "street": place["street"], "district": place["district"],
+                     "date": date, "confidence": round(conf, 3), "_edges": list(keys)})
+        if len(rows) >= int(limit):
+            break
+    return attach_evidence(store, rows, 2)
 
 
 def neighbors(store: GraphStore, entity: str = "", hops=1, types=None, predicates=None, min_confidence=0.0, limit=200) -> list[dict]:
@@ -87,14 +93,14 @@ def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limi
     return path_rows(paths, steps, int(max_hops))
 
 
-def hierarchy(store: GraphStore, root: str = "") -> list[dict]:
+def hierarchy(store: GraphStore, root: str = "", limit=500) -> list[dict]:
     """The area tree (PART_OF) with counts of communities, organizations and initiatives under each area."""
     g = graph_of(store)
     places = {n: {"name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"]}
               for t in ("Area", "Community") for n in nodes_by_type(g, t)}
     part_of = [(u, v) for u, v, _, _ in edges_by_predicate(g, "PART_OF")]
     located = Counter((v, g.nodes[u]["type"]) for u, v, _, _ in edges_by_predicate(g, "LOCATED_IN"))
-    return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None)
+    return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None, int(limit))
 
 
 def entity(store: GraphStore, name: str = "") -> list[dict]:
@@ -132,30 +138,31 @@ def search(store: GraphStore, q: str = "", type=None, limit=20) -> list[dict]:
 def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
     """Organizations linking the most distinct communities (directly or through initiatives)."""
     g = graph_of(store)
-
-    def typ(n: str) -> str:
-        return g.nodes[n]["type"]
-
+    types = node_types(g)
     linked = defaultdict(set)
     for predicate in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH"):
         for u, v, _, e in edges_by_predicate(g, predicate):
-            if e["confidence"] >= min_confidence and typ(u) == "Organization" and typ(v) == "Community":
-                linked[u].add(v)
-    for u, v, _, e in edges_by_predicate(g, "COOPERATES_WITH"):
-        if e["confidence"] >= min_confidence and typ(u) == "Community" and typ(v) == "Organization":
-            linked[v].add(u)
+            if e["confidence"] >= min_confidence:
+                if types[u] == "Organization" and types[v] == "Community":
+                    linked[u].add(v)
+                elif predicate == "COOPERATES_WITH" and types[u] == "Community" and types[v] == "Organization":
+                    linked[v].add(u)
     community_runners = defaultdict(set)
-    for u, v, _, _ in edges_by_predicate(g, "RUNS"):
-        if typ(u) == "Community":
+    org_targets = []
+    for u, v, _, e in edges_by_predicate(g, "RUNS"):
+        if types[u] == "Community":
             community_runners[v].add(u)
-    for predicate in ("SUPPORTS", "RUNS"):
-        for u, v, _, e in edges_by_predicate(g, predicate):
-            if e["confidence"] >= min_confidence and typ(u) == "Organization":
-                linked[u] |= community_runners.get(v, set())
-    rows = [{"organization": _name(g, n), "kind": g.nodes[n]["kind"] or "", "communities": len(cs),
-             "names": "、".join(sorted(_name(g, c) for c in cs))} for n, cs in linked.items() if cs]
-    rows.sort(key=lambda r: (-r["communities"], r["organization"]))
-    return rows[: int(limit)]
+        elif types[u] == "Organization" and e["confidence"] >= min_confidence:
+            org_targets.append((u, v))
+    for u, v, _, e in edges_by_predicate(g, "SUPPORTS"):
+        if types[u] == "Organization" and e["confidence"] >= min_confidence:
+            org_targets.append((u, v))
+    for org, target in org_targets:
+        if target in community_runners:
+            linked[org] |= community_runners[target]
+    ranked = sorted(((-len(cs), _name(g, n), n) for n, cs in linked.items() if cs))[: int(limit)]
+    return [{"organization": name, "kind": g.nodes[n]["kind"] or "", "communities": -count,
+             "names": "、".join(sorted(_name(g, c) for c in linked[n]))} for count, name, n in ranked]
 
 
 def awards(store: GraphStore, year=None, area: str = "", limit=200) -> list[dict]:

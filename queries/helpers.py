@@ -75,32 +75,52 @@ def score_search(candidates: list[dict], q: str, limit: int) -> list[dict]:
             for s, _, _, _, how, c in scored[:limit]]
 
 
-def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int], root: str | None) -> list[dict]:
-    """Rows of the area tree: places {id: {name,type,kind}}, PART_OF pairs in edge-id order, LOCATED_IN counts."""
-    from collections import Counter, defaultdict
+def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int],
+                    root: str | None, limit: int = 500) -> list[dict]:
+    """Rows of the area tree in pre-order (at most `limit`): places {id: {name,type,kind}},
+    PART_OF pairs in edge-id order, LOCATED_IN counts; counts roll up from all descendants."""
+    from collections import defaultdict
 
     children = defaultdict(list)
     parent_of: dict[str, str] = {}
     for u, v in part_of:
-        if u in places and v in places and u not in parent_of:
+        if u in places and v in places and u not in parent_of and u != v:
             parent_of[u] = v
             children[v].append(u)
-    roots = [root] if root else sorted((n for n in places if n not in parent_of), key=lambda n: (places[n]["name"], n))
+    order = {n: (places[n]["name"], n) for n in places}
+    for kids in children.values():
+        kids.sort(key=order.__getitem__)
+    roots = [root] if root else sorted((n for n in places if n not in parent_of), key=order.__getitem__)
+    totals: dict[str, list[int]] = {}
+
+    def count(top: str) -> None:  # iterative post-order: no recursion limit on deep or wide trees
+        stack = [(top, False)]
+        while stack:
+            n, done = stack.pop()
+            if n in totals:
+                continue
+            if not done:
+                stack.append((n, True))
+                stack.extend((c, False) for c in children[n] if c not in totals)
+                continue
+            t = [0, located.get((n, "Organization"), 0), located.get((n, "Initiative"), 0)]
+            for c in children[n]:
+                ct = totals.get(c, [0, 0, 0])
+                t = [t[0] + ct[0] + (places[c]["type"] == "Community"), t[1] + ct[1], t[2] + ct[2]]
+            totals[n] = t
+
     rows: list[dict] = []
-
-    def walk(n: str, depth: int, trail: str) -> Counter:
-        counts = Counter({"communities": 0, "organizations": located.get((n, "Organization"), 0), "initiatives": located.get((n, "Initiative"), 0)})
-        row = {"area": places[n]["name"], "type": places[n]["type"], "kind": places[n]["kind"] or "", "depth": depth, "path": trail}
-        rows.append(row)
-        for c in sorted(children[n], key=lambda c: (places[c]["name"], c)):
-            counts.update(walk(c, depth + 1, f"{trail} > {places[c]['name']}"))
-            if places[c]["type"] == "Community":
-                counts["communities"] += 1
-        row.update({k: counts[k] for k in ("communities", "organizations", "initiatives")})
-        return counts
-
     for r in roots:
-        walk(r, 0, places[r]["name"])
+        count(r)
+        stack = [(r, 0, places[r]["name"])]
+        while stack and len(rows) < limit:
+            n, depth, trail = stack.pop()
+            c, o, i = totals[n]
+            rows.append({"area": places[n]["name"], "type": places[n]["type"], "kind": places[n]["kind"] or "", "depth": depth,
+                         "path": trail, "communities": c, "organizations": o, "initiatives": i})
+            stack.extend((k, depth + 1, f"{trail} > {places[k]['name']}") for k in reversed(children[n]))
+        if len(rows) >= limit:
+            break
     return rows
 
 
