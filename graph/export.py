@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from govkg.errors import GovkgError

@@ -41,7 +41,7 @@ class Neo4jStore:
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30)
             self.driver.verify_connectivity()
-        except neo4j.exceptions.AuthError as exc:
+        except neo4j.exceptions.AuthError:
             raise StoreConnectionError(
                 f"Neo4j at {uri} refused the credentials of user {user!r}; set NEO4J_USERNAME and NEO4J_PASSWORD") from None
         except (neo4j.exceptions.ServiceUnavailable, OSError) as exc:
@@ -74,7 +74,7 @@ class Neo4jStore:
                 return session.execute_write(work)
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j write failed, nothing of it was committed: {redact(str(exc.message or exc), self._password)}") from None
-        except neo4j.exceptions.DriverError as exc:
+        except neo4j.exceptions.DriverError:
             raise StoreConnectionError(
                 f"lost the connection to Neo4j at {self.uri}; nothing of this article was committed, re-run the ingest") from None
 

@@ -3,6 +3,7 @@ drop bylines and repeated paragraphs, and split sentences with offsets."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -101,14 +102,12 @@ def split_sentences(text: str, paragraph_starts: list[int] | None = None) -> lis
     """Split cleaned text into sentences with exact character offsets."""
     sentences: list[Sentence] = []
     start = 0
-    par_index = 0
     starts = paragraph_starts or [0]
     for m in _SENTENCE_END.finditer(text):
         end = m.end() if m.group() != "\n" else m.start()
         _append(sentences, text, start, end, starts)
         start = m.end()
     _append(sentences, text, start, len(text), starts)
-    del par_index
     return sentences
 
 
@@ -124,8 +123,6 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, par_star
 
 
 def _bisect(starts: list[int], pos: int) -> int:
-    import bisect
-
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 

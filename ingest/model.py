@@ -77,7 +77,6 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     confidence: float = 0.5
     mentions: list[Evidence] = field(default_factory=list)
-    parent_hint: str | None = None  # key of the area/community containing it, when stated
 
 
 @dataclass

@@ -100,7 +100,7 @@ def resolve_article(
         e = entities[k]
         if root not in merged:
             base = entities[root]
-            merged[root] = Entity(root, base.name, base.type, base.kind, set(base.aliases), base.confidence, list(base.mentions), base.parent_hint)
+            merged[root] = Entity(root, base.name, base.type, base.kind, set(base.aliases), base.confidence, list(base.mentions))
             if root == k:
                 continue
         target = merged[root]

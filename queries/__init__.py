@@ -18,12 +18,12 @@ register(QuerySpec(
     ("organization", "org_kind", "community", "partnership_kind", "initiative", "street", "district", "date", "confidence", "evidence"),
     (Param("district", str, None, "district or street name"), Param("kind", str, None, "partnership kind: 共建, 联建, 结对, 签约, 引入…"),
      Param("org_kind", str, "enterprise", "organization kind, or 'any'"), _CONF, _LIMIT),
-    embedded.cobuild, tags=("researcher",)))
+    embedded.cobuild))
 register(QuerySpec(
     "duplicates", "Clusters of near-duplicate initiatives in different places; initiatives reported by several articles.",
     ("cluster", "status", "similarity", "initiative", "id", "kind", "runners", "street", "district", "articles", "evidence"),
     (Param("min_similarity", float, 85.0, "0-100"), Param("kind", str, None, "initiative kind"), Param("limit", int, 100)),
-    duplicates, tags=("planner",)))
+    duplicates))
 register(QuerySpec(
     "neighbors", "Entities within k relations of an entity, with type and relation filters.",
     ("id", "name", "type", "kind", "predicate", "direction", "via", "hops", "confidence"),

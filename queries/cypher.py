@@ -64,14 +64,14 @@ RETURN w.name AS award, u.name AS receiver, u.type AS receiver_type, coalesce(r.
 ORDER BY toString(year), award, receiver
 LIMIT $limit"""
 
-BROKERS = f"""MATCH (o:Organization)
-CALL (o) {{
+BROKERS = """MATCH (o:Organization)
+CALL (o) {
   MATCH (o)-[r:COOPERATES_WITH|LOCATED_IN|AFFILIATED_WITH]->(c:Community) WHERE r.confidence >= $min_confidence RETURN c
   UNION
   MATCH (o)-[r:SUPPORTS|RUNS]->()<-[:RUNS]-(c:Community) WHERE r.confidence >= $min_confidence RETURN c
   UNION
   MATCH (o)<-[r:COOPERATES_WITH]-(c:Community) WHERE r.confidence >= $min_confidence RETURN c
-}}
+}
 WITH o, count(DISTINCT c) AS communities, collect(DISTINCT c.name) AS names
 RETURN o.name AS organization, coalesce(o.kind, '') AS kind, communities, names
 ORDER BY communities DESC, organization LIMIT $limit"""

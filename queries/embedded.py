@@ -9,7 +9,6 @@ import networkx as nx
 from govkg.errors import QueryError
 from graph.base import GraphStore
 from graph.traversal import edges_by_predicate, graph_of, node_types, nodes_by_type, undirected_relations
-from ingest.resolve import normalize_name
 from queries.helpers import attach_evidence, bfs_rows, bounded_shortest_paths, find_node, path_rows, roll_up, score_search, search_candidates, shape_hierarchy
 
 

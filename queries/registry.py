@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from govkg.errors import QueryError
 
@@ -38,7 +38,6 @@ class QuerySpec:
     columns: tuple[str, ...]
     params: tuple[Param, ...]
     embedded: Callable[..., list[dict]]
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
     def bind(self, raw: dict) -> dict:
         """Check names, parse types and fill defaults."""

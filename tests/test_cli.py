@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 
 def govkg(*args, store=None, check=True, cwd=None):
