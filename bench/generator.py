@@ -54,6 +54,9 @@ class Generator:
         self.used: set[str] = set()
 
     def _stem(self, n: int = 2) -> str:
+        """A fresh name stem; grows a syllable once half of the shorter stems are taken."""
+        while len(self.used) > len(SYLLABLES) ** n // 2:
+            n += 1
         for _ in range(100):
             s = "".join(self.rng.choice(SYLLABLES) for _ in range(n))
             if s not in self.used:

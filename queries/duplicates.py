@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from graph.base import GraphStore
-from graph.traversal import graph_of
+from graph.traversal import graph_of, nodes_by_type
 from ingest.resolve import normalize_name
 from ingest.lexicon import SUFFIXES
 from ingest.mentions import is_generic_word
@@ -154,11 +154,11 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
 def duplicates(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> list[dict]:
     """Clusters of near-duplicate initiatives in different places, and initiatives reported by several articles."""
     g = graph_of(store)
-    place_names = [d["name"] for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
-    for n, d in g.nodes(data=True):
-        if d["type"] == "Initiative":
-            d.setdefault("articles", sum(1 for _, _, e in g.out_edges(n, data=True) if e["predicate"] == "MENTIONED_IN"))
-    return duplicates_on_graph(store, g, place_names, float(min_similarity), int(limit), kind)
+    if "place_names" not in g.graph:  # counted once per graph, like the other indexes
+        g.graph["place_names"] = [d["name"] for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
+        for n in nodes_by_type(g, "Initiative"):
+            g.nodes[n]["articles"] = sum(1 for _, _, e in g.out_edges(n, data=True) if e["predicate"] == "MENTIONED_IN")
+    return duplicates_on_graph(store, g, g.graph["place_names"], float(min_similarity), int(limit), kind)
 
 
 def duplicates_on_graph(store: GraphStore, g, place_names: list[str], min_similarity: float, limit: int, kind=None) -> list[dict]:

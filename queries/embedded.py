@@ -134,9 +134,8 @@ def search(store: GraphStore, q: str = "", type=None, limit=20) -> list[dict]:
     return score_search(search_candidates(g, type), q, int(limit))
 
 
-def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
-    """Organizations linking the most distinct communities (directly or through initiatives)."""
-    g = graph_of(store)
+def _broker_links(g: nx.MultiDiGraph, min_confidence: float) -> dict[str, set[str]]:
+    """Organization → communities it links (partnerships, location, affiliation, shared initiatives)."""
     types = node_types(g)
     linked = defaultdict(set)
     for predicate in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH"):
@@ -159,9 +158,19 @@ def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
     for org, target in org_targets:
         if target in community_runners:
             linked[org] |= community_runners[target]
-    ranked = sorted(((-len(cs), _name(g, n), n) for n, cs in linked.items() if cs))[: int(limit)]
+    return {n: cs for n, cs in linked.items() if cs}
+
+
+def brokers(store: GraphStore, limit=20, min_confidence=0.0) -> list[dict]:
+    """Organizations linking the most distinct communities (directly or through initiatives)."""
+    g = graph_of(store)
+    index = g.graph.setdefault("broker_links", {})  # per confidence level, serves every limit
+    if min_confidence not in index:
+        links = _broker_links(g, min_confidence)
+        index[min_confidence] = (links, sorted((-len(cs), _name(g, n), n) for n, cs in links.items()))
+    links, ranked = index[min_confidence]
     return [{"organization": name, "kind": g.nodes[n]["kind"] or "", "communities": -count,
-             "names": "、".join(sorted(_name(g, c) for c in linked[n]))} for count, name, n in ranked]
+             "names": "、".join(sorted(_name(g, c) for c in links[n]))} for count, name, n in ranked[: int(limit)]]
 
 
 def awards(store: GraphStore, year=None, area: str = "", limit=200) -> list[dict]:
