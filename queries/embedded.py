@@ -95,10 +95,13 @@ def path(store: GraphStore, source: str = "", target: str = "", max_hops=4, limi
 def hierarchy(store: GraphStore, root: str = "", limit=500) -> list[dict]:
     """The area tree (PART_OF) with counts of communities, organizations and initiatives under each area."""
     g = graph_of(store)
-    places = {n: {"name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"]}
-              for t in ("Area", "Community") for n in nodes_by_type(g, t)}
-    part_of = [(u, v) for u, v, _, _ in edges_by_predicate(g, "PART_OF")]
-    located = Counter((v, g.nodes[u]["type"]) for u, v, _, _ in edges_by_predicate(g, "LOCATED_IN"))
+    if "hierarchy_inputs" not in g.graph:  # indexed once per graph
+        places = {n: {"name": g.nodes[n]["name"], "type": g.nodes[n]["type"], "kind": g.nodes[n]["kind"]}
+                  for t in ("Area", "Community") for n in nodes_by_type(g, t)}
+        part_of = [(u, v) for u, v, _, _ in edges_by_predicate(g, "PART_OF")]
+        located = Counter((v, g.nodes[u]["type"]) for u, v, _, _ in edges_by_predicate(g, "LOCATED_IN"))
+        g.graph["hierarchy_inputs"] = (places, part_of, located)
+    places, part_of, located = g.graph["hierarchy_inputs"]
     return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None, int(limit))
 
 
