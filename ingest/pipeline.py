@@ -13,7 +13,7 @@ from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
 from ingest.linker import StoreLinker
 from ingest.model import Article, Extraction
-from ingest.reader import Skipped, iter_article_paths, read_file, read_paths
+from ingest.reader import Skipped, iter_article_paths, read_file
 
 
 @dataclass
@@ -57,41 +57,31 @@ class Pipeline:
         """
         report = IngestReport()
         t0 = time.perf_counter()
+        files = [str(p) for p in iter_article_paths(list(paths))]
         if workers > 1:
-            self._ingest_parallel(list(paths), workers, report, progress)
-            report.seconds = time.perf_counter() - t0
-            return report
-        for item in read_paths(list(paths)):
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                _notify(progress, item.path, "skipped")
-                continue
-            try:
-                article = clean_document(item)
-            except InputError as exc:
-                report.skipped.append(Skipped(item.path, str(exc)))
-                _notify(progress, item.path, "skipped")
-                continue
-            status = self.ingest_article(article, report)
-            _notify(progress, item.path, status)
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            with ctx.Pool(workers) as pool:
+                self._write_all(files, pool.imap(_extract_file, files, chunksize=8), report, progress)
+        else:
+            self._write_all(files, map(self._extract_one, files), report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _ingest_parallel(self, paths: list, workers: int, report: IngestReport, progress) -> None:
-        import multiprocessing as mp
+    def _extract_one(self, path: str) -> Extraction | Skipped:
+        """Read, clean and extract one file in this process, skipping already stored articles early."""
+        return _extract_file(path, self.extractor, self.store)
 
-        files = [str(p) for p in iter_article_paths(paths)]
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ctx.Pool(workers) as pool:
-            for path, result in zip(files, pool.imap(_extract_file, files, chunksize=8)):
-                if isinstance(result, Skipped):
-                    report.skipped.append(result)
-                    _notify(progress, path, "skipped")
-                    continue
-                if self.store.has_article(result.article.id):
-                    report.unchanged.append(path)
-                    _notify(progress, path, "unchanged")
-                    continue
+    def _write_all(self, files: list[str], results, report: IngestReport, progress) -> None:
+        for path, result in zip(files, results):
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+                _notify(progress, path, "skipped")
+            elif result is None or self.store.has_article(result.article.id):
+                report.unchanged.append(path)
+                _notify(progress, path, "unchanged")
+            else:
                 _notify(progress, path, self.write_extraction(result, report))
 
     def ingest_article(self, article: Article, report: IngestReport | None = None) -> str:
@@ -122,13 +112,20 @@ class Pipeline:
 _WORKER_EXTRACTOR: RuleExtractor | None = None
 
 
-def _extract_file(path: str) -> Extraction | Skipped:
-    """Worker: read, clean and extract one file (the extractor is built once per process)."""
+def _extract_file(path: str, extractor: RuleExtractor | None = None, store: GraphStore | None = None) -> Extraction | Skipped | None:
+    """Read, clean and extract one file; None when `store` already holds the article.
+
+    In worker processes the extractor is built once per process."""
     global _WORKER_EXTRACTOR
-    if _WORKER_EXTRACTOR is None:
-        _WORKER_EXTRACTOR = RuleExtractor()
+    if extractor is None:
+        if _WORKER_EXTRACTOR is None:
+            _WORKER_EXTRACTOR = RuleExtractor()
+        extractor = _WORKER_EXTRACTOR
     try:
-        return _WORKER_EXTRACTOR.extract(clean_document(read_file(path)))
+        article = clean_document(read_file(path))
+        if store is not None and store.has_article(article.id):
+            return None
+        return extractor.extract(article)
     except InputError as exc:
         return Skipped(path, str(exc))
     except OSError as exc:

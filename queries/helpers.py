@@ -152,8 +152,8 @@ def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None
     return rows[:limit]
 
 
-def _layers(und: nx.Graph, start: str, depth: int) -> dict[str, list[str]]:
-    """BFS predecessors (all of them) up to `depth` hops from start."""
+def _layers(und: nx.Graph, start: str, depth: int) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """BFS predecessors (all of them) and hop counts up to `depth` hops from start."""
     preds: dict[str, list[str]] = {start: []}
     level = {start: 0}
     frontier = [start]
@@ -168,7 +168,7 @@ def _layers(und: nx.Graph, start: str, depth: int) -> dict[str, list[str]]:
                 elif level[v] == d:
                     preds[v].append(u)
         frontier = nxt
-    return preds
+    return preds, level
 
 
 def _walks(preds: dict[str, list[str]], node: str, cap: int) -> list[list[str]]:
@@ -195,9 +195,7 @@ def bounded_shortest_paths(und: nx.Graph, a: str, b: str, max_hops: int, cap: in
     if d > max_hops:
         return []
     half = (d + 1) // 2
-    from_a, from_b = _layers(und, a, half), _layers(und, b, d - half)
-    depth_a = {n: len(_walks(from_a, n, 1)[0]) - 1 for n in from_a}
-    depth_b = {n: len(_walks(from_b, n, 1)[0]) - 1 for n in from_b}
+    (from_a, depth_a), (from_b, depth_b) = _layers(und, a, half), _layers(und, b, d - half)
     paths = []
     for m in sorted(n for n in from_a if depth_a[n] == half and depth_b.get(n) == d - half):
         for left in _walks(from_a, m, cap):
