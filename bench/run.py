@@ -123,7 +123,7 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
     return out
 
 
-def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path) -> dict:
+def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True) -> dict:
     """All measurements for a corpus of `n` synthetic articles."""
     corpus, gold = workdir / f"corpus_{n}", workdir / f"gold_{n}"
     t0 = time.perf_counter()
@@ -134,6 +134,7 @@ def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path) -> dic
     report = Pipeline(store).ingest([corpus], workers=workers)
     writes = report.nodes_written + report.edges_written
     size = sum(f.stat().st_size for f in workdir.glob(f"store_{n}.db*"))
+    ingest_memory = _peak_mb()
     rows = _store_rows(store)
     floor = sqlite_floor(rows, workdir)
     result["ingest"] = {
@@ -141,8 +142,10 @@ def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path) -> dic
         "node_and_edge_writes_per_second": round(writes / report.seconds), "writer_seconds": round(report.write_seconds, 1),
         "sqlite_executemany_floor_seconds": round(floor, 2), "writer_vs_floor_ratio": round(report.write_seconds / floor, 1),
         "store_bytes": size, "rows": {k: len(v) for k, v in rows.items()},
+        "peak_memory_after_ingest": ingest_memory,  # writer process and largest extraction worker, before any query
     }
-    result["queries"] = measure_queries(store)
+    if queries:
+        result["queries"] = measure_queries(store)
     result["peak_memory"] = _peak_mb()
     store.close()
     (workdir / "floor.db").unlink(missing_ok=True)
@@ -153,16 +156,18 @@ def print_table(report: dict) -> None:
     """A readable summary of a report."""
     print(f"\nmachine: {report['machine']['cpu']} · {report['machine']['cores']} cores · Python {report['machine']['python']}")
     for r in report["sizes"]:
-        e, i, q = r["extraction"], r["ingest"], r["queries"]
+        e, i, q = r["extraction"], r["ingest"], r.get("queries")
         print(f"\n== {r['articles']:,} articles")
         print(f"extraction   {e['extract_chars_per_cpu_second']:>12,} chars/s/core   jieba.lcut {e['jieba_lcut_chars_per_cpu_second']:,}   "
               f"ratio {e['extract_vs_jieba_time_ratio']}×   synthetic F1 entities {e['synthetic_entity_f1']} relations {e['synthetic_relation_f1']}")
         print(f"ingest       {i['articles_per_second']:>12,} articles/s   {i['node_and_edge_writes_per_second']:,} writes/s   "
               f"{i['seconds']} s with {i['workers']} workers   writer/floor {i['writer_vs_floor_ratio']}×   store {i['store_bytes'] / 1e6:.1f} MB")
-        print(f"memory       {r['peak_memory']}   graph build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
-        print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
-        print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
-        print("cached       " + "  ".join(f"{k} {v}" for k, v in q["cached_ms"].items()))
+        print(f"memory       after ingest {i['peak_memory_after_ingest']}   overall {r['peak_memory']}")
+        if q:
+            print(f"graph        build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
+            print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
+            print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
+            print("cached       " + "  ".join(f"{k} {v}" for k, v in q["cached_ms"].items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=2000, help="articles used for extraction speed and F1")
     ap.add_argument("--out", default=str(REPORTS))
     ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
+    ap.add_argument("--no-queries", action="store_true", help="skip the query-latency phase (ingest figures only)")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x]
     report = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": args.seed,
@@ -183,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(args.workdir or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir))
+            report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries))
             print(f"done {n} articles", flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
