@@ -10,6 +10,7 @@ from govkg.explorer import (
     TYPE_COLOURS,
     TYPE_LABELS_ZH,
     article_html,
+    graph_event,
     mentions_with_sentences,
     neighbourhood_elements,
     node_name,
@@ -138,16 +139,15 @@ def page_graph(store) -> None:
     event = streamlit_cytoscape(elements, layout="cose", node_styles=node_styles, edge_styles=edge_styles, height=560,
                                 key=f"cy_{node_id}", node_actions=["expand"],
                                 infopanel_actions=[InfopanelAction("open", "打开 Open")])
-    if event and event.get("action") == "expand":
-        for nid in event["data"].get("node_ids", []):
-            if nid not in st.session_state.setdefault("expanded", []):
-                st.session_state["expanded"].append(nid)
-                st.rerun()
-    elif event and event.get("action") == "open":
-        target = (event.get("data") or {}).get("id") or (event.get("data") or {}).get("element", {}).get("id")
-        if target:
-            open_entity(target)
+    decoded = graph_event(event)
+    if decoded and decoded[0] == "expand":
+        new = [n for n in decoded[1] if n not in st.session_state.setdefault("expanded", [])]
+        if new:
+            st.session_state["expanded"].extend(new)
             st.rerun()
+    elif decoded and decoded[0] == "open" and decoded[1][0] != node_id:
+        open_entity(decoded[1][0])
+        st.rerun()
     st.markdown(" ".join(f"<span style='color:{c}'>●</span> {TYPE_LABELS_ZH[t]}" for t, c in TYPE_COLOURS.items()), unsafe_allow_html=True)
 
 

@@ -99,3 +99,20 @@ def node_name(store: GraphStore, node_id: str) -> str:
     """Display name of a node id."""
     g = graph_of(store)
     return g.nodes[node_id]["name"] if node_id in g else node_id
+
+
+def graph_event(event: dict | None) -> tuple[str, list[str]] | None:
+    """Decode a streamlit-cytoscape event: ('expand', node ids) or ('open', [node id]), else None.
+
+    Payloads as the component sends them: {"action": "expand", "data": {"node_ids": [...]}} and,
+    for an infopanel action, {"action": NAME, "data": {"element_id", "element_group", "element_data"}}.
+    """
+    if not event:
+        return None
+    data = event.get("data") or {}
+    if event.get("action") == "expand":
+        ids = [i for i in data.get("node_ids", []) if i]
+        return ("expand", ids) if ids else None
+    if event.get("action") == "open" and data.get("element_group") == "nodes" and data.get("element_id"):
+        return ("open", [data["element_id"]])
+    return None

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govkg.explorer import highlight, mentions_with_sentences, neighbourhood_elements
+from govkg.explorer import graph_event, highlight, mentions_with_sentences, neighbourhood_elements
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
 
@@ -94,3 +94,22 @@ def test_graph_elements_and_mentions(sample_store):
     assert {e["data"]["label"] for e in only["edges"]} == {"PART_OF"}
     mentions = mentions_with_sentences(sample_store, node.id)
     assert len({m.article_id for m in mentions}) == 2 and all("<mark>水碾河社区</mark>" in m.sentence_html for m in mentions)
+
+
+def test_graph_component_events_are_decoded_as_the_component_sends_them():
+    assert graph_event({"action": "expand", "data": {"node_ids": ["n_1"]}, "timestamp": 1}) == ("expand", ["n_1"])
+    opened = {"action": "open", "data": {"element_id": "n_2", "element_group": "nodes", "element_data": {"id": "n_2"}}}
+    assert graph_event(opened) == ("open", ["n_2"])
+    assert graph_event({"action": "open", "data": {"element_id": "e_1", "element_group": "edges"}}) is None
+    assert graph_event(None) is None and graph_event({"action": "remove", "data": {}}) is None
+
+
+def test_graph_and_path_pages_render(app, sample_store):
+    node = sample_store.nodes_by_alias(["水碾河社区"])[0]
+    app.session_state["entity"] = node.id
+    goto(app, "关系图 Graph")
+    assert any("水碾河社区" in c.value and "nodes" in c.value for c in app.caption)
+    goto(app, "路径 Path")
+    app.text_input(key="path_from").input("成都智汇科技有限公司").run()
+    app.text_input(key="path_to").input("成华区").run()
+    assert not app.exception and "PART_OF" in " ".join(app.dataframe[0].value["steps"])
