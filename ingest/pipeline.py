@@ -60,10 +60,25 @@ class Pipeline:
         files = [str(p) for p in iter_article_paths(list(paths))]
         if workers > 1:
             import multiprocessing as mp
+            import threading
+
+            # Workers may run at most IN_FLIGHT files ahead of the single writer, so memory stays
+            # bounded however large the corpus (imap would otherwise buffer every result).
+            in_flight = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
+
+            def feed():
+                for f in files:
+                    in_flight.acquire()
+                    yield f
+
+            def consumed(results):
+                for r in results:
+                    in_flight.release()
+                    yield r
 
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             with ctx.Pool(workers) as pool:
-                self._write_all(files, pool.imap(_extract_file, files, chunksize=8), report, progress)
+                self._write_all(files, consumed(pool.imap(_extract_file, feed(), chunksize=8)), report, progress)
         else:
             self._write_all(files, map(self._extract_one, files), report, progress)
         report.seconds = time.perf_counter() - t0
@@ -110,6 +125,7 @@ class Pipeline:
 
 
 _WORKER_EXTRACTOR: RuleExtractor | None = None
+IN_FLIGHT_PER_WORKER = 32
 
 
 def _extract_file(path: str, extractor: RuleExtractor | None = None, store: GraphStore | None = None) -> Extraction | Skipped | None:
