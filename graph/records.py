@@ -19,11 +19,6 @@ def merge_props(old: dict, new: dict) -> dict:
     return out
 
 
-def preferred_name(a: str, b: str) -> str:
-    """The name a node keeps when two forms meet: the longer, then the smaller (order-independent)."""
-    return min(a, b, key=lambda n: (-len(n), n))
-
-
 def stable_id(prefix: str, *parts: str) -> str:
     """A short deterministic id from its parts (same input, same id, on every store)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

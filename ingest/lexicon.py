@@ -119,7 +119,6 @@ for _s, _t, _k in _SUFFIXES:
     ONTOLOGY.check_kind(_t, _k)
 
 SUFFIXES: dict[str, tuple[str, str | None]] = {s: (t, k) for s, t, k in _SUFFIXES}
-SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)))
 MAX_SUFFIX = max(map(len, SUFFIXES))
 
 # Area/Community suffix tokens that end an administrative unit in an address chain.
@@ -211,7 +210,6 @@ GENERIC = frozenset(
     改造 提升 居家 养老 关爱 儿童 老年 青少年 妇女 残疾人 困难 特殊 群体 人群 精准 专业 专业化 规范化 标准化 现代化
     运营 功能 设施 具体 共创 共享 院落 美丽 宜居 文明 星级 品质 高品质 医疗 政务 便民服务 综合体 就业 互联网 一贯制 部分 整个 良好 这是 一种 各项 多项 这些 那些 有关 我们 大家 场所 场地 周边 附近 内部 外部 门口 楼栋 单元 片区 城区 新城 老城 主题 品牌 独立 共建共治共享""".split()
 )
-ACTOR_PRONOUNS = ("该社区", "该街道", "该小区", "本社区", "社区", "街道", "小区", "社区党委", "街道党工委", "院落")
 
 # jieba POS tags that end a name when scanning left (verbs, prepositions, conjunctions, particles...).
 BOUNDARY_TAGS = ("v", "p", "c", "u", "d", "r", "y", "e", "m", "q", "f", "t", "ad", "vd", "ul", "uj", "z")

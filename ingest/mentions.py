@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest import lexicon as lx
@@ -33,7 +33,6 @@ class Mention:
     generic: bool = False
     embedded: bool = False
     suffix: str = ""
-    prefix_units: list[str] = field(default_factory=list)
 
     def overlaps(self, other: "Mention") -> bool:
         """True when the two spans share a character."""
@@ -76,8 +75,9 @@ def _is_boundary(u: Unit, node_type: str = "Organization") -> bool:
     return tag.startswith(lx.BOUNDARY_TAGS)
 
 
-def _suffix_at(sentence: str, end: int, lo: int) -> str:
-    for n in range(min(lx.MAX_SUFFIX, end - lo), 0, -1):
+def _suffix_at(sentence: str, end: int) -> str:
+    """The longest known name suffix ending at `end`."""
+    for n in range(min(lx.MAX_SUFFIX, end), 0, -1):
         s = sentence[end - n : end]
         if s in lx.SUFFIXES:
             return s
@@ -169,7 +169,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     for i, u in enumerate(units):
         if u.kind != "tok":
             continue
-        suffix = _suffix_at(sentence, u.end, 0)
+        suffix = _suffix_at(sentence, u.end)
         if not suffix:
             continue
         k = i
@@ -215,7 +215,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
-        out.append(Mention(start, u.end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix, prefix_units=crossed))
+        out.append(Mention(start, u.end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
     return out
 
 
@@ -244,9 +244,7 @@ def foreign_city_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             if j < len(units) and units[j].kind == "tok" and units[j].text.endswith("市") and j > i + 0:
                 name = sentence[units[i + 1].start if j > i + 1 else u.end : units[j].end]
                 if 2 <= len(name) <= 8:
-                    m = Mention(units[i + 1].start if j > i + 1 else u.end, units[j].end, name, "Organization", "international", 0.7, "foreign")
-                    m.prefix_units = [u.text]
-                    out.append(m)
+                    out.append(Mention(units[i + 1].start if j > i + 1 else u.end, units[j].end, name, "Organization", "international", 0.7, "foreign"))
     return out
 
 

@@ -12,7 +12,7 @@ from graph.base import GraphStore
 from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
 from ingest.linker import StoreLinker
-from ingest.model import Article, Extraction
+from ingest.model import Extraction
 from ingest.reader import Skipped, iter_article_paths, read_file
 
 
@@ -98,15 +98,6 @@ class Pipeline:
                 _notify(progress, path, "unchanged")
             else:
                 _notify(progress, path, self.write_extraction(result, report))
-
-    def ingest_article(self, article: Article, report: IngestReport | None = None) -> str:
-        """Extract and write one cleaned article; returns 'added' or 'unchanged'."""
-        report = report if report is not None else IngestReport()
-        if self.store.has_article(article.id):
-            report.unchanged.append(article.path)
-            return "unchanged"
-        extraction = self.extractor.extract(article)
-        return self.write_extraction(extraction, report)
 
     def write_extraction(self, extraction: Extraction, report: IngestReport) -> str:
         """Link an extraction to the store and write it in one transaction."""

@@ -19,14 +19,10 @@ try:  # jieba's own algorithm and dictionary in Rust: identical words, ~40x fast
 
     def _cut(text: str) -> list[str]:
         return rjieba.cut(text)
-
-    SEGMENTER = "rjieba"
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
 
     def _cut(text: str) -> list[str]:
         return jieba.lcut(text)
-
-    SEGMENTER = "jieba"
 
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|\"([^\"\n]{1,40})\"|《([^《》\n]{1,40})》|「([^「」\n]{1,40})」|‘([^‘’\n]{1,40})’")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]—…-~～/|　 \t\n“”\"《》「」‘’·•")

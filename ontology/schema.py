@@ -15,7 +15,6 @@ from rdflib.namespace import OWL, RDF, SKOS
 from govkg.errors import OntologyError
 
 GOVKG = Namespace("https://govkg.org/ontology#")
-KIND = Namespace("https://govkg.org/kind/")
 ENTITY_BASE = "https://govkg.org/id/"
 TTL_PATH = Path(__file__).with_name("govkg.ttl")
 SHAPES_PATH = Path(__file__).with_name("shapes.ttl")
