@@ -16,6 +16,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _COMPOUND_LIST = re.compile(
     r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})等?(?:两|三|四|五|六|七|八|九|十|[0-9]+)个(?:小区|院落)"
 )
+_AWARD_TITLE_TAIL = re.compile(r"(?:的)?(?:荣誉称号|光荣称号|称号|荣誉)$")
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+届|年度)")
 
 
@@ -102,6 +103,11 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
+        if node_type == "Organization" and _place_in_brackets(units, j):
+            first = j - 3  # 华润置地（重庆）有限公司: a place in brackets inside a legal name, and the word before it
+            stem_start = units[first].start
+            j -= 4
+            continue
         if u.kind == "quote":
             if node_type in ("Area", "Community") or len(u.inner) > 12 or not _plausible_name(u.inner):
                 break
@@ -122,6 +128,15 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+def _place_in_brackets(units: list[Unit], j: int) -> bool:
+    """units[j-2:j+1] are （ place ） with a name before them, as in 中新（重庆）机场管理有限公司."""
+    if j < 3 or units[j].text not in ("）", ")") or units[j - 2].text not in ("（", "("):
+        return False
+    place, before = units[j - 1], units[j - 3]
+    return (place.kind == "area" or place.tag == "ns" or (place.kind == "tok" and 2 <= len(place.text) <= 4 and is_generic_word(place.text) is False and place.tag in ("", "ns", "nr"))) \
+        and before.kind == "tok" and before.end == units[j - 2].start and before.text not in lx.BOUNDARY_WORDS and len(before.text) >= 2
 
 
 def _absorbable(u: Unit) -> bool:
@@ -145,13 +160,13 @@ def is_generic_word(text: str) -> bool:
     return True
 
 
-def _stem_is_generic(stem: str) -> bool:
+def stem_is_generic(stem: str) -> bool:
     stem = stem.translate(_STRIP_QUOTES)
     if len(_HAN.findall(stem)) < 2:
         return True
     if stem.endswith(("型", "式", "性", "化")):
         return True
-    m = _area_prefix_re().match(stem)
+    m = area_prefix_re().match(stem)
     if m:
         rest = stem[m.end():]
         return bool(rest) and is_generic_word(rest)
@@ -159,7 +174,7 @@ def _stem_is_generic(stem: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _area_prefix_re() -> re.Pattern:
+def area_prefix_re() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(lx.area_lexicon(), key=len, reverse=True))))
 
 
@@ -193,7 +208,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         name = sentence[start : u.end].translate(_STRIP_QUOTES)
         if name[:1] in "这那该其本每各此":
             continue
-        generic = len(name) <= len(suffix) or _stem_is_generic(name[: -len(suffix)])
+        generic = len(name) <= len(suffix) or stem_is_generic(name[: -len(suffix)])
         quoted = any(x.kind == "quote" for x in units[first : i + 1])
         stem = name[: -len(suffix)]
         if node_type == "Initiative" and not quoted and (len(stem) < 2 or (len(stem) == 2 and tag_of(stem)) or suffix in lx.QUOTED_ONLY_SUFFIXES):
@@ -335,7 +350,7 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
     suffix = _suffix_of(inner)
-    if suffix and not _stem_is_generic(inner[: -len(suffix)]):
+    if suffix and not stem_is_generic(inner[: -len(suffix)]):
         node_type, kind = lx.SUFFIXES[suffix]
         if node_type in ("Initiative", "Organization"):
             return node_type, kind, 0.7
@@ -387,17 +402,17 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         offset = m.end()
         for part_match in re.finditer(r"[^和、及与]+", clause):
             part = part_match.group()
-            year = _YEAR_PREFIX.match(part)
-            skip = year.end() if year else 0
-            name = part[skip:].translate(_STRIP_QUOTES).strip()
+            lead = len(part) - len(part.lstrip("了得到的"))
+            year = _YEAR_PREFIX.match(part, lead)
+            skip = year.end() if year else lead
+            body = _AWARD_TITLE_TAIL.sub("", part[skip:])
+            name = body.translate(_STRIP_QUOTES).strip()
             if not lx.AWARD_RE.search(name) or len(name) < 4 or len(name) > 40:
                 continue
-            if m.group() in ("成为", "获", "获得") and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型", name):
+            if m.group() in ("成为", "获", "获得") and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型|样板|最美", name):
                 continue
-            if name.startswith(("了", "的")):
-                name = name[1:]
             start = offset + part_match.start() + skip
-            out.append(Mention(start, offset + part_match.end(), name, "Award", None, 0.7, "award"))
+            out.append(Mention(start, start + len(body), name, "Award", None, 0.7, "award"))
     return out
 
 
@@ -465,7 +480,7 @@ def activity_mentions(sentence: str) -> list[Mention]:
     out = []
     for m in _ACTIVITY.finditer(sentence):
         name = m.group(1)
-        if not is_generic_word(name) and not _stem_is_generic(name) and not re.search(r"[0-9]|各类|多种|一系列|丰富", name) and not any(
+        if not is_generic_word(name) and not stem_is_generic(name) and not re.search(r"[0-9]|各类|多种|一系列|丰富", name) and not any(
             name[i : i + 2] in lx.BOUNDARY_WORDS for i in range(len(name) - 1)
         ):
             out.append(Mention(m.start(1), m.end(1), name, "Initiative", "activity", 0.55, "activity"))
@@ -515,10 +530,10 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     found += award_mentions(sentence, units)
     quoted = quoted_mentions(sentence, units, found)
     found += quoted + place_before_quote_mentions(sentence, units, quoted)
-    return _settle(found)
+    return settle(found)
 
 
-def _settle(found: list[Mention]) -> list[Mention]:
+def settle(found: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions; nested areas/communities stay as embedded."""
     found.sort(key=lambda m: (-(m.end - m.start), m.start, m.source != "lexicon"))
     kept: list[Mention] = []

@@ -300,7 +300,7 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
         if not verb:
             continue
         verb_pos = cs + verb.start()
-        holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos]
+        holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos and sentence[h.start - 1 : h.start] != "被"]  # 被民政部认定为: the conferrer
         resolved = [a for a in actors if a.mention.generic and cs <= a.start and a.end <= verb_pos]
         if holders:
             group = [holders[-1]]

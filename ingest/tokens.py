@@ -17,11 +17,11 @@ jieba.setLogLevel(logging.WARNING)
 try:  # jieba's own algorithm and dictionary in Rust: identical words, ~40x faster
     import rjieba
 
-    def _cut(text: str) -> list[str]:
+    def cut(text: str) -> list[str]:
         return rjieba.cut(text)
 except ImportError:  # pragma: no cover - exercised only where the wheel is unavailable
 
-    def _cut(text: str) -> list[str]:
+    def cut(text: str) -> list[str]:
         return jieba.lcut(text)
 
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|\"([^\"\n]{1,40})\"|《([^《》\n]{1,40})》|「([^「」\n]{1,40})」|‘([^‘’\n]{1,40})’")
@@ -93,7 +93,7 @@ def _jieba_units(sentence: str, start: int, end: int) -> list[Unit]:
     out = []
     pos = start
     tags = _tags()
-    for word in _cut(sentence[start:end]):
+    for word in cut(sentence[start:end]):
         w_end = pos + len(word)
         if word.strip() == "":
             pos = w_end

@@ -1,0 +1,203 @@
+"""Mentions from Baidu LAC's ORG/LOC spans, filtered and typed, and merged into the rules' mentions.
+
+LAC finds organizations that carry no suffix from the lexicon (华润万象生活, 中国科协, 鲁商集团)
+and draws name edges where jieba's words glue a verb on (即重庆万象城党支部) or cut a place
+prefix off (湾街道党工委). Its junk (新时代, 党史, 幸福) is what the filters here drop.
+
+Use: ``merge_statistical(sentence, rule_mentions, lac_spans)`` → the merged mention list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest import lexicon as lx
+from ingest.lac_tagger import TaggedSpan
+from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic
+from ingest.tokens import cut, tag_of
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# POS tags of LAC that never start a name: a word of these before a name is outside it.
+_OUTSIDE_TAGS = frozenset({"v", "vd", "p", "c", "u", "xc", "d", "r", "w", "m", "q", "t", "TIME", "PER", "f"})
+# jieba tags of dictionary words that are names in their own right (nt: organization, nz: proper noun, j: abbreviation).
+_NAME_TAGS = ("nt", "nz", "j", "nrt")
+_ORG_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("支行", "enterprise"), ("分行", "enterprise"), ("分公司", "enterprise"), ("总公司", "enterprise"),
+    ("万象汇", "enterprise"), ("服饰", "enterprise"), ("摄影", "enterprise"), ("教育", "enterprise"),
+    ("部", "government"), ("厅", "government"), ("局", "government"), ("署", "government"), ("委员会", "government"),
+    ("科协", "social_org"), ("联盟", "social_org"), ("团", "social_org"), ("队", "social_org"), ("社", "social_org"),
+    ("会", "social_org"), ("中学", "public_institution"), ("三中", "public_institution"), ("院", "public_institution"),
+)
+# A name opening with these is a generic body of the place talked about (社区图书室, 街道办事处).
+_GENERIC_OPENERS = ("社区", "街道", "辖区", "小区", "村里", "本", "该", "各", "全")
+_CONFIDENCE = 0.55
+_SUFFIXED_CONFIDENCE = 0.7
+
+
+def suffix_type(name: str) -> tuple[str, str | None, str] | None:
+    """(type, kind, suffix) of the longest lexicon suffix `name` ends with, or None."""
+    for n in range(min(lx.MAX_SUFFIX, len(name) - 1), 0, -1):
+        if name[-n:] in lx.SUFFIXES:
+            node_type, kind = lx.SUFFIXES[name[-n:]]
+            return node_type, kind, name[-n:]
+    return None
+
+
+def _org_kind(name: str) -> str:
+    for ending, kind in _ORG_ENDINGS:
+        if name.endswith(ending):
+            return kind
+    return "enterprise"
+
+
+def _joined_spans(spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """Adjacent ORG/LOC spans whose second part is a name head (连然 + 街道社区专项基金管理委员会) become one."""
+    out: list[TaggedSpan] = []
+    for s in spans:
+        if out and out[-1].tag in ("ORG", "LOC") and s.tag == "ORG" and out[-1].end == s.start and suffix_type(s.text):
+            prev = out.pop()
+            out.append(TaggedSpan(prev.start, s.end, prev.text + s.text, "ORG"))
+        else:
+            out.append(s)
+    return out
+
+
+def _plausible(name: str, after: TaggedSpan | None) -> bool:
+    if len(_HAN.findall(name)) < 2 or len(name) > 30 or is_generic_word(name) or name.startswith(_GENERIC_OPENERS):
+        return False
+    if any(ch in name for ch in "，。、；：！？“”《》\"") or name.count("（") != name.count("）"):
+        return False
+    if after is not None and after.tag in ("n", "vn", "nz") and _HAN.match(after.text[:1]):
+        return False  # a modifier of the noun after it (新时代文明实践站, 党史学习教育)
+    tag = tag_of(name)
+    if tag and not tag.startswith(_NAME_TAGS):
+        return False  # an ordinary dictionary word (幸福, 党史)
+    return True
+
+
+def _cut_inside_word(sentence: str, start: int, end: int) -> bool:
+    """True when jieba reads a word across the span's right edge (恒大名|都 where jieba has 名都)."""
+    if end >= len(sentence) or not _HAN.match(sentence[end]):
+        return False
+    pos = start
+    for word in cut(sentence[start : end + 3]):
+        pos += len(word)
+        if pos >= end:
+            return pos > end and len(word) > 1
+    return False
+
+
+def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention]:
+    """Organization mentions from LAC's ORG spans (typed by their suffix when they have one)."""
+    spans = _joined_spans(spans)
+    out = []
+    for i, s in enumerate(spans):
+        if s.tag != "ORG":
+            continue
+        after = spans[i + 1] if i + 1 < len(spans) and spans[i + 1].start == s.end else None
+        name = s.text.strip()
+        if not _plausible(name, after):
+            continue
+        typed = suffix_type(name)
+        if typed:
+            node_type, kind, suffix = typed
+            if node_type not in ("Organization", "Community") or is_generic_word(name[: -len(suffix)]):
+                continue
+            out.append(Mention(s.start, s.end, name, node_type, kind, _SUFFIXED_CONFIDENCE, "lac", suffix=suffix))
+        elif not _cut_inside_word(sentence, s.start, s.end):
+            out.append(Mention(s.start, s.end, name, "Organization", _org_kind(name), _CONFIDENCE, "lac"))
+    return out
+
+
+def _outside(spans: list[TaggedSpan], start: int, end: int) -> bool:
+    """True when the text [start, end) is made only of words that never begin a name (verbs, connectives…)."""
+    inside = [s for s in spans if s.start < end and start < s.end]
+    return bool(inside) and all(s.tag in _OUTSIDE_TAGS and s.start >= start and s.end <= end for s in inside)
+
+
+def _glue(s: TaggedSpan) -> bool:
+    """A word glued before a name that is no part of it: a connective, preposition, or a verb of two or more characters."""
+    if s.text in lx.NAMEABLE_OVERRIDES:
+        return False
+    if s.text in lx.BOUNDARY_WORDS:
+        return True
+    if s.tag == "v":
+        return len(s.text) >= 2 and s.text not in lx.NAME_VERBS
+    return s.tag in _OUTSIDE_TAGS and s.tag not in ("PER", "TIME", "m", "f")
+
+
+def _word_across(spans: list[TaggedSpan], pos: int) -> TaggedSpan | None:
+    """The LAC word that starts before `pos` and ends after it (a name edge cut inside a word), if any."""
+    for s in spans:
+        if s.start < pos < s.end:
+            return s
+    return None
+
+
+def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
+    """Redraw a rule name's left edge with LAC's words: drop a verb or connective glued on
+    (即重庆万象城党支部 → 重庆万象城党支部), take back a word cut in two (湾街道党工委 → 谢家湾街道党工委)."""
+    bracket = _bracketed_place_before(sentence, m.start)
+    if bracket is not None:
+        name_before = next((s for s in spans if s.end == bracket and s.tag in ("ORG", "nz", "nt", "n")), None)
+        if name_before is not None:
+            return _moved(m, name_before.start, sentence)
+    word = _word_across(spans, m.start)
+    if _starts_with_place(m.name):
+        word = None  # 石羊街道办事处 stays without 成都高新区
+    if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
+        return _moved(m, word.start, sentence)
+    cut = m.start
+    for s in spans:
+        if s.start == cut and s.end < m.end - len(m.suffix) and _glue(s):
+            cut = s.end
+    if cut > m.start and len(_HAN.findall(sentence[cut : m.end])) - len(m.suffix) >= 2:
+        return _moved(m, cut, sentence)
+    return m
+
+
+def _bracketed_place_before(sentence: str, pos: int) -> int | None:
+    """Start of a （place） that ends right before `pos` (华润置地（重庆）|有限公司), or None."""
+    if pos < 3 or sentence[pos - 1] not in "）)":
+        return None
+    opening = max(sentence.rfind("（", max(0, pos - 8), pos), sentence.rfind("(", max(0, pos - 8), pos))
+    inner = sentence[opening + 1 : pos - 1] if opening >= 0 else ""
+    return opening if 2 <= len(inner) <= 5 and all("\u4e00" <= ch <= "\u9fff" for ch in inner) else None
+
+
+def _moved(m: Mention, start: int, sentence: str) -> Mention:
+    name = sentence[start : m.end]
+    generic = stem_is_generic(name[: len(name) - len(m.suffix)]) if m.suffix else m.generic
+    return Mention(start, m.end, name, m.type, m.kind, m.confidence, m.source, generic, m.embedded, m.suffix)
+
+
+def _replaces(s: Mention, m: Mention) -> bool:
+    """A LAC name replaces an overlapping rule mention when it is the longer reading of the same name.
+
+    It contains the rule's span, and either the rule's mention is generic or of the same type and
+    does not start at a place name (the contract names bodies without their address chain)."""
+    if not (s.start <= m.start and m.end <= s.end) or (s.start, s.end) == (m.start, m.end):
+        return False
+    if m.generic:
+        return True
+    return m.type == s.type == "Organization" and not _starts_with_place(m.name)
+
+
+def _starts_with_place(name: str) -> bool:
+    """True when a name opens with an administrative area of the lexicon (石羊街道办事处)."""
+    return area_prefix_re().match(name) is not None
+
+
+def merge_statistical(sentence: str, rule: list[Mention], spans: list[TaggedSpan]) -> list[Mention]:
+    """Rule mentions with LAC's edges where LAC draws them better, plus LAC names the rules missed."""
+    stat = statistical_mentions(sentence, spans)
+    fixed = [_edge_fixed(m, sentence, spans) if m.type in ("Organization", "Community") and m.source == "suffix" else m for m in rule]
+    kept, added = list(fixed), []
+    for s in stat:
+        rivals = [m for m in kept if m.overlaps(s)]
+        if all(_replaces(s, m) for m in rivals):
+            kept = [m for m in kept if m not in rivals or (m.type in ("Area", "Community") and not m.generic)]
+            added.append(s)
+    if not added and fixed == rule:
+        return rule
+    return settle(kept + added)

