@@ -99,6 +99,8 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
             topic = _Actor(key, -1, -1, Mention(-1, -1, key.split(":", 1)[1], key.split(":", 1)[0], None, 0.5, "topic"))
     facts += _initiative_facts(sentence, mentions, actors, clauses, subjects, topic)
     facts += _awards(sentence, mentions, actors, clauses, subjects)
+    facts += _memberships(sentence, mentions, actors)
+    facts += _residents(sentence, mentions, actors, ctx)
     p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects)
     facts += p_facts
     partners += p_partners
@@ -327,7 +329,8 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
     date = None
     if date_m:
         date = "-".join(x.zfill(2) if i else x for i, x in enumerate(date_m.groups()) if x)
-    named = [a for a in actors if not a.mention.embedded and not _chain_prefix(a, actors)]
+    named = [a for a in actors if not a.mention.embedded and not _chain_prefix(a, actors) and not _in_brackets(sentence, a)
+             and not (a.mention.type == "Area" and a.mention.kind in ("province", "city"))]
     for trig in lx.PARTNER_RE.finditer(sentence):
         if _inside_mention(trig.start(), mentions):
             continue
@@ -373,6 +376,66 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
                 if m.type == "Initiative" and not m.generic and not m.embedded and m.start > trig.end() and brought:
                     facts.append(Fact(brought[0].key, "SUPPORTS", entity_key(m), 0.6))
     return facts, partners
+
+
+_MEMBERS_AFTER = re.compile(r"^”?(?:的)?(?:成员单位|成员|单位)?(?:有|包括|为|是)")
+_JOIN_BEFORE = re.compile(r"(?:加入|参与|参加|加盟|入驻)(?:了|到|进)?“?$")
+_JOIN_AFTER = re.compile(r"^(?:等[^，。；]{0,8}?)?(?:积极|主动|先后|相继|纷纷)?(?:加入|参与|参加|加盟)(?:了|到|进)?(?:[^，。；]{0,4}的)?“?$")
+_RESIDENTS = re.compile(r"(?:辖区|驻地|驻区|区域内|周边)(?:企业|单位|机构|学校|商家)(?:主要)?(?:有|包括)?$")
+_LOCATED_AT = re.compile(r"(?:位于|地处|坐落于|坐落在|同在|地址在)$")
+
+
+def _memberships(sentence: str, mentions: list[Mention], actors: list[_Actor]) -> list[Fact]:
+    """Members of an initiative support it: 加入“X”的有A、B…; A、B等单位加入X."""
+    facts = []
+    orgs = [a for a in actors if a.mention.type == "Organization" and not a.mention.embedded and not _in_brackets(sentence, a)]
+    for m in mentions:
+        if m.type != "Initiative" or m.generic or m.embedded:
+            continue
+        if _JOIN_BEFORE.search(sentence[max(0, m.start - 5) : m.start]) and _MEMBERS_AFTER.match(sentence[m.end : m.end + 8]):
+            members = [a for a in orgs if a.start > m.end]
+            facts += [Fact(a.key, "SUPPORTS", entity_key(m), 0.6) for a in _listed(sentence, members)]
+        else:
+            before = [a for a in orgs if a.end <= m.start]
+            if before and _JOIN_AFTER.match(sentence[before[-1].end : m.start]):
+                facts += [Fact(a.key, "SUPPORTS", entity_key(m), 0.6) for a in _coordinated(sentence, before)]
+    return facts
+
+
+def _listed(sentence: str, members: list[_Actor]) -> list[_Actor]:
+    """The leading run of actors joined by 、/和/及 (a list that follows 有/包括)."""
+    run = members[:1]
+    for a in members[1:]:
+        if sentence[run[-1].end : a.start] in ("、", "和", "及", "与") or _in_brackets(sentence, run[-1]):
+            run.append(a)
+        else:
+            break
+    return run
+
+
+def _residents(sentence: str, mentions: list[Mention], actors: list[_Actor], ctx: Context) -> list[Fact]:
+    """Where a body sits: 辖区企业A、B (the place talked about); 位于/同在X的Y (X)."""
+    facts = []
+    orgs = [a for a in actors if a.mention.type == "Organization" and not a.mention.embedded]
+    place = ctx.topic or ctx.article_topic
+    for i, a in enumerate(orgs):
+        if place and place.split(":", 1)[0] in ("Community", "Area") and _RESIDENTS.search(sentence[max(0, a.start - 8) : a.start]):
+            facts += [Fact(b.key, "LOCATED_IN", place, 0.55) for b in _listed(sentence, orgs[i:])]
+    places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and not m.embedded]
+    for p in places:
+        if not _LOCATED_AT.search(sentence[max(0, p.start - 3) : p.start]) or sentence[p.end : p.end + 1] != "的":
+            continue
+        for m in mentions:
+            if m.start == p.end + 1 and m.type in ("Organization", "Initiative") and not m.generic:
+                facts.append(Fact(entity_key(m), "LOCATED_IN", entity_key(p), 0.65))
+    return facts
+
+
+def _in_brackets(sentence: str, a: _Actor) -> bool:
+    """An actor written in brackets after another one is an alias of it: …党支部（即重庆万象城党支部）."""
+    opening = max(sentence.rfind("（", 0, a.start), sentence.rfind("(", 0, a.start))
+    closing = max(sentence.rfind("）", 0, a.start), sentence.rfind(")", 0, a.start))
+    return opening > closing and a.start - opening <= 3
 
 
 def _chain_prefix(a: _Actor, actors: list[_Actor]) -> bool:

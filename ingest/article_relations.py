@@ -1,0 +1,60 @@
+"""Relations read from the names of an article's entities rather than from one clause.
+
+A body named after another entity is that entity's body: 谢家湾街道党工委 → 谢家湾街道,
+宝兴社区微基金 → 宝兴社区, 重庆华润置地发展有限公司党支部 → 重庆华润置地发展有限公司,
+龙泉茶馆 → 龙泉社区 (the community's short form). Use:
+``name_affiliations(entities)`` → [(organization key, host key, confidence)].
+"""
+
+from __future__ import annotations
+
+from ingest.model import Entity
+
+# Host kinds a body can be named after; a city or province prefix (重庆建设医院) is an address, not a host.
+_HOST_KINDS = frozenset({"district", "subdistrict", "community", "compound"})
+_PLACE_SUFFIXES = ("社区", "街道", "村", "镇", "乡", "小区")
+# Bodies that carry a place's or an organization's name as their own: party, government, self-governance, funds, teams.
+_BODY_KINDS = frozenset({"party", "government", "self_governance", "foundation", "social_org"})
+_CONFIDENCE = 0.6
+
+
+def _forms(host: Entity) -> list[str]:
+    """The names a body may open with: the host's name and aliases, and a place's name without its suffix."""
+    forms = {host.name, *host.aliases}
+    if host.type in ("Area", "Community"):
+        for f in list(forms):
+            for suffix in _PLACE_SUFFIXES:
+                if f.endswith(suffix) and len(f) - len(suffix) >= 2:
+                    forms.add(f[: -len(suffix)])
+    return [f for f in forms if len(f) >= 2]
+
+
+def _is_host(e: Entity, body: Entity) -> bool:
+    if e.key == body.key:
+        return False
+    if e.type == "Organization":
+        return body.kind in ("party", "self_governance")
+    return e.type in ("Area", "Community") and e.kind in _HOST_KINDS
+
+
+def name_affiliations(entities: dict[str, Entity]) -> list[tuple[str, str, float]]:
+    """(body, host, confidence) for every Organization whose name opens with a host entity's name."""
+    hosts = [e for e in entities.values() if e.type in ("Area", "Community", "Organization")]
+    cities = sorted((f for e in entities.values() if e.type == "Area" and e.kind in ("city", "province") for f in (e.name, *e.aliases)),
+                    key=len, reverse=True)
+    out = []
+    for body in entities.values():
+        if body.type != "Organization" or body.kind not in _BODY_KINDS:
+            continue
+        names = {body.name, *body.aliases}
+        names |= {n[len(c) :] for n in list(names) for c in cities if n.startswith(c) and len(n) > len(c)}  # 上海盈浦… → 盈浦…
+        best: tuple[int, str] | None = None
+        for host in hosts:
+            if not _is_host(host, body):
+                continue
+            for form in _forms(host):
+                if any(n.startswith(form) and len(n) - len(form) >= 2 for n in names) and (best is None or len(form) > best[0]):
+                    best = (len(form), host.key)
+        if best is not None:
+            out.append((body.key, best[1], _CONFIDENCE))
+    return out
