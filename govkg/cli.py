@@ -24,9 +24,10 @@ def _store(args):
 def cmd_ingest(args) -> int:
     from ingest.pipeline import Pipeline
 
+    extractor = _extractor(args)
     store = _store(args)
     try:
-        report = Pipeline(store, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args), workers=args.workers)
+        report = Pipeline(store, extractor, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args), workers=args.workers)
     finally:
         store.close()
     print(report.summary())
@@ -43,12 +44,22 @@ def _progress(args):
     return show
 
 
+def _extractor(args):
+    """The rule extractor, with the user lexicons of `--lexicon` when given (bad files: one-line error)."""
+    from ingest.extractor import RuleExtractor
+
+    if not getattr(args, "lexicon", None):
+        return RuleExtractor()
+    from ingest.user_lexicon import load_lexicon
+
+    return RuleExtractor(lexicon=load_lexicon(args.lexicon))
+
+
 def cmd_extract(args) -> int:
     from ingest.cleaner import clean_document
-    from ingest.extractor import RuleExtractor
     from ingest.reader import read_file
 
-    extraction = RuleExtractor().extract(clean_document(read_file(args.file)))
+    extraction = _extractor(args).extract(clean_document(read_file(args.file)))
     prediction = extraction.as_prediction(args.min_confidence)
     if args.json:
         print(json.dumps(prediction, ensure_ascii=False, indent=2))
@@ -64,10 +75,9 @@ def cmd_extract(args) -> int:
 def cmd_eval(args) -> int:
     from govkg.evaluation import evaluate, format_report
     from ingest.cleaner import clean_document
-    from ingest.extractor import RuleExtractor
     from ingest.reader import read_file
 
-    extractor = RuleExtractor()
+    extractor = _extractor(args)
     report = evaluate(args.gold_dir, args.corpus_dir,
                       lambda p: extractor.extract(clean_document(read_file(p))).as_prediction(args.min_confidence))
     if args.json:
@@ -256,6 +266,11 @@ def cmd_app(args) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def _lexicon_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--lexicon", action="append", metavar="FILE",
+                   help="your own names and suffixes (TSV, see README 'Your own lexicon'); repeatable")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of every sub-command."""
     p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
@@ -267,12 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--min-confidence", type=float, default=0.4, help="store facts at or above this confidence")
     s.add_argument("--workers", type=int, default=1, help="extraction processes (one writer); same graph as 1")
     s.add_argument("-q", "--quiet", action="store_true")
+    _lexicon_option(s)
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("extract", help="extract one article and print what was found")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="print the prediction format of the gold README")
     s.add_argument("--min-confidence", type=float, default=0.5)
+    _lexicon_option(s)
     s.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("eval", help="score extraction against gold annotations")
@@ -281,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--errors", action="store_true", help="list false positives and misses")
     s.add_argument("--min-confidence", type=float, default=0.5)
+    _lexicon_option(s)
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("query", help="run a named query (see `govkg queries`)")

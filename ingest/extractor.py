@@ -7,9 +7,11 @@ from collections import Counter
 
 from ingest.mentions import Mention, find_mentions
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
+from ingest.pattern_mentions import with_pattern_mentions
 from ingest.relations import Context, entity_key, sentence_facts
 from ingest.resolve import resolve_article, short_forms
 from ingest.tokens import units_of
+from ingest.user_lexicon import Lexicon
 from ontology import ONTOLOGY
 
 _STRIP = str.maketrans("", "", "“”\"《》「」‘’")
@@ -21,9 +23,16 @@ class RuleExtractor:
 
     name = "rules-v1"
 
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon if lexicon is not None and len(lexicon) else None  # a user lexicon (ingest/user_lexicon.py)
+        if self.lexicon is not None:
+            self.name = self.name + "+" + self.lexicon.name  # provenance names the lexicon
+
     def extract(self, article: Article) -> Extraction:
         """Run every stage on one article and return its resolved Extraction."""
         per_sentence = [find_mentions(s.text, units_of(s.text)) for s in article.sentences]
+        if self.lexicon is not None:
+            per_sentence = [with_pattern_mentions(ms, s.text, self.lexicon) for s, ms in zip(article.sentences, per_sentence)]
         self._add_known_names(article, per_sentence)
         entities: dict[str, Entity] = {}
         relations: list[Relation] = []

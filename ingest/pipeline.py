@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govkg.errors import InputError
+from govkg.errors import GovkgError, InputError
 from graph.base import GraphStore
 from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
@@ -77,7 +78,7 @@ class Pipeline:
                     yield r
 
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            with ctx.Pool(workers) as pool:
+            with ctx.Pool(workers, initializer=_init_worker, initargs=_worker_args(self.extractor, ctx.get_start_method())) as pool:
                 self._write_all(files, consumed(pool.imap(_extract_file, feed(), chunksize=8)), report, progress)
         else:
             self._write_all(files, map(self._extract_one, files), report, progress)
@@ -119,10 +120,30 @@ _WORKER_EXTRACTOR: RuleExtractor | None = None
 IN_FLIGHT_PER_WORKER = 32
 
 
+def _worker_args(extractor: RuleExtractor, start_method: str) -> tuple:
+    """What a worker needs to use the same extractor as the parent.
+
+    A picklable extractor is sent pickled, so each worker builds its own copy of it; one that
+    cannot be pickled is inherited as it is where processes fork, and refused elsewhere."""
+    try:
+        return (pickle.dumps(extractor), None)
+    except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing here
+        if start_method != "fork":
+            raise GovkgError(f"extractor {getattr(extractor, 'name', type(extractor).__name__)!r} cannot be sent to "
+                             f"worker processes ({type(exc).__name__}: {exc}); use --workers 1") from None
+        return (None, extractor)
+
+
+def _init_worker(payload: bytes | None, extractor: RuleExtractor | None) -> None:
+    """Pool initializer: every worker extracts with the parent's extractor, never a default one."""
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = pickle.loads(payload) if payload is not None else extractor
+
+
 def _extract_file(path: str, extractor: RuleExtractor | None = None, store: GraphStore | None = None) -> Extraction | Skipped | None:
     """Read, clean and extract one file; None when `store` already holds the article.
 
-    In worker processes the extractor is built once per process."""
+    In worker processes the extractor is the parent's, set up once per process by _init_worker."""
     global _WORKER_EXTRACTOR
     if extractor is None:
         if _WORKER_EXTRACTOR is None:
