@@ -73,22 +73,88 @@ def cmd_extract(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from govkg.evaluation import evaluate, format_report
-    from ingest.cleaner import clean_document
-    from ingest.reader import read_file
+    from dataclasses import replace
 
+    from govkg.evaluation import (cached_extractions, calibration_summary, evaluate_sets, format_calibration, format_errors,
+                                  format_sets, pairs_of, sets_as_dict)
+
+    pairs = pairs_of(args.paths)
     extractor = _extractor(args)
-    report = evaluate(args.gold_dir, args.corpus_dir,
-                      lambda p: extractor.extract(clean_document(read_file(p))).as_prediction(args.min_confidence))
+    if args.raw:  # calibration is the extractor's last step, switched by its configuration
+        extractor.config = replace(extractor.config, calibrated=False)
+    extraction = cached_extractions(extractor)
+    sets, combined = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(args.min_confidence))
+    calibration = None
+    if args.calibration:  # every fact the extractor emits, whatever its confidence
+        _, everything = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(0.0))
+        calibration = calibration_summary(everything, args.cutoff)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(format_report(report))
+        doc = sets_as_dict(sets, combined) | {"min_confidence": args.min_confidence, "calibrated": not args.raw}
+        if calibration is not None:
+            doc["calibration"] = calibration
+        if args.errors:
+            doc["errors"] = {k: [list(x) for x in v] for k, v in combined.errors.items()}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    print(format_sets(sets, combined))
+    if calibration is not None:
+        print("\n== reliability of " + ("raw" if args.raw else "calibrated")
+              + f" confidences: every fact extracted, {combined.articles} articles")
+        print(format_calibration(calibration))
     if args.errors:
-        for k, items in report.errors.items():
-            print(f"\n{k} ({len(items)})")
-            for item in items:
-                print("  ", " ".join(str(x) for x in item))
+        for s in sets:
+            if len(sets) > 1:
+                print(f"\n== errors: {s.label}")
+            print(format_errors(s.report))
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from govkg.evaluation import PLURAL, cached_extractions, calibration_summary, evaluate_sets, format_calibration, pairs_of
+    from ingest.calibration import DATA_PATH, FACTS, brier, choose_settings, expected_calibration_error, fit, held_out, \
+        load_tables, recalibrated, save_tables, table_key
+    from ingest.components import MODES, ExtractorConfig
+    from ingest.extractor import RuleExtractor
+
+    pairs = pairs_of(args.paths)
+    if args.mode != "all" and args.mode not in MODES:
+        raise GovkgError(f"unknown mode {args.mode!r}; choose from all, {', '.join(MODES)}")
+    modes = list(MODES) if args.mode == "all" else [args.mode]
+    out = Path(args.out) if args.out else DATA_PATH
+    try:
+        tables = load_tables(out)
+    except GovkgError:
+        tables = {}  # an unreadable table file is replaced
+    for mode in modes:
+        config = ExtractorConfig.for_mode(mode, calibrated=False)  # fit on RAW confidences
+        extraction = cached_extractions(RuleExtractor(config))
+        _, report = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(0.0))
+        outcomes = report.outcomes
+        if args.smoothing is not None:
+            smoothing, prior = args.smoothing, args.prior or "family"
+        else:
+            smoothing, prior, _ = choose_settings(outcomes, priors=(args.prior,) if args.prior else ("family", "raw"))
+        meta = {"mode": mode, "fitted_on": [f"{g} on {c}" for g, c in pairs], "articles": report.articles,
+                "refit": "govkg calibrate " + " ".join(args.paths)}
+        table = fit(outcomes, smoothing, prior, meta)
+        tables[table_key(config.recognizers)] = table
+        after = recalibrated(outcomes, table)
+        cross = held_out(outcomes, smoothing, prior)
+        print(f"== mode {mode} ({table_key(config.recognizers)}): {report.articles} articles, "
+              f"smoothing {smoothing:g} pseudo-facts toward the {prior} prior")
+        print(f"{'':<12}{'facts':>7}{'ECE raw':>10}{'fitted':>9}{'held-out':>10}{'Brier raw':>11}{'fitted':>9}{'held-out':>10}")
+        for fact in FACTS:
+            sel = [[o for o in x if o.fact == fact] for x in (outcomes, after, cross)]
+            eces = [expected_calibration_error(x) for x in sel]
+            briers = [brier(x) for x in sel]
+            print(f"{PLURAL[fact]:<12}{len(sel[0]):>7}{eces[0]:>10.3f}{eces[1]:>9.3f}{eces[2]:>10.3f}"
+                  f"{briers[0]:>11.3f}{briers[1]:>9.3f}{briers[2]:>10.3f}")
+        print("(fitted: on the gold it was fitted on; held-out: each article mapped by a table fitted on the others)")
+        if args.verbose:
+            report.outcomes = after
+            print(format_calibration(calibration_summary(report, args.cutoff), "fitted table on the gold it was fitted on:"))
+    path = save_tables(tables, out, note="Fitted by `govkg calibrate` on raw confidences; see README, Extraction quality.")
+    print(f"wrote {path}")
     return 0
 
 
@@ -292,14 +358,26 @@ def build_parser() -> argparse.ArgumentParser:
     _lexicon_option(s)
     s.set_defaults(func=cmd_extract)
 
-    s = sub.add_parser("eval", help="score extraction against gold annotations")
-    s.add_argument("gold_dir")
-    s.add_argument("corpus_dir")
+    s = sub.add_parser("eval", help="score extraction against gold annotations (one or more GOLD_DIR CORPUS_DIR pairs)")
+    s.add_argument("paths", nargs="+", metavar="GOLD_DIR CORPUS_DIR", help="pairs of a gold folder and its corpus folder")
     s.add_argument("--json", action="store_true")
     s.add_argument("--errors", action="store_true", help="list false positives and misses")
     s.add_argument("--min-confidence", type=float, default=0.5)
+    s.add_argument("--calibration", action="store_true", help="print the reliability table of the confidences (bins, precision, ECE)")
+    s.add_argument("--cutoff", type=float, default=0.4, help="with --calibration: what this min_confidence keeps and drops (default 0.4, as ingest)")
+    s.add_argument("--raw", action="store_true", help="score the extractor's raw (uncalibrated) confidences")
     _lexicon_option(s)
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("calibrate", help="fit the confidence calibration on gold sets (ingest/data/calibration.json)")
+    s.add_argument("paths", nargs="+", metavar="GOLD_DIR CORPUS_DIR", help="pairs of a gold folder and its corpus folder")
+    s.add_argument("--out", default=None, help="table file (default: ingest/data/calibration.json of the package)")
+    s.add_argument("--mode", default="all", help="extraction mode to fit (default: all modes)")
+    s.add_argument("--smoothing", type=float, default=None, help="pseudo-facts toward the prior (default: chosen by leave-one-article-out)")
+    s.add_argument("--prior", choices=("family", "raw"), default=None, help="shrink toward the family's precision or the raw confidence (default: chosen)")
+    s.add_argument("--cutoff", type=float, default=0.4, help="with -v: what this min_confidence keeps and drops")
+    s.add_argument("-v", "--verbose", action="store_true", help="print the fitted reliability table")
+    s.set_defaults(func=cmd_calibrate)
 
     s = sub.add_parser("query", help="run a named query (see `govkg queries`)")
     s.add_argument("name")
