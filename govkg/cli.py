@@ -45,14 +45,16 @@ def _progress(args):
 
 
 def _extractor(args):
-    """The rule extractor, with the user lexicons of `--lexicon` when given (bad files: one-line error)."""
+    """The extractor of `--mode` (default: rules + LAC), with the user lexicons of `--lexicon` (bad files: one-line error)."""
+    from ingest.components import ExtractorConfig
     from ingest.extractor import RuleExtractor
 
+    config = ExtractorConfig.for_mode(getattr(args, "mode", None) or "default")
     if not getattr(args, "lexicon", None):
-        return RuleExtractor()
+        return RuleExtractor(config)
     from ingest.user_lexicon import load_lexicon
 
-    return RuleExtractor(lexicon=load_lexicon(args.lexicon))
+    return RuleExtractor(config, lexicon=load_lexicon(args.lexicon))
 
 
 def cmd_extract(args) -> int:
@@ -333,8 +335,12 @@ def cmd_app(args) -> int:
 
 
 def _lexicon_option(s: argparse.ArgumentParser) -> None:
+    from ingest.components import MODES
+
     s.add_argument("--lexicon", action="append", metavar="FILE",
                    help="your own names and suffixes (TSV, see README 'Your own lexicon'); repeatable")
+    s.add_argument("--mode", choices=sorted(MODES), default="default",
+                   help="extraction mode: default (rules + the LAC statistical recognizer) or rules (rules only, faster)")
 
 
 def build_parser() -> argparse.ArgumentParser:

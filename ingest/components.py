@@ -80,6 +80,22 @@ def _rules(config: ExtractorConfig) -> Recognizer:
     return recognize
 
 
+@register_recognizer("patterns")
+def _patterns(config: ExtractorConfig) -> Recognizer:
+    """The user's lexicon (`options["lexicon"]`, or the files of `lexicons`): whole names and suffixes (ingest/pattern_mentions.py)."""
+    from ingest.pattern_mentions import with_pattern_mentions
+    from ingest.user_lexicon import load_lexicon
+
+    lexicon = config.options.get("lexicon") or (load_lexicon(list(config.lexicons)) if config.lexicons else None)
+
+    def recognize(sentences: list[str], mentions: list[list[Mention]]) -> list[list[Mention]]:
+        if lexicon is None:
+            return mentions
+        return [with_pattern_mentions(found, s, lexicon) for s, found in zip(sentences, mentions)]
+
+    return recognize
+
+
 @register_recognizer("lac")
 def _lac(config: ExtractorConfig) -> Recognizer:
     """Baidu LAC's ORG spans and name edges merged into the mentions so far (ingest/lac_mentions.py)."""

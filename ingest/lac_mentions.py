@@ -13,10 +13,11 @@ import re
 
 from ingest import lexicon as lx
 from ingest.lac_tagger import TaggedSpan
-from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic
+from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic, unglued
 from ingest.tokens import cut, tag_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_STRIP_QUOTES = str.maketrans("", "", "“”\"《》「」‘’")
 # POS tags of LAC that never start a name: a word of these before a name is outside it.
 _OUTSIDE_TAGS = frozenset({"v", "vd", "p", "c", "u", "xc", "d", "r", "w", "m", "q", "t", "TIME", "PER", "f"})
 # jieba tags of dictionary words that are names in their own right (nt: organization, nz: proper noun, j: abbreviation).
@@ -123,7 +124,12 @@ def _glue(s: TaggedSpan) -> bool:
         return True
     if s.tag == "v":
         return len(s.text) >= 2 and s.text not in lx.NAME_VERBS
-    return s.tag in _OUTSIDE_TAGS and s.tag not in ("PER", "TIME", "m", "f")
+    return s.tag in _OUTSIDE_TAGS and s.tag not in ("PER", "TIME", "m", "f", "w")
+
+
+def _joins(text: str) -> bool:
+    """True when a joining word of two or more characters (联合, 携手…) stands in the text."""
+    return any(w in text for w in lx.JOINING_WORDS if len(w) > 1)
 
 
 def _word_across(spans: list[TaggedSpan], pos: int) -> TaggedSpan | None:
@@ -143,8 +149,8 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         if name_before is not None:
             return _moved(m, name_before.start, sentence)
     word = _word_across(spans, m.start)
-    if _starts_with_place(m.name):
-        word = None  # 石羊街道办事处 stays without 成都高新区
+    if _starts_with_place(m.name) or (word is not None and _joins(sentence[word.start : m.start + 2])):
+        word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
         return _moved(m, word.start, sentence)
     cut = m.start
@@ -166,7 +172,7 @@ def _bracketed_place_before(sentence: str, pos: int) -> int | None:
 
 
 def _moved(m: Mention, start: int, sentence: str) -> Mention:
-    name = sentence[start : m.end]
+    name = sentence[start : m.end].translate(_STRIP_QUOTES)
     generic = stem_is_generic(name[: len(name) - len(m.suffix)]) if m.suffix else m.generic
     return Mention(start, m.end, name, m.type, m.kind, m.confidence, m.source, generic, m.embedded, m.suffix)
 
@@ -180,7 +186,9 @@ def _replaces(s: Mention, m: Mention) -> bool:
         return False
     if m.generic:
         return True
-    return m.type == s.type == "Organization" and not _starts_with_place(m.name)
+    if m.type in ("Area", "Community"):
+        return s.type == "Organization" and s.end > m.end and s.suffix != ""  # 宝兴社区 + 党委: the place stays, embedded
+    return m.type == s.type == "Organization" and not (s.start < m.start and _starts_with_place(m.name))
 
 
 def _starts_with_place(name: str) -> bool:
@@ -195,9 +203,11 @@ def merge_statistical(sentence: str, rule: list[Mention], spans: list[TaggedSpan
     kept, added = list(fixed), []
     for s in stat:
         rivals = [m for m in kept if m.overlaps(s)]
+        if sum(m.type == "Organization" and not m.generic for m in rivals) > 1:
+            continue  # one LAC span over two bodies (甲集团联合乙党工委) is two names, as the rules read it
         if all(_replaces(s, m) for m in rivals):
             kept = [m for m in kept if m not in rivals or (m.type in ("Area", "Community") and not m.generic)]
             added.append(s)
     if not added and fixed == rule:
         return rule
-    return settle(kept + added)
+    return settle(unglued(kept + added))

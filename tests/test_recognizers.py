@@ -1,0 +1,171 @@
+"""Each recognizer and relation rule on single sentences written for these tests (not copied from the corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.article_relations import name_affiliations
+from ingest.components import RECOGNIZERS, ExtractorConfig, build_recognizers
+from ingest.lac_tagger import LacTagger, default_tagger, viterbi
+from ingest.mentions import find_mentions
+from ingest.model import Entity
+from ingest.punctuation import fullwidth_view
+from ingest.relations import Context, sentence_facts
+
+
+def mentions_of(sentence: str, mode: str = "default"):
+    recognizers = build_recognizers(ExtractorConfig.for_mode(mode))
+    found = [[]]
+    for _, recognize in recognizers:
+        found = recognize([sentence], found)
+    return found[0]
+
+
+def named(sentence: str, mode: str = "default") -> dict[str, str]:
+    return {m.name: m.type for m in mentions_of(sentence, mode) if not m.generic and not m.embedded}
+
+
+# ---- full-width view -------------------------------------------------------------------------
+
+def test_fullwidth_view_keeps_length_and_numbers():
+    text = "华润置地(杭州)有限公司,成立于3:00,捐赠1,000元?是"
+    view = fullwidth_view(text)
+    assert len(view) == len(text)
+    assert view == "华润置地（杭州）有限公司，成立于3:00，捐赠1,000元？是"
+
+
+# ---- the LAC tagger --------------------------------------------------------------------------
+
+def test_batched_tagger_equals_one_sentence_at_a_time():
+    sentences = ["青岛海尔集团联合金水街道党工委开展志愿服务。", "王小明在南京市鼓楼区工作", "好"]
+    tagger = default_tagger()
+    together = tagger.tag(sentences)
+    alone = [tagger.tag([s])[0] for s in sentences]
+    assert together == alone
+    for s, spans in zip(sentences, together):
+        assert "".join(x.text for x in spans) == s  # spans cover the sentence in order
+
+
+def test_tagger_finds_organizations_and_places():
+    spans = default_tagger().tag(["青岛海尔集团在南京市鼓楼区开展志愿服务。"])[0]
+    tags = {x.text: x.tag for x in spans}
+    assert tags.get("青岛海尔集团") == "ORG" and tags.get("南京市") == "LOC"
+
+
+def test_vectorized_viterbi_matches_a_loop():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    emissions = rng.normal(size=(3, 6, 4)).astype(np.float32)
+    transitions = rng.normal(size=(4, 4)).astype(np.float32)
+    lengths = np.array([6, 3, 1])
+    for row, path in enumerate(viterbi(emissions, transitions, lengths)):
+        n = lengths[row]
+        best = max(
+            (sum(emissions[row, t, p[t]] for t in range(n)) + sum(transitions[p[t - 1], p[t]] for t in range(1, n)), p)
+            for p in np.ndindex(*([4] * n))
+        )[1]
+        assert tuple(path) == tuple(best)
+
+
+# ---- statistical mentions merged with the rules ------------------------------------------------
+
+def test_lac_adds_an_organization_without_a_lexicon_suffix():
+    s = "中国科协公布了2023年度先进典型名单。"
+    assert "中国科协" not in named(s, "rules")
+    assert named(s).get("中国科协") == "Organization"
+
+
+def test_lac_redraws_a_left_edge_glued_to_a_connective():
+    s = "海尔集团党委（即青岛海尔党支部）联合金水街道党工委成立“红色邻里”。"
+    names = named(s)
+    assert "青岛海尔党支部" in names and "即青岛海尔党支部" not in names
+
+
+def test_place_in_brackets_stays_inside_a_legal_name():
+    s = "首批加入的有海信视像（青岛）有限公司、青岛银行市北支行等单位。"
+    names = named(s)
+    assert "海信视像（青岛）有限公司" in names
+    assert "青岛银行市北支行" in names
+
+
+def test_one_lac_span_over_two_bodies_stays_two_names():
+    names = named("青岛海尔集团联合金水街道党工委开展志愿服务。")
+    assert "青岛海尔集团" in names and "金水街道党工委" in names
+
+
+def test_generic_openers_from_lac_are_dropped():
+    assert "社区图书室" not in named("社区图书室、老年大学相继开放。")
+
+
+def test_unknown_recognizer_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown recognizer 'nope'"):
+        build_recognizers(ExtractorConfig(recognizers=("rules", "nope")))
+    assert {"rules", "lac"} <= set(RECOGNIZERS)
+
+
+# ---- awards ----------------------------------------------------------------------------------
+
+def test_award_after_an_agent_and_title_words_stripped():
+    s = "2019年，金水街道被民政部认定为全国社区志愿服务示范街道荣誉称号。"
+    awards = [m.name for m in find_mentions(s) if m.type == "Award"]
+    assert awards == ["全国社区志愿服务示范街道"]
+
+
+def test_conferrer_after_bei_is_not_the_holder():
+    s = "2019年，金水街道被民政部认定为全国社区志愿服务示范街道。"
+    ms = mentions_of(s)
+    facts, _ = sentence_facts(s, ms, Context())
+    awarded = {(f.subject, f.object) for f in facts if f.predicate == "AWARDED"}
+    assert awarded == {("Area:金水街道", "Award:全国社区志愿服务示范街道")} or all("民政部" not in a for a, _ in awarded)
+    assert not any("民政部" in a for a, _ in awarded)
+
+
+# ---- relation rules --------------------------------------------------------------------------
+
+def test_members_of_an_initiative_support_it():
+    s = "首批加入“邻里同心圆”的有青岛银行市北支行、海信视像（青岛）有限公司等单位。"
+    facts, _ = sentence_facts(s, mentions_of(s), Context())
+    supports = {f.subject for f in facts if f.predicate == "SUPPORTS"}
+    assert {"Organization:青岛银行市北支行", "Organization:海信视像（青岛）有限公司"} <= supports
+
+
+def test_resident_bodies_sit_in_the_place_talked_about():
+    s = "辖区企业青岛银行市北支行、海信视像（青岛）有限公司积极参与共建。"
+    ctx = Context(topic="Community:金水社区")
+    facts, _ = sentence_facts(s, mentions_of(s), ctx)
+    located = {(f.subject, f.object) for f in facts if f.predicate == "LOCATED_IN"}
+    assert ("Organization:青岛银行市北支行", "Community:金水社区") in located
+
+
+def test_bracketed_alias_is_no_partner_and_a_city_no_co_builder():
+    s = "海尔集团党委（即青岛海尔党支部）联合金水街道党工委、青岛市开展共建。"
+    facts, partners = sentence_facts(s, mentions_of(s), Context())
+    pairs = {frozenset((f.subject, f.object)) for f in facts if f.predicate == "COOPERATES_WITH"}
+    assert frozenset(("Organization:海尔集团党委", "Organization:金水街道党工委")) in pairs
+    assert not any("青岛海尔党支部" in k for pair in pairs for k in pair)
+    assert not any(k.startswith("Area:青岛") for pair in pairs for k in pair)
+
+
+def _entity(key: str, kind: str, aliases=()) -> Entity:
+    t, name = key.split(":", 1)
+    return Entity(key, name, t, kind, set(aliases))
+
+
+def test_bodies_named_after_a_host_are_affiliated_with_it():
+    entities = {e.key: e for e in [
+        _entity("Area:金水街道", "subdistrict"), _entity("Organization:金水街道党工委", "party"),
+        _entity("Community:红星社区", "community"), _entity("Organization:红星茶馆", "social_org"),
+        _entity("Area:青岛市", "city"), _entity("Organization:青岛建设医院", "public_institution"),
+        _entity("Organization:海信视像有限公司", "enterprise"), _entity("Organization:海信视像有限公司党支部", "party"),
+    ]}
+    found = {(b, h) for b, h, _ in name_affiliations(entities)}
+    assert ("Organization:金水街道党工委", "Area:金水街道") in found
+    assert ("Organization:红星茶馆", "Community:红星社区") in found  # the community's short form
+    assert ("Organization:海信视像有限公司党支部", "Organization:海信视像有限公司") in found
+    assert not any(b == "Organization:青岛建设医院" for b, _ in found)  # a city prefix is an address
+
+
+def test_lac_tagger_reads_only_the_installed_wheel(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        LacTagger(model_dir=tmp_path)
