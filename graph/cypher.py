@@ -44,32 +44,42 @@ RETURN a.id AS id"""
 
 
 def merge_nodes(label: str) -> str:
-    """UNWIND-MERGE of nodes of one ontology type: aliases and norms are unioned, confidence kept at max."""
+    """UNWIND-MERGE of nodes of one ontology type; the rows carry the merged values (Neo4jStore merges
+    them with the stored node inside the same transaction, by the embedded store's rules)."""
     ONTOLOGY.check_type(label)
     return f"""UNWIND $rows AS row
 MERGE (n:{label}:{NODE_LABEL} {{id: row.id}})
-ON CREATE SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind,
-  n.confidence = row.confidence, n.props_json = row.props_json, n.aliases = [], n.norms = []
-ON MATCH SET n.kind = coalesce(n.kind, row.kind),
-  n.confidence = CASE WHEN row.confidence > n.confidence THEN row.confidence ELSE n.confidence END,
-  n.props_json = CASE WHEN n.props_json = '{{}}' THEN row.props_json ELSE n.props_json END
-SET n.aliases = reduce(acc = n.aliases, x IN row.aliases | CASE WHEN x IN acc THEN acc ELSE acc + x END),
-  n.norms = reduce(acc = n.norms, x IN row.norms | CASE WHEN x IN acc THEN acc ELSE acc + x END)
-SET n.alias_text = reduce(s = n.name, x IN n.aliases | s + ' ' + x)"""
+SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind, n.confidence = row.confidence,
+  n.props_json = row.props_json, n.surfaces = row.surfaces, n.norms = row.norms, n.aliases = row.aliases,
+  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)"""
 
 
 def merge_edges(rel_type: str) -> str:
-    """UNWIND-MERGE of relationships of one ontology type; evidence entries are unioned."""
+    """UNWIND-MERGE of relationships of one ontology type, with their merged values and evidence entries."""
     if rel_type not in EDGE_TYPES:
         raise ValueError(f"unknown relationship type {rel_type}")
     return f"""UNWIND $rows AS row
 MATCH (s:{NODE_LABEL} {{id: row.src}})
 MATCH (d:{NODE_LABEL} {{id: row.dst}})
 MERGE (s)-[r:{rel_type} {{id: row.id}}]->(d)
-ON CREATE SET r.confidence = row.confidence, r.props_json = row.props_json, r.evidence = [],
-  r.kind = row.kind, r.year = row.year, r.date = row.date, r.partnership = row.partnership
-ON MATCH SET r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END
-SET r.evidence = reduce(acc = r.evidence, e IN row.evidence | CASE WHEN e IN acc THEN acc ELSE acc + e END)"""
+SET r.confidence = row.confidence, r.props_json = row.props_json, r.evidence = row.evidence,
+  r.kind = row.kind, r.year = row.year, r.date = row.date, r.partnership = row.partnership"""
+
+
+NODES_FOR_MERGE = f"""UNWIND $ids AS nid
+MATCH (n:{NODE_LABEL} {{id: nid}})
+RETURN n.id AS id, n.type AS type, n.name AS name, n.kind AS kind, n.aliases AS aliases, n.confidence AS confidence,
+  n.props_json AS props_json, n.surfaces AS surfaces"""
+
+EDGES_FOR_MERGE = f"""UNWIND $ids AS eid
+MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE r.id = eid
+RETURN r.id AS id, r.confidence AS confidence, r.props_json AS props_json, r.evidence AS evidence"""
+
+SET_EVIDENCE = f"""UNWIND $rows AS row
+MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
+WHERE r.id = row.id
+SET r.evidence = row.evidence"""
 
 
 MERGE_MENTIONS = f"""UNWIND $rows AS row
@@ -137,17 +147,18 @@ WHERE type(r) <> 'MENTIONED_IN'
 RETURN coalesce(sum(size(r.evidence)), 0) AS n"""
 
 
+# The version counter survives a clear (and is bumped), so caches keyed by it never see a stale graph.
 CLEAR = (
     f"MATCH (n:{NODE_LABEL}) DETACH DELETE n",
     f"MATCH (m:{MARK_LABEL}) DELETE m",
-    f"MATCH (m:{META_LABEL}) DELETE m",
+    BUMP_VERSION,
 )
 
 
 def all_statements() -> list[tuple[str, str, dict]]:
     """(name, statement, example parameters) of every store statement, for the linter."""
     rows_nodes = {"rows": [{"id": "x", "type": "Area", "name": "x", "norm": "x", "kind": None, "confidence": 1.0,
-                            "props_json": "{}", "aliases": [], "norms": []}]}
+                            "props_json": "{}", "surfaces": ["x"], "aliases": [], "norms": ["x"]}]}
     rows_edges = {"rows": [{"id": "e", "src": "a", "dst": "b", "confidence": 1.0, "props_json": "{}", "evidence": [],
                             "kind": None, "year": None, "date": None, "partnership": None}]}
     out = [(f"schema:{i}", s, {}) for i, s in enumerate(schema_statements())]
@@ -159,6 +170,9 @@ def all_statements() -> list[tuple[str, str, dict]]:
                                           "ingested_at": "t", "sentence_starts": [0], "sentence_ends": [1]}),
         ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
                                                        "surface": "x", "confidence": 1.0}]}),
+        ("nodes_for_merge", NODES_FOR_MERGE, {"ids": ["x"]}),
+        ("edges_for_merge", EDGES_FOR_MERGE, {"ids": ["e"]}),
+        ("set_evidence", SET_EVIDENCE, {"rows": [{"id": "e", "evidence": []}]}),
         ("bump_version", BUMP_VERSION, {}),
         ("read_version", READ_VERSION, {}),
         ("nodes_by_alias", NODES_BY_ALIAS, {"type": None, "norms": ["x"]}),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from govkg.errors import StoreConnectionError, StoreError
 from graph import cypher as C
-from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from graph import records
+from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
 
@@ -30,6 +30,49 @@ def redact(text: str, secret: str | None) -> str:
     return line[:240]
 
 
+# The merge rules of the embedded store's upserts (graph/sqlite_store.py), applied in Python inside the
+# write transaction, so both stores hold the same graph whatever the order articles arrive in.
+def merge_node(old: NodeRecord | None, surfaces: list[str], new: NodeRecord) -> tuple[NodeRecord, list[str]]:
+    """(merged node, every surface form seen, one per normalized form, first kept)."""
+    surfaces = list(surfaces)
+    norms = {normalize_name(x) for x in surfaces}
+    for alias in sorted({new.name, *new.aliases}):
+        norm = normalize_name(alias)
+        if alias and norm not in norms:
+            surfaces.append(alias)
+            norms.add(norm)
+    if old is None:
+        return NodeRecord(new.id, new.type, new.name, new.kind, [], new.confidence, merge_props({}, new.props)), surfaces
+    longer = len(new.name) > len(old.name) or (len(new.name) == len(old.name) and new.name < old.name)
+    name = new.name if longer else old.name
+    kind = new.kind if old.kind is None or (new.kind is not None and new.kind < old.kind) else old.kind
+    return NodeRecord(old.id, old.type, name, kind, [], max(old.confidence, new.confidence), merge_props(old.props, new.props)), surfaces
+
+
+def merge_edge(old: tuple[float, dict] | None, new: EdgeRecord) -> tuple[float, dict]:
+    """(confidence, props) of an edge after merging `new` into the stored one."""
+    if old is None:
+        return new.confidence, merge_props({}, new.props)
+    return max(old[0], new.confidence), merge_props(old[1], new.props)
+
+
+def evidence_entry(e: EvidenceRecord) -> str:
+    """How one evidence row is kept on a relationship: article|sentence|start|end|confidence."""
+    return f"{e.article_id}|{e.sentence_index}|{e.start}|{e.end}|{e.confidence}"
+
+
+def merge_evidence(entries: list[str], new: list[EvidenceRecord]) -> list[str]:
+    """One entry per (article, sentence), the first kept (the embedded store's primary key)."""
+    out = list(entries or [])
+    keys = {tuple(x.split("|")[:2]) for x in out}
+    for e in new:
+        key = (e.article_id, str(e.sentence_index))
+        if key not in keys:
+            keys.add(key)
+            out.append(evidence_entry(e))
+    return out
+
+
 class Neo4jStore:
     """GraphStore on a Neo4j server; the schema is created from the ontology on first use."""
 
@@ -39,7 +82,8 @@ class Neo4jStore:
         self.database = database or None
         self._password = password
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30)
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30,
+                                                      notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except neo4j.exceptions.AuthError:
             raise StoreConnectionError(
@@ -107,29 +151,54 @@ class Neo4jStore:
         if with_article and a is not None:
             sentences = sorted(batch.sentences, key=lambda s: s.index)
             tx.run(C.MERGE_ARTICLE, id=a.id, path=a.path, title=a.title, text=a.text, encoding=a.encoding,
-                   extractor=a.extractor, ingested_at=a.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+                   extractor=a.extractor, ingested_at=a.ingested_at or records.utc_now(),
                    sentence_starts=[s.start for s in sentences], sentence_ends=[s.end for s in sentences]).consume()
-        by_label: dict[str, list[dict]] = defaultdict(list)
+        # Merge with what is stored, in this transaction, by the embedded store's rules (merge_node,
+        # merge_edge, merge_evidence above), so both stores hold the same graph.
+        ids = list(dict.fromkeys(n.id for n in batch.nodes))
+        state: dict[str, tuple[NodeRecord, list[str]]] = {
+            r["id"]: (self._node(r), list(r["surfaces"] or [])) for r in (tx.run(C.NODES_FOR_MERGE, ids=ids).data() if ids else [])}
         for n in batch.nodes:
-            by_label[n.type].append({
-                "id": n.id, "type": n.type, "name": n.name, "norm": normalize_name(n.name), "kind": n.kind,
-                "confidence": n.confidence, "props_json": json.dumps(n.props, ensure_ascii=False, sort_keys=True),
-                "aliases": [x for x in n.aliases if x != n.name], "norms": sorted({normalize_name(x) for x in [n.name, *n.aliases]}),
+            old, surfaces = state.get(n.id, (None, []))
+            state[n.id] = merge_node(old, surfaces, n)
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for merged, surfaces in state.values():
+            by_label[merged.type].append({
+                "id": merged.id, "type": merged.type, "name": merged.name, "norm": normalize_name(merged.name), "kind": merged.kind,
+                "confidence": merged.confidence, "props_json": json.dumps(merged.props, ensure_ascii=False, sort_keys=True),
+                "surfaces": surfaces, "norms": [normalize_name(x) for x in surfaces],
+                "aliases": sorted(x for x in surfaces if x != merged.name),
             })
         for label, rows in by_label.items():
             tx.run(C.merge_nodes(label), rows=rows).consume()
-        evidence = defaultdict(list)
-        for e in batch.evidence:
-            evidence[e.edge_id].append(f"{e.article_id}|{e.sentence_index}|{e.start}|{e.end}|{e.confidence}")
-        by_type: dict[str, list[dict]] = defaultdict(list)
+        edge_ids = list(dict.fromkeys(e.id for e in batch.edges))
+        stored_edges = {r["id"]: r for r in (tx.run(C.EDGES_FOR_MERGE, ids=edge_ids).data() if edge_ids else [])}
+        merged_edges: dict[str, tuple[EdgeRecord, float, dict]] = {}
         for e in batch.edges:
+            if e.id in merged_edges:
+                first, conf, props = merged_edges[e.id]
+                merged_edges[e.id] = (first, *merge_edge((conf, props), e))
+            else:
+                old = stored_edges.get(e.id)
+                merged_edges[e.id] = (e, *merge_edge(None if old is None else (old["confidence"], json.loads(old["props_json"] or "{}")), e))
+        evidence = defaultdict(list)
+        for ev in batch.evidence:
+            evidence[ev.edge_id].append(ev)
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for e, confidence, props in merged_edges.values():
+            old = stored_edges.get(e.id)
+            entries = merge_evidence(old["evidence"] if old else [], evidence.pop(e.id, []))
             by_type[e.predicate].append({
-                "id": e.id, "src": e.src, "dst": e.dst, "confidence": e.confidence,
-                "props_json": json.dumps(e.props, ensure_ascii=False, sort_keys=True), "evidence": evidence.get(e.id, []),
-                "kind": e.props.get("kind"), "year": e.props.get("year"), "date": e.props.get("date"), "partnership": e.props.get("partnership"),
+                "id": e.id, "src": e.src, "dst": e.dst, "confidence": confidence,
+                "props_json": json.dumps(props, ensure_ascii=False, sort_keys=True), "evidence": entries,
+                "kind": props.get("kind"), "year": props.get("year"), "date": props.get("date"), "partnership": props.get("partnership"),
             })
         for rel, rows in by_type.items():
             tx.run(C.merge_edges(rel), rows=rows).consume()
+        if evidence:  # evidence of edges stored earlier (migrate sends edges and evidence together, so rarely)
+            stored = {r["id"]: r["evidence"] for r in tx.run(C.EVIDENCE_BULK, ids=list(evidence)).data()}
+            tx.run(C.SET_EVIDENCE, rows=[{"id": eid, "evidence": merge_evidence(stored[eid], evs)}
+                                         for eid, evs in evidence.items() if eid in stored]).consume()
         tx.run(C.MERGE_MENTIONS, rows=[m.__dict__ for m in batch.mentions]).consume()
         tx.run(C.BUMP_VERSION).consume()
 
@@ -142,7 +211,7 @@ class Neo4jStore:
         if verdict not in ("same", "different"):
             raise StoreError(f"verdict must be 'same' or 'different', not {verdict!r}")
         x, y = sorted((a, b))
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        stamp = records.utc_now()
         self._write(lambda tx: (tx.run(C.SET_MARK, a=x, b=y, verdict=verdict, note=note, marked_at=stamp).consume(),
                                 tx.run(C.BUMP_VERSION).consume()))
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
+
+
+def utc_now() -> str:
+    """The stamp both stores give an article (and a mark) when it is written: UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
 
 
 def merge_props(old: dict, new: dict) -> dict:

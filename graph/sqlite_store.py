@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from govkg.errors import StoreError
+from graph import records
 from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
@@ -174,7 +174,7 @@ class SQLiteStore:
         )
         con.executemany(
             "INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)",
-            [(n.id, a, normalize_name(a)) for n in nodes for a in {n.name, *n.aliases} if a],
+            [(n.id, a, normalize_name(a)) for n in nodes for a in sorted({n.name, *n.aliases}) if a],
         )
 
     @classmethod
@@ -361,4 +361,4 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    return records.utc_now()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,9 @@ SHARED = Path(os.environ.get("GOVKG_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold" / "dev"
 SAMPLE = REPO / "govkg" / "sample_corpus"
+WIDE = SHARED / "wide" / "articles"
+NEO4J_SERVER = REPO / "tests" / "neo4j" / "server"
+NEO4J_TEST_PASSWORD = "govkg-test-pass"  # the default of tests/neo4j/server
 
 
 def need_shared() -> None:
@@ -75,3 +82,99 @@ def sample_copy(tmp_path) -> Path:
     dst = tmp_path / "sample"
     shutil.copytree(SAMPLE, dst)
     return dst
+
+
+# ---------------------------------------------------------------------------------------- Neo4j
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Neo4jTestServer:
+    """tests/neo4j/server started as a subprocess on a free port; `uri` once Bolt accepts connections."""
+
+    def __init__(self, password: str, timeout: float = 900.0):
+        self.port = _free_port()
+        self.password = password
+        env = {**os.environ, "NEO4J_PASSWORD": password}
+        self.proc = subprocess.Popen([str(NEO4J_SERVER), str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env, start_new_session=True)
+        self.stderr: list[str] = []
+        threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
+        self.uri = self._wait_for_uri(timeout)
+
+    def _wait_for_uri(self, timeout: float) -> str:
+        expected = f"bolt://127.0.0.1:{self.port}"
+        found: list[str] = []
+
+        def read() -> None:
+            for line in self.proc.stdout:
+                if line.strip() == expected:
+                    found.append(expected)
+                    break
+            # keep draining so the server never blocks on a full pipe
+            for _ in self.proc.stdout:
+                pass
+
+        threading.Thread(target=read, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not found and self.proc.poll() is None:
+            time.sleep(0.1)
+        if not found:
+            self.stop()
+            tail = " ".join("".join(self.stderr[-20:]).split())[-400:]
+            raise RuntimeError(f"tests/neo4j/server did not start on port {self.port}: {tail}")
+        return expected
+
+    def stop(self) -> None:
+        """SIGTERM (the server shuts Neo4j down cleanly and deletes its data), SIGKILL after 60 s."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def neo4j_unavailable_reason() -> str | None:
+    """Why no Neo4j can be had here (None when NEO4J_URI is set or Java and Maven are installed)."""
+    if os.environ.get("NEO4J_URI"):
+        return None
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        return f"NEO4J_URI is not set and {' and '.join(missing)} is not installed, so tests/neo4j/server cannot start Neo4j"
+    return None
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri():
+    """A live Neo4j: $NEO4J_URI when set, else tests/neo4j/server on a free port for the whole session."""
+    reason = neo4j_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    server = Neo4jTestServer(os.environ.get("NEO4J_PASSWORD") or NEO4J_TEST_PASSWORD)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEO4J_USERNAME", "neo4j")
+        mp.setenv("NEO4J_PASSWORD", server.password)
+        mp.delenv("NEO4J_DATABASE", raising=False)
+        try:
+            yield server.uri
+        finally:
+            server.stop()
+
+
+@pytest.fixture()
+def neo4j_empty(neo4j_uri):
+    """The live Neo4j store, emptied of govkg data before and after the test."""
+    from graph.factory import open_store
+
+    s = open_store(neo4j_uri)
+    s.clear()
+    yield s
+    s.clear()
+    s.close()
