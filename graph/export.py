@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, BNode, Graph, Literal, Namespace
+from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from govkg.errors import GovkgError
@@ -61,7 +61,8 @@ def to_rdf(store: GraphStore) -> Graph:
         if e.props.get("year"):
             g.add((statement, GOVKG.year, Literal(str(e.props["year"]), datatype=XSD.gYear)))
         for ev in store.evidence_of(e.id):
-            node = BNode()
+            # a stable IRI per evidence row (edge, article, sentence): the same export from every store
+            node = ID[f"{e.id}/evidence/{ev.article_id}/{ev.sentence_index}"]
             g.add((statement, PROV.wasDerivedFrom, node))
             g.add((node, RDF.type, GOVKG.Evidence))
             g.add((node, PROV.wasDerivedFrom, ID[ev.article_id]))

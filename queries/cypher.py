@@ -72,9 +72,9 @@ CALL (o) {
   UNION
   MATCH (o)<-[r:COOPERATES_WITH]-(c:Community) WHERE r.confidence >= $min_confidence RETURN c
 }
-WITH o, count(DISTINCT c) AS communities, collect(DISTINCT c.name) AS names
-RETURN o.name AS organization, coalesce(o.kind, '') AS kind, communities, names
-ORDER BY communities DESC, organization LIMIT $limit"""
+WITH o, collect(DISTINCT c) AS cs
+RETURN o.name AS organization, coalesce(o.kind, '') AS kind, size(cs) AS communities, [x IN cs | x.name] AS names
+ORDER BY communities DESC, organization, o.id LIMIT $limit"""
 
 ARTICLES = """MATCH (a:Article)
 RETURN a.id AS id, a.title AS title, a.path AS path, a.ingested_at AS ingested_at, size(a.text) AS characters,
@@ -105,11 +105,16 @@ WHERE type(r) <> 'MENTIONED_IN'
 RETURN n.id AS id, n.name AS via_name, m.id AS other, m.name AS name, m.type AS type, m.kind AS kind, type(r) AS predicate,
        CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, r.confidence AS confidence"""
 
-PATHS = f"""MATCH (a:{N} {{id: $source}})
-MATCH p = allShortestPaths((a)-[*..12]-(b:{N} {{id: $target}}))
+def paths_query(max_hops: int) -> str:
+    """All shortest paths of at most `max_hops` relations (a literal: Cypher bounds cannot be parameters)."""
+    return f"""MATCH (a:{N} {{id: $source}})
+MATCH p = allShortestPaths((a)-[*..{int(max_hops)}]-(b:{N} {{id: $target}}))
 WHERE none(r IN relationships(p) WHERE type(r) = 'MENTIONED_IN')
 RETURN [x IN nodes(p) | [x.id, x.name]] AS nodes,
        [r IN relationships(p) | [type(r), startNode(r).id, r.id]] AS rels"""
+
+
+PATHS = paths_query(4)
 
 DUPLICATE_SUBGRAPH = f"""MATCH (i:Initiative)
 WHERE $kind IS NULL OR i.kind = $kind
@@ -218,15 +223,23 @@ def _neighbors(store, p):
 
 
 def _path(store, p):
+    """allShortestPaths returns one path per combination of parallel relationships; like the embedded
+    store's simple undirected view, keep one path per node sequence with, at each step, the
+    relationship of the smallest id between the two nodes (in either direction)."""
     a, b = _find(store, p["source"]), _find(store, p["target"])
-    if a == b:
+    if a == b or int(p["max_hops"]) < 1:
         return []
-    found = store._run_read(PATHS, source=a, target=b)
+    by_nodes: dict[tuple, list] = {}
+    for r in store._run_read(paths_query(int(p["max_hops"])), source=a, target=b):
+        nodes = tuple(tuple(x) for x in r["nodes"])
+        best = by_nodes.setdefault(nodes, [None] * len(r["rels"]))
+        for k, (pred, start, rid) in enumerate(r["rels"]):
+            if best[k] is None or rid < best[k][2]:
+                best[k] = (pred, start, rid)
     paths, steps = [], []
-    for r in sorted(found, key=lambda r: [x[0] for x in r["nodes"]])[: int(p["limit"])]:
-        nodes = [tuple(x) for x in r["nodes"]]
-        paths.append(nodes)
-        steps.append([(pred, start == nodes[k][0]) for k, (pred, start, _) in enumerate(r["rels"])])
+    for nodes in sorted(by_nodes, key=lambda ns: [x[0] for x in ns])[: int(p["limit"])]:
+        paths.append(list(nodes))
+        steps.append([(pred, start == nodes[k][0]) for k, (pred, start, _) in enumerate(by_nodes[nodes])])
     return path_rows(paths, steps, int(p["max_hops"]))
 
 

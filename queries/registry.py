@@ -38,6 +38,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     params: tuple[Param, ...]
     embedded: Callable[..., list[dict]]
+    ordered: bool = True  # rows come in a defined order (False: compare them as a multiset)
 
     def bind(self, raw: dict) -> dict:
         """Check names, parse types and fill defaults."""
