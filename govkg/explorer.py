@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 
 from graph.base import GraphStore
-from graph.traversal import graph_of
 
 TYPE_COLOURS = {
     "Area": "#4C78A8", "Community": "#54A24B", "Organization": "#E45756", "Initiative": "#F58518",
@@ -66,39 +65,39 @@ def article_html(store: GraphStore, article_id: str, start: int | None = None, e
 
 def neighbourhood_elements(store: GraphStore, centre: str, extra: list[str] | None = None, hops: int = 1,
                            predicates: set[str] | None = None, min_confidence: float = 0.0, limit: int = 150) -> dict:
-    """Cytoscape elements of the neighbourhood of `centre` (and of expanded nodes), mentions excluded."""
-    g = graph_of(store)
-    keep = {centre}
-    frontier = {centre, *(extra or [])} & set(g.nodes)
-    keep |= frontier
-    for _ in range(hops):
-        nxt = set()
-        for n in frontier:
-            for u, v, d in list(g.out_edges(n, data=True)) + list(g.in_edges(n, data=True)):
-                if d["predicate"] == "MENTIONED_IN" or d["confidence"] < min_confidence:
-                    continue
-                if predicates and d["predicate"] not in predicates:
-                    continue
-                other = v if u == n else u
-                if other not in keep and len(keep) < limit:
-                    nxt.add(other)
-        keep |= nxt
-        frontier = nxt
-    nodes = [{"data": {"id": n, "label": g.nodes[n]["type"], "name": g.nodes[n]["name"], "kind": g.nodes[n]["kind"] or "",
-                       "centre": n == centre}} for n in sorted(keep)]
-    edges = []
-    for u, v, k, d in g.edges(keys=True, data=True):
-        if u in keep and v in keep and d["predicate"] != "MENTIONED_IN" and d["confidence"] >= min_confidence:
-            if predicates and d["predicate"] not in predicates:
+    """Cytoscape elements of the neighbourhood of `centre` (and one hop around expanded nodes), mentions
+    excluded, through the `neighbors` query: on Neo4j only that neighbourhood is read, never the graph."""
+    from queries import run_query
+
+    preds = ",".join(sorted(predicates)) if predicates else None
+    centre_node = store.get_node(centre)
+    if centre_node is None:
+        return {"nodes": [], "edges": []}
+    nodes = {centre: (centre_node.type, centre_node.name, centre_node.kind or "")}
+    edges: dict[tuple, dict] = {}
+    starts = [(centre, hops)] + [(x, 1) for x in (extra or []) if x != centre]
+    for start, depth in starts:
+        if start != centre and store.get_node(start) is None:
+            continue
+        rows = run_query(store, "neighbors", {"entity": start, "hops": depth, "predicates": preds,
+                                              "min_confidence": min_confidence, "limit": limit}).rows
+        for r in rows:
+            if r["id"] not in nodes and len(nodes) >= limit:
                 continue
-            edges.append({"data": {"id": k, "source": u, "target": v, "label": d["predicate"], "confidence": round(d["confidence"], 2)}})
-    return {"nodes": nodes, "edges": edges}
+            nodes.setdefault(r["id"], (r["type"], r["name"], r["kind"]))
+            src, dst = (r["via_id"], r["id"]) if r["direction"] == "out" else (r["id"], r["via_id"])
+            if src in nodes and dst in nodes:
+                edges.setdefault((src, r["predicate"], dst), {"id": f"{src}|{r['predicate']}|{dst}", "source": src, "target": dst,
+                                                             "label": r["predicate"], "confidence": round(r["confidence"], 2)})
+    return {"nodes": [{"data": {"id": n, "label": t, "name": name, "kind": kind, "centre": n == centre}}
+                      for n, (t, name, kind) in sorted(nodes.items())],
+            "edges": [{"data": e} for _, e in sorted(edges.items())]}
 
 
 def node_name(store: GraphStore, node_id: str) -> str:
     """Display name of a node id."""
-    g = graph_of(store)
-    return g.nodes[node_id]["name"] if node_id in g else node_id
+    node = store.get_node(node_id)
+    return node.name if node else node_id
 
 
 def graph_event(event: dict | None) -> tuple[str, list[str]] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+
+if TYPE_CHECKING:
+    from queries.registry import QuerySpec
 
 
 @runtime_checkable
@@ -71,5 +74,17 @@ class GraphStore(Protocol):
     def version(self) -> int:
         """A counter that changes whenever the graph changes (for caches)."""
 
+    def run_named_query(self, spec: "QuerySpec", params: dict) -> list[dict]:
+        """Run a named query with bound parameters: the store picks the query module's implementation
+        (`spec.embedded` on the embedded store's graph, `spec.cypher` on Neo4j); rows as dicts."""
+
     def close(self) -> None:
         """Release connections."""
+
+
+@runtime_checkable
+class CypherStore(GraphStore, Protocol):
+    """A store that answers Cypher (Neo4j): what the queries' `cypher` implementations call."""
+
+    def read_cypher(self, query: str, **params) -> list[dict]:
+        """Run one read-only Cypher statement with parameters; rows as dicts."""

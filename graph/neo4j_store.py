@@ -101,7 +101,8 @@ class Neo4jStore:
         return cls(uri, os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE"))
 
     # ------------------------------------------------------------------ plumbing
-    def _run_read(self, query: str, **params) -> list[dict]:
+    def read_cypher(self, query: str, **params) -> list[dict]:
+        """Run one read-only Cypher statement (values always as parameters); rows as dicts."""
         neo4j = _neo4j()
         try:
             records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_=neo4j.RoutingControl.READ)
@@ -222,36 +223,36 @@ class Neo4jStore:
 
     def has_article(self, article_id: str) -> bool:
         """True when the article is stored."""
-        return bool(self._run_read(C.ARTICLE_EXISTS, id=article_id)[0]["n"])
+        return bool(self.read_cypher(C.ARTICLE_EXISTS, id=article_id)[0]["n"])
 
     def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
         """Nodes whose name or alias normalizes to one of `norms`."""
         norms = list(dict.fromkeys(norms))
-        return [self._node(r) for r in self._run_read(C.NODES_BY_ALIAS, norms=norms, type=node_type)] if norms else []
+        return [self._node(r) for r in self.read_cypher(C.NODES_BY_ALIAS, norms=norms, type=node_type)] if norms else []
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         """One node by id."""
-        rows = self._run_read(C.GET_NODE, id=node_id)
+        rows = self.read_cypher(C.GET_NODE, id=node_id)
         return self._node(rows[0]) if rows else None
 
     def iter_nodes(self, node_type: str | None = None) -> Iterator[NodeRecord]:
         """All nodes (of one type)."""
-        for r in self._run_read(C.ITER_NODES, type=node_type):
+        for r in self.read_cypher(C.ITER_NODES, type=node_type):
             yield self._node(r)
 
     def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
         """All relationships (of one type), MENTIONED_IN excluded."""
-        for r in self._run_read(C.ITER_EDGES, predicate=predicate):
+        for r in self.read_cypher(C.ITER_EDGES, predicate=predicate):
             yield EdgeRecord(r["id"], r["src"], r["dst"], r["predicate"], r["confidence"], json.loads(r["props_json"] or "{}"))
 
     def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
         """All articles."""
-        for r in self._run_read(C.ITER_ARTICLES, with_text=with_text):
+        for r in self.read_cypher(C.ITER_ARTICLES, with_text=with_text):
             yield ArticleRecord(r["id"], r["path"], r["title"], r["text"] or "", r["encoding"], r["extractor"], r["ingested_at"], r["characters"])
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         """One article."""
-        rows = self._run_read(C.GET_ARTICLE, id=article_id)
+        rows = self.read_cypher(C.GET_ARTICLE, id=article_id)
         if not rows:
             return None
         r = rows[0]
@@ -259,18 +260,18 @@ class Neo4jStore:
 
     def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
         """(index, start, end) of every sentence of an article."""
-        rows = self._run_read(C.GET_ARTICLE, id=article_id)
+        rows = self.read_cypher(C.GET_ARTICLE, id=article_id)
         if not rows:
             return []
         return [(i, s, e) for i, (s, e) in enumerate(zip(rows[0]["starts"] or [], rows[0]["ends"] or []))]
 
     def mentions_of(self, node_id: str) -> list[MentionRecord]:
         """Every mention of a node."""
-        return [MentionRecord(**r) for r in self._run_read(C.MENTIONS_OF, id=node_id)]
+        return [MentionRecord(**r) for r in self.read_cypher(C.MENTIONS_OF, id=node_id)]
 
     def iter_mentions(self) -> Iterator[MentionRecord]:
         """All mentions."""
-        for r in self._run_read(C.ITER_MENTIONS):
+        for r in self.read_cypher(C.ITER_MENTIONS):
             yield MentionRecord(**r)
 
     @staticmethod
@@ -283,7 +284,7 @@ class Neo4jStore:
 
     def evidence_of(self, edge_id: str) -> list[EvidenceRecord]:
         """Every evidence sentence of an edge."""
-        rows = self._run_read(C.EVIDENCE_OF, id=edge_id)
+        rows = self.read_cypher(C.EVIDENCE_OF, id=edge_id)
         return self._evidence(edge_id, rows[0]["evidence"]) if rows else []
 
     def evidence_sentences(self, edge_ids: list[str], per_edge: int) -> dict[str, list[str]]:
@@ -291,11 +292,11 @@ class Neo4jStore:
         out: dict[str, list[str]] = {}
         if not edge_ids:
             return out
-        rows = self._run_read(C.EVIDENCE_BULK, ids=list(dict.fromkeys(edge_ids)))
+        rows = self.read_cypher(C.EVIDENCE_BULK, ids=list(dict.fromkeys(edge_ids)))
         texts = {}
         refs = {r["id"]: self._evidence(r["id"], r["evidence"])[:per_edge] for r in rows}
         articles = sorted({e.article_id for evs in refs.values() for e in evs})
-        for r in self._run_read(C.ARTICLE_TEXTS, ids=articles):
+        for r in self.read_cypher(C.ARTICLE_TEXTS, ids=articles):
             texts[r["id"]] = r["text"]
         for edge_id, evs in refs.items():
             out[edge_id] = [texts.get(e.article_id, "")[e.start : e.end] for e in evs]
@@ -303,39 +304,37 @@ class Neo4jStore:
 
     def iter_evidence(self) -> Iterator[EvidenceRecord]:
         """All evidence rows."""
-        for r in self._run_read(C.ITER_EVIDENCE):
+        for r in self.read_cypher(C.ITER_EVIDENCE):
             yield from self._evidence(r["id"], r["evidence"])
 
     def sentence_text(self, article_id: str, start: int, end: int) -> str:
         """A slice of an article's text."""
-        rows = self._run_read(C.SENTENCE_TEXT, id=article_id, start=start, length=end - start)
+        rows = self.read_cypher(C.SENTENCE_TEXT, id=article_id, start=start, length=end - start)
         return rows[0]["text"] if rows else ""
 
     def marks(self) -> dict[tuple[str, str], str]:
         """All verdicts keyed by ordered node pair."""
-        return {(r["a"], r["b"]): r["verdict"] for r in self._run_read(C.READ_MARKS)}
+        return {(r["a"], r["b"]): r["verdict"] for r in self.read_cypher(C.READ_MARKS)}
 
     def stats(self) -> dict:
         """Counts of articles, nodes per type, relations per type."""
         return {
             "store": self.uri,
-            "articles": self._run_read(C.COUNT_ARTICLES)[0]["n"],
-            "nodes": {r["type"]: r["n"] for r in self._run_read(C.COUNT_NODES)},
-            "edges": {r["predicate"]: r["n"] for r in self._run_read(C.COUNT_EDGES)},
-            "mentions": self._run_read(C.COUNT_MENTIONS)[0]["n"],
-            "evidence": self._run_read(C.COUNT_EVIDENCE)[0]["n"],
+            "articles": self.read_cypher(C.COUNT_ARTICLES)[0]["n"],
+            "nodes": {r["type"]: r["n"] for r in self.read_cypher(C.COUNT_NODES)},
+            "edges": {r["predicate"]: r["n"] for r in self.read_cypher(C.COUNT_EDGES)},
+            "mentions": self.read_cypher(C.COUNT_MENTIONS)[0]["n"],
+            "evidence": self.read_cypher(C.COUNT_EVIDENCE)[0]["n"],
         }
 
     def version(self) -> int:
         """Write counter."""
-        rows = self._run_read(C.READ_VERSION)
+        rows = self.read_cypher(C.READ_VERSION)
         return int(rows[0]["value"]) if rows else 0
 
     def run_named_query(self, spec, params: dict) -> list[dict]:
-        """Run a named query's Cypher; shared Python shaping where the query defines one."""
-        from queries.cypher import run_cypher_query
-
-        return run_cypher_query(self, spec, params)
+        """Run a named query's Cypher (its module's `cypher`, with the same shaping as the embedded store)."""
+        return spec.cypher(self, params)
 
     def close(self) -> None:
         """Close the driver."""

@@ -347,6 +347,17 @@ class SQLiteStore:
         """Write counter (bumped by every committed write)."""
         return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
 
+    def run_named_query(self, spec, params: dict) -> list[dict]:
+        """Run a named query's embedded implementation on the cached graph of this store. Results live
+        with the graph they were computed on, so any write (a new version, a new graph) invalidates them."""
+        from graph.traversal import graph_of
+
+        cache = graph_of(self).graph.setdefault("results", {})
+        key = (spec.name, tuple(sorted(params.items())))
+        if key not in cache:
+            cache[key] = spec.embedded(self, **params)
+        return [dict(r) for r in cache[key]]
+
     def close(self) -> None:
         """Close this thread's connection."""
         con = getattr(self._local, "con", None)

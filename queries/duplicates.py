@@ -14,7 +14,11 @@ from graph.traversal import graph_of, nodes_by_type
 from ingest.resolve import normalize_name
 from ingest.lexicon import SUFFIXES
 from ingest.mentions import is_generic_word
+import networkx as nx
+
+from queries.cypher import N
 from queries.helpers import attach_evidence, roll_up
+from queries.registry import Param, QuerySpec, register
 
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
@@ -151,7 +155,7 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
     return [(sorted(m), best[r]) for r, m in groups.items() if len(m) > 1]
 
 
-def duplicates(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> list[dict]:
+def embedded(store: GraphStore, min_similarity=85.0, kind=None, limit=100) -> list[dict]:
     """Clusters of near-duplicate initiatives in different places, and initiatives reported by several articles."""
     g = graph_of(store)
     if "place_names" not in g.graph:  # counted once per graph, like the other indexes
@@ -203,3 +207,47 @@ def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dic
     return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
             "kind": it.kind, "runners": "、".join(runners), "street": place["street"], "district": place["district"],
             "articles": g.nodes[it.id].get("articles", 0), "_edges": [k for _, k in runs]}
+
+
+DUPLICATE_SUBGRAPH = f"""MATCH (i:Initiative)
+WHERE $kind IS NULL OR i.kind = $kind
+OPTIONAL MATCH (i)-[up:PART_OF|LOCATED_IN*1..6]->(p:{N})
+OPTIONAL MATCH (r:{N})-[ru:RUNS]->(i)
+OPTIONAL MATCH (r)-[rp:PART_OF|LOCATED_IN*1..6]->(q:{N})
+RETURN i.id AS id, i.name AS name, i.kind AS kind, i.aliases AS aliases,
+       COUNT {{ MATCH (i)-[:MENTIONED_IN]->(a:Article) RETURN DISTINCT a }} AS articles,
+       collect(DISTINCT [x IN up | [x.id, startNode(x).id, endNode(x).id, type(x)]]) AS up_paths,
+       collect(DISTINCT [r.id, r.name, r.type, r.kind, ru.id, ru.confidence]) AS runners,
+       collect(DISTINCT [x IN rp | [x.id, startNode(x).id, endNode(x).id, type(x)]]) AS runner_paths,
+       collect(DISTINCT [p.id, p.name, p.type, p.kind]) + collect(DISTINCT [q.id, q.name, q.type, q.kind]) AS places"""
+PLACE_NAMES = f"MATCH (n:{N}) WHERE n.type IN ['Area', 'Community'] RETURN n.name AS name"
+
+
+
+def cypher(store, p: dict) -> list[dict]:
+    """Cypher fetches initiatives with their runners and places; the embedded code clusters them."""
+    g = nx.MultiDiGraph()
+    for r in store.read_cypher(DUPLICATE_SUBGRAPH, kind=p["kind"]):
+        g.add_node(r["id"], type="Initiative", kind=r["kind"], name=r["name"], aliases=tuple(r["aliases"] or []), articles=r["articles"])
+        for pid, name, typ, kind in r["places"]:
+            if pid:
+                g.add_node(pid, type=typ, kind=kind, name=name, aliases=())
+        for rid, name, typ, kind, eid, conf in r["runners"]:
+            if rid:
+                g.add_node(rid, type=typ, kind=kind, name=name, aliases=())
+                g.add_edge(rid, r["id"], key=eid, predicate="RUNS", confidence=conf)
+        for path in r["up_paths"] + r["runner_paths"]:
+            for eid, u, v, pred in path:
+                if not g.has_edge(u, v, key=eid):
+                    g.add_edge(u, v, key=eid, predicate=pred, confidence=1.0)
+    place_names = [r["name"] for r in store.read_cypher(PLACE_NAMES)]
+    return duplicates_on_graph(store, g, place_names, float(p["min_similarity"]), int(p["limit"]))
+
+
+
+SPEC = register(QuerySpec(
+    "duplicates", "Clusters of near-duplicate initiatives in different places; initiatives reported by several articles.",
+    ("cluster", "status", "similarity", "initiative", "id", "kind", "runners", "street", "district", "articles", "evidence"),
+    (Param("min_similarity", float, 85.0, "0-100"), Param("kind", str, None, "initiative kind"), Param("limit", int, 100)),
+    embedded, cypher,
+    lambda: [("duplicates", DUPLICATE_SUBGRAPH, {"kind": None}), ("place_names", PLACE_NAMES, {})]))

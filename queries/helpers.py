@@ -11,6 +11,10 @@ from govkg.errors import QueryError
 from graph.base import GraphStore
 from graph.traversal import edges_by_predicate
 from ingest.resolve import normalize_name
+from queries.registry import Param
+
+CONF = Param("min_confidence", float, 0.0, "hide facts below this confidence")
+LIMIT = Param("limit", int, 200, "maximum rows")
 
 
 def relation_degree(g: nx.MultiDiGraph, n: str) -> int:
@@ -147,7 +151,8 @@ def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None
                 names[other] = e["name"]
                 nxt.append(other)
                 rows.append({"id": other, "name": e["name"], "type": e["type"], "kind": e["kind"] or "", "predicate": e["predicate"],
-                             "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3)})
+                             "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3),
+                             "via_id": n})
         frontier = nxt
     return rows[:limit]
 

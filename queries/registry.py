@@ -1,4 +1,6 @@
-"""The registry of named queries: parameters, an embedded implementation and a Cypher twin."""
+"""The registry of named queries. Each query is one module (queries/<name>.py) that owns its spec,
+its embedded implementation (networkx over the SQLite store), its Cypher and its result shaping,
+and registers itself here by name."""
 
 from __future__ import annotations
 
@@ -37,7 +39,9 @@ class QuerySpec:
     description: str
     columns: tuple[str, ...]
     params: tuple[Param, ...]
-    embedded: Callable[..., list[dict]]
+    embedded: Callable[..., list[dict]]  # embedded(store, **params) on the store's cached graph
+    cypher: Callable[..., list[dict]]  # cypher(store, params) on a CypherStore (graph.base)
+    statements: Callable[[], list[tuple[str, str, dict]]]  # (id, Cypher, example params) it sends, for the linter and --cypher
     ordered: bool = True  # rows come in a defined order (False: compare them as a multiset)
 
     def bind(self, raw: dict) -> dict:

@@ -78,3 +78,21 @@ def migrated(neo4j_store, sample_store):
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_live_query_parity_after_migrate(migrated, sample_store, name):
     assert run_query(migrated, name, PARAMS.get(name, {})).rows == run_query(sample_store, name, PARAMS.get(name, {})).rows
+
+
+@pytest.mark.neo4j
+def test_explorer_neighbourhood_on_neo4j_reads_only_the_neighbourhood(migrated, sample_store, monkeypatch):
+    from govkg.explorer import neighbourhood_elements, node_name
+    from graph.neo4j_store import Neo4jStore
+
+    centre = run_query(sample_store, "search", {"q": "水碾河社区"}).rows[0]["id"]
+    expected = neighbourhood_elements(sample_store, centre, hops=2)
+
+    def whole_graph(*_a, **_k):
+        raise AssertionError("the explorer loaded the whole graph")
+
+    for method in ("iter_nodes", "iter_edges", "iter_mentions", "iter_evidence"):
+        monkeypatch.setattr(Neo4jStore, method, whole_graph)
+    got = neighbourhood_elements(migrated, centre, hops=2)
+    assert got == expected and len(got["nodes"]) > 3 and got["edges"]
+    assert node_name(migrated, centre) == "水碾河社区"

@@ -1,0 +1,51 @@
+"""awards: awards by year and area, with the receiver's street and district."""
+
+from __future__ import annotations
+
+from graph.traversal import edges_by_predicate, graph_of
+from queries.cypher import N, roll_up_cypher
+from queries.helpers import LIMIT, attach_evidence, roll_up
+from queries.registry import Param, QuerySpec, register
+
+
+def embedded(store, year=None, area: str = "", limit=200) -> list[dict]:
+    """Awards and who received them, with year and the receiver's street and district."""
+    g = graph_of(store)
+    rows = []
+    for u, v, k, e in edges_by_predicate(g, "AWARDED"):
+        y = e["props"].get("year")
+        if year and y != int(year):
+            continue
+        place = roll_up(g, u)
+        if area and area not in (place["street"], place["district"]):
+            continue
+        rows.append({"award": g.nodes[v]["name"], "receiver": g.nodes[u]["name"], "receiver_type": g.nodes[u]["type"], "year": y or "",
+                     "street": place["street"], "district": place["district"], "_edges": [k]})
+    rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
+    return attach_evidence(store, rows, 1, int(limit))
+
+
+AWARDS = f"""MATCH (u:{N})-[r:AWARDED]->(w:Award)
+WHERE $year IS NULL OR r.year = $year
+WITH u, r, w
+{roll_up_cypher("u", "u, r, w")}
+WITH u, r, w, coalesce(street, '') AS street, coalesce(district, '') AS district
+WHERE $area = '' OR $area IN [street, district]
+RETURN w.name AS award, u.name AS receiver, u.type AS receiver_type, coalesce(r.year, '') AS year,
+       street, district, [r.id] AS edge_ids
+ORDER BY toString(year), award, receiver
+LIMIT $limit"""
+
+
+def cypher(store, p: dict) -> list[dict]:
+    rows = store.read_cypher(AWARDS, year=p["year"], area=p["area"] or "", limit=int(p["limit"]))
+    for r in rows:
+        r["_edges"] = r.pop("edge_ids")
+    return attach_evidence(store, rows, 1)
+
+
+SPEC = register(QuerySpec(
+    "awards", "Awards by year and area.",
+    ("award", "receiver", "receiver_type", "year", "street", "district", "evidence"),
+    (Param("year", int, None), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
+    lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10})]))

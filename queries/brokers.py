@@ -1,0 +1,80 @@
+"""brokers: organizations linking the most communities."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from collections import defaultdict
+
+from graph.traversal import edges_by_predicate, graph_of, node_types
+from queries.helpers import CONF
+from queries.registry import Param, QuerySpec, register
+
+
+def _name(g, n: str) -> str:
+    return g.nodes[n]["name"]
+
+
+def _broker_links(g: nx.MultiDiGraph, min_confidence: float) -> dict[str, set[str]]:
+    """Organization → communities it links (partnerships, location, affiliation, shared initiatives)."""
+    types = node_types(g)
+    linked = defaultdict(set)
+    for predicate in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH"):
+        for u, v, _, e in edges_by_predicate(g, predicate):
+            if e["confidence"] >= min_confidence:
+                if types[u] == "Organization" and types[v] == "Community":
+                    linked[u].add(v)
+                elif predicate == "COOPERATES_WITH" and types[u] == "Community" and types[v] == "Organization":
+                    linked[v].add(u)
+    community_runners = defaultdict(set)
+    org_targets = []
+    for u, v, _, e in edges_by_predicate(g, "RUNS"):
+        if types[u] == "Community":
+            community_runners[v].add(u)
+        elif types[u] == "Organization" and e["confidence"] >= min_confidence:
+            org_targets.append((u, v))
+    for u, v, _, e in edges_by_predicate(g, "SUPPORTS"):
+        if types[u] == "Organization" and e["confidence"] >= min_confidence:
+            org_targets.append((u, v))
+    for org, target in org_targets:
+        if target in community_runners:
+            linked[org] |= community_runners[target]
+    return {n: cs for n, cs in linked.items() if cs}
+
+
+def embedded(store, limit=20, min_confidence=0.0) -> list[dict]:
+    """Organizations linking the most distinct communities (directly or through initiatives)."""
+    g = graph_of(store)
+    index = g.graph.setdefault("broker_links", {})  # per confidence level, serves every limit
+    if min_confidence not in index:
+        links = _broker_links(g, min_confidence)
+        index[min_confidence] = (links, sorted((-len(cs), _name(g, n), n) for n, cs in links.items()))
+    links, ranked = index[min_confidence]
+    return [{"organization": name, "kind": g.nodes[n]["kind"] or "", "communities": -count,
+             "names": "、".join(sorted(_name(g, c) for c in links[n]))} for count, name, n in ranked[: int(limit)]]
+
+
+BROKERS = """MATCH (o:Organization)
+CALL (o) {
+  MATCH (o)-[r:COOPERATES_WITH|LOCATED_IN|AFFILIATED_WITH]->(c:Community) WHERE r.confidence >= $min_confidence RETURN c
+  UNION
+  MATCH (o)-[r:SUPPORTS|RUNS]->()<-[:RUNS]-(c:Community) WHERE r.confidence >= $min_confidence RETURN c
+  UNION
+  MATCH (o)<-[r:COOPERATES_WITH]-(c:Community) WHERE r.confidence >= $min_confidence RETURN c
+}
+WITH o, collect(DISTINCT c) AS cs
+RETURN o.name AS organization, coalesce(o.kind, '') AS kind, size(cs) AS communities, [x IN cs | x.name] AS names
+ORDER BY communities DESC, organization, o.id LIMIT $limit"""
+
+
+def cypher(store, p: dict) -> list[dict]:
+    rows = store.read_cypher(BROKERS, **p)
+    for r in rows:
+        r["names"] = "、".join(sorted(r["names"]))
+    return rows
+
+
+SPEC = register(QuerySpec(
+    "brokers", "Organizations linking the most communities.",
+    ("organization", "kind", "communities", "names"), (Param("limit", int, 20), CONF), embedded, cypher,
+    lambda: [("brokers", BROKERS, {"limit": 10, "min_confidence": 0.0})]))

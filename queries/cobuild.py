@@ -1,0 +1,99 @@
+"""cobuild: which organizations co-build with which communities, how, where, when, and the sentence that says so."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.traversal import edges_by_predicate, graph_of, node_types
+from queries.cypher import roll_up_cypher
+from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
+from queries.registry import Param, QuerySpec, register
+
+
+def _name(g, n: str) -> str:
+    return g.nodes[n]["name"]
+
+
+def _cobuild_index(g: nx.MultiDiGraph) -> list[tuple]:
+    """Every organization ↔ community link, sorted for output (built once per graph):
+    (sort key, org, community, partnership kind, initiative, date, confidence, edge ids)."""
+    index = g.graph.get("cobuild_index")
+    if index is not None:
+        return index
+    types, found = node_types(g), []
+    for u, v, key, d in edges_by_predicate(g, "COOPERATES_WITH"):
+        for org, com in ((u, v), (v, u)):
+            if types[org] == "Organization" and types[com] == "Community":
+                pk = d["props"].get("kind", "")
+                found.append(((_name(g, org), _name(g, com), "", pk), org, com, pk, "", d["props"].get("date", ""), d["confidence"], (key,)))
+    for org, ini, k1, d1 in edges_by_predicate(g, "SUPPORTS"):
+        if types[org] != "Organization":
+            continue
+        for com, _, k2, d2 in g.in_edges(ini, keys=True, data=True):
+            if d2["predicate"] == "RUNS" and types[com] == "Community":
+                name = _name(g, ini)
+                found.append(((_name(g, org), _name(g, com), name, ""), org, com, "", name, "", min(d1["confidence"], d2["confidence"]), (k1, k2)))
+    found.sort(key=lambda f: f[0])
+    g.graph["cobuild_index"] = found
+    return found
+
+
+def embedded(store, district=None, kind=None, org_kind="enterprise", min_confidence=0.0, limit=200) -> list[dict]:
+    """Organization ↔ community co-building: direct partnerships and shared initiatives."""
+    g = graph_of(store)
+    nodes = g.nodes
+    rows = []
+    for _, org, com, pk, initiative, date, conf, keys in _cobuild_index(g):
+        if conf < min_confidence or (kind and (initiative or pk != kind)):
+            continue
+        if org_kind not in (None, "", "any") and nodes[org]["kind"] != org_kind:
+            continue
+        place = roll_up(g, com)
+        if district and district not in (place["district"], place["street"]):
+            continue
+        rows.append({"organization": _name(g, org), "org_kind": nodes[org]["kind"] or "", "community": _name(g, com),
+                     "partnership_kind": pk, "initiative": initiative, "street": place["street"], "district": place["district"],
+                     "date": date, "confidence": round(conf, 3), "_edges": list(keys)})
+        if len(rows) >= int(limit):
+            break
+    return attach_evidence(store, rows, 2)
+
+
+
+_CARRY = "o, c, partnership_kind, initiative, date, confidence, edge_ids"
+COBUILD = f"""CALL () {{
+  MATCH (o:Organization)-[r:COOPERATES_WITH]-(c:Community)
+  WHERE r.confidence >= $min_confidence AND ($kind IS NULL OR r.kind = $kind)
+  RETURN o, c, coalesce(r.kind, '') AS partnership_kind, '' AS initiative, coalesce(r.date, '') AS date,
+         r.confidence AS confidence, [r.id] AS edge_ids
+  UNION ALL
+  MATCH (o:Organization)-[s:SUPPORTS]->(i:Initiative)<-[u:RUNS]-(c:Community)
+  WHERE $kind IS NULL AND s.confidence >= $min_confidence AND u.confidence >= $min_confidence
+  RETURN o, c, '' AS partnership_kind, i.name AS initiative, '' AS date,
+         CASE WHEN s.confidence < u.confidence THEN s.confidence ELSE u.confidence END AS confidence, [s.id, u.id] AS edge_ids
+}}
+WITH {_CARRY}
+WHERE $org_kind IS NULL OR $org_kind IN ['', 'any'] OR o.kind = $org_kind
+{roll_up_cypher("c", _CARRY)}
+WITH {_CARRY}, coalesce(street, '') AS street, coalesce(district, '') AS district
+WHERE $district IS NULL OR district = $district OR street = $district
+RETURN o.name AS organization, coalesce(o.kind, '') AS org_kind, c.name AS community, partnership_kind, initiative,
+       street, district, date, round(confidence, 3) AS confidence, edge_ids
+ORDER BY organization, community, initiative, partnership_kind
+LIMIT $limit"""
+
+
+def cypher(store, p: dict) -> list[dict]:
+    rows = store.read_cypher(COBUILD, **p)
+    for r in rows:
+        r["_edges"] = r.pop("edge_ids")
+    return attach_evidence(store, rows, 2)
+
+
+SPEC = register(QuerySpec(
+    "cobuild", "Which organizations (default: enterprises) co-build with which communities, how, where, when, and the sentence that says so.",
+    ("organization", "org_kind", "community", "partnership_kind", "initiative", "street", "district", "date", "confidence", "evidence"),
+    (Param("district", str, None, "district or street name"), Param("kind", str, None, "partnership kind: 共建, 联建, 结对, 签约, 引入…"),
+     Param("org_kind", str, "enterprise", "organization kind, or 'any'"), CONF, LIMIT),
+    embedded, cypher,
+    lambda: [("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10})]))

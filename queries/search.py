@@ -1,0 +1,42 @@
+"""search: entities by Chinese name, alias, substring or pinyin (full or initials), best first."""
+
+from __future__ import annotations
+
+from govkg.errors import QueryError
+from graph.traversal import graph_of
+from ingest.resolve import normalize_name
+from queries.cypher import N
+from queries.helpers import score_search, search_candidates
+from queries.registry import Param, QuerySpec, register
+
+
+def embedded(store, q: str = "", type=None, limit=20) -> list[dict]:
+    """Entities by Chinese name, alias, substring or pinyin (full or initials), best first."""
+    if not q:
+        raise QueryError("search needs --param q=TEXT")
+    g = graph_of(store)
+    return score_search(search_candidates(g, type), q, int(limit))
+
+
+SEARCH_CANDIDATES = f"""MATCH (n:{N})
+WHERE n.type <> 'Article' AND ($type IS NULL OR n.type = $type)
+  AND ($pinyin OR any(f IN n.norms WHERE toLower(f) CONTAINS $needle))
+RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind, n.aliases AS aliases,
+       COUNT {{ (n)-[r]-() WHERE type(r) <> 'MENTIONED_IN' }} AS degree"""
+
+def cypher(store, p: dict) -> list[dict]:
+    if not p["q"]:
+        raise QueryError("search needs --param q=TEXT")
+    needle = normalize_name(p["q"]).lower()
+    rows = store.read_cypher(SEARCH_CANDIDATES, type=p["type"], pinyin=needle.isascii(), needle=needle)
+    for r in rows:
+        r["aliases"] = list(r["aliases"] or [])
+    return score_search(rows, p["q"], int(p["limit"]))
+
+
+
+SPEC = register(QuerySpec(
+    "search", "Find entities by Chinese name, alias, substring or pinyin.",
+    ("id", "name", "type", "kind", "match", "score", "degree"),
+    (Param("q", str, ""), Param("type", str, None), Param("limit", int, 20)), embedded, cypher,
+    lambda: [("search", SEARCH_CANDIDATES, {"type": None, "pinyin": False, "needle": "x"})]))
