@@ -399,9 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
 
-    s = sub.add_parser("export", help="export the graph as Turtle, JSON-LD, GraphML or CSV")
-    s.add_argument("--format", choices=("ttl", "jsonld", "graphml", "csv"), default="ttl")
-    s.add_argument("--out", required=True, help="output file (a folder for csv)")
+    s = sub.add_parser("export", help="export the graph as Turtle, JSON-LD, GraphML, CSV or neo4j-admin import files")
+    s.add_argument("--format", choices=("ttl", "jsonld", "graphml", "csv", "neo4j-import"), default="ttl")
+    s.add_argument("--out", required=True, help="output file (a folder for csv and neo4j-import)")
     s.add_argument("--validate", action="store_true", help="check the RDF against ontology/shapes.ttl (SHACL)")
     s.set_defaults(func=cmd_export)
 

@@ -1,4 +1,4 @@
-"""Export a store as RDF (Turtle, JSON-LD) with the ontology's IRIs, GraphML or CSV; SHACL validation."""
+"""Export a store as RDF (Turtle, JSON-LD) with the ontology's IRIs, GraphML, CSV or neo4j-admin import files; SHACL validation."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from graph.traversal import graph_of
 from ontology.schema import ENTITY_BASE, GOVKG, SHAPES_PATH
 
 ID = Namespace(ENTITY_BASE)
-FORMATS = ("ttl", "jsonld", "graphml", "csv")
+FORMATS = ("ttl", "jsonld", "graphml", "csv", "neo4j-import")
 
 
 def _decimal(value: float) -> Literal:
@@ -132,6 +132,10 @@ def export(store: GraphStore, fmt: str, out: Path) -> Path:
         raise GovkgError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "csv":
         to_csv(store, out)
+    elif fmt == "neo4j-import":
+        from graph.neo4j_import import write_neo4j_import
+
+        write_neo4j_import(store, out)
     elif fmt == "graphml":
         to_graphml(store, out)
     else:

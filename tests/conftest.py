@@ -94,10 +94,11 @@ def _free_port() -> int:
 class Neo4jTestServer:
     """tests/neo4j/server started as a subprocess on a free port; `uri` once Bolt accepts connections."""
 
-    def __init__(self, password: str, timeout: float = 900.0):
+    def __init__(self, password: str, import_dir: Path, timeout: float = 900.0):
         self.port = _free_port()
         self.password = password
-        env = {**os.environ, "NEO4J_PASSWORD": password}
+        self.import_dir = import_dir
+        env = {**os.environ, "NEO4J_PASSWORD": password, "NEO4J_IMPORT_DIR": str(import_dir)}
         self.proc = subprocess.Popen([str(NEO4J_SERVER), str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=env, start_new_session=True)
         self.stderr: list[str] = []
@@ -149,23 +150,30 @@ def neo4j_unavailable_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def neo4j_uri():
-    """A live Neo4j: $NEO4J_URI when set, else tests/neo4j/server on a free port for the whole session."""
+def neo4j_server(tmp_path_factory):
+    """A live Neo4j: (uri, folder LOAD CSV reads or None). $NEO4J_URI when set (its import folder from
+    $NEO4J_IMPORT_DIR), else tests/neo4j/server on a free port for the whole session."""
     reason = neo4j_unavailable_reason()
     if reason:
         pytest.skip(reason)
     if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
+        folder = os.environ.get("NEO4J_IMPORT_DIR")
+        yield os.environ["NEO4J_URI"], Path(folder) if folder else None
         return
-    server = Neo4jTestServer(os.environ.get("NEO4J_PASSWORD") or NEO4J_TEST_PASSWORD)
+    server = Neo4jTestServer(os.environ.get("NEO4J_PASSWORD") or NEO4J_TEST_PASSWORD, tmp_path_factory.mktemp("neo4j-import"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEO4J_USERNAME", "neo4j")
         mp.setenv("NEO4J_PASSWORD", server.password)
         mp.delenv("NEO4J_DATABASE", raising=False)
         try:
-            yield server.uri
+            yield server.uri, server.import_dir
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server) -> str:
+    return neo4j_server[0]
 
 
 @pytest.fixture()

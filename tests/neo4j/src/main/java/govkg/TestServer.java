@@ -22,7 +22,7 @@ import org.neo4j.io.ByteUnit;
  *
  * Usage: TestServer [PORT]   (default 7687). User neo4j, password from NEO4J_PASSWORD (default
  * govkg-test-pass). The data directory is a fresh temporary folder (NEO4J_TEST_DIR to choose its
- * parent), deleted on exit. Prints bolt://127.0.0.1:PORT on its own line once Bolt accepts
+ * parent), deleted on exit; LOAD CSV reads files from NEO4J_IMPORT_DIR. Prints bolt://127.0.0.1:PORT on its own line once Bolt accepts
  * connections; SIGTERM (or SIGINT) shuts the DBMS down cleanly.
  */
 public final class TestServer {
@@ -46,6 +46,7 @@ public final class TestServer {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir(home))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -67,6 +68,12 @@ public final class TestServer {
         System.out.println("bolt://127.0.0.1:" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /** LOAD CSV reads file:/// URLs from NEO4J_IMPORT_DIR when set, else from an import folder in the data directory. */
+    private static Path importDir(Path home) throws IOException {
+        String dir = System.getenv("NEO4J_IMPORT_DIR");
+        return dir == null || dir.isEmpty() ? Files.createDirectories(home.resolve("import")) : Path.of(dir).toAbsolutePath();
     }
 
     private static void waitForBolt(int port) throws InterruptedException {
