@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ingest.divisions import assign_adcodes
 from ingest.mentions import Mention, find_mentions
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
 from ingest.pattern_mentions import with_pattern_mentions
@@ -55,6 +56,7 @@ class RuleExtractor:
                 if all(k in entities for k in p.parties):
                     partnerships.append(Partnership(p.kind, tuple(p.parties), p.confidence, evidence, p.date))
         self._name_by_usage(entities)
+        assign_adcodes(entities, relations)  # before resolution: 高新区 resolved to 成都高新区 merges with it
         entities, relations, partnerships = resolve_article(entities, relations, partnerships)
         return Extraction(article, entities, relations, partnerships)
 

@@ -6,7 +6,6 @@ Every type and kind named here is checked against the ontology when the module l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,28 +16,7 @@ from ontology import ONTOLOGY
 DATA = Path(__file__).with_name("data")
 
 
-@dataclass(frozen=True)
-class AreaEntry:
-    """One administrative division of the curated lexicon."""
-
-    name: str
-    kind: str
-    aliases: tuple[str, ...]
-    parent: str
-
-
-@lru_cache(maxsize=1)
-def area_lexicon() -> dict[str, AreaEntry]:
-    """Surface form → AreaEntry for every curated area and alias."""
-    forms: dict[str, AreaEntry] = {}
-    for line in (DATA / "areas.tsv").read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name, kind, aliases, parent = (line.split("\t") + ["", "", ""])[:4]
-        entry = AreaEntry(name, ONTOLOGY.check_kind("Area", kind), tuple(a for a in aliases.split("|") if a), parent)
-        for form in (name, *entry.aliases):
-            forms.setdefault(form, entry)
-    return forms
+# Administrative divisions are nationwide, from maintained data: ingest/divisions.py.
 
 
 @lru_cache(maxsize=1)

@@ -16,19 +16,23 @@ from graph.records import (
     SentenceRecord,
     stable_id,
 )
-from ingest.lexicon import area_lexicon
+from ingest import divisions
 from ingest.model import Entity, Extraction
 from ingest.resolve import normalize_name, short_forms
 from ontology import ONTOLOGY
 
 
 def identity_name(entity: Entity) -> str:
-    """The name a node id is derived from: the lexicon's canonical area name, else the normalized name."""
+    """The name a node id is derived from: the official name of an area, else the normalized name."""
     if entity.type == "Area":
-        lex = area_lexicon()
+        if entity.adcode:
+            d = divisions.by_adcode(entity.adcode)
+            if d is not None:
+                return d.name
         for form in sorted({entity.name, *entity.aliases}, key=len, reverse=True):
-            if form in lex:
-                return lex[form].name
+            name = divisions.canonical(form)
+            if name:
+                return name
     return normalize_name(entity.name)
 
 
@@ -53,6 +57,8 @@ class StoreLinker:
             node_id = self._resolve(e, [entities[p].name for p in parents.get(key, []) if p in entities])
             ids[key] = node_id
             props = {"parents": sorted(entities[p].name for p in parents.get(key, []) if p in entities)} if parents.get(key) else {}
+            if e.adcode:
+                props["adcode"] = e.adcode  # the stable key of an area: same code, same node; different codes, two nodes
             batch.nodes.append(NodeRecord(node_id, e.type, e.name, e.kind, sorted(e.aliases), round(e.confidence, 3), props))
             for ev in e.mentions:
                 batch.mentions.append(MentionRecord(node_id, art.id, ev.sentence_index, ev.start, ev.end, art.text[ev.start : ev.end], round(e.confidence, 3)))
@@ -110,9 +116,15 @@ class StoreLinker:
         norms = [normalize_name(f) for f in forms if len(normalize_name(f)) >= 2]
         candidates = self.store.nodes_by_alias(norms, e.type)
         wanted = {normalize_name(p) for p in parent_names}
-        base_id = stable_id("n", e.type, identity_name(e))
+        base_id = stable_id("n", e.type, identity_name(e)) if not e.adcode else stable_id("n", e.type, "adcode", e.adcode)
         compatible = []
         for c in candidates:
+            if e.type == "Area":
+                code = c.props.get("adcode")
+                if e.adcode and code == e.adcode:
+                    return c.id  # the same division
+                if e.adcode or code:
+                    continue  # 新城区 of 西安 and of 呼和浩特 are two places; an unresolved 新城区 is neither
             stored = {normalize_name(p) for p in c.props.get("parents", [])}
             if wanted and stored and not (wanted & stored):
                 continue  # same short name, different district or street: a different entity

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest import divisions
 from ingest import lexicon as lx
 from ingest.tokens import Unit, tag_of, units_of
 
@@ -173,9 +174,9 @@ def stem_is_generic(stem: str) -> bool:
     return is_generic_word(stem)
 
 
-@lru_cache(maxsize=1)
-def area_prefix_re() -> re.Pattern:
-    return re.compile("|".join(map(re.escape, sorted(lx.area_lexicon(), key=len, reverse=True))))
+def area_prefix_re() -> divisions.PrefixMatcher:
+    """`.match(text)`: the longest division name `text` starts with (a dict lookup, not a regex of every name)."""
+    return divisions.prefix_matcher()
 
 
 def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
@@ -264,13 +265,12 @@ def foreign_city_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
 
 
 def area_mentions(units: list[Unit]) -> list[Mention]:
-    """Areas matched in the curated lexicon, named by their canonical form."""
+    """Areas of the national division table, named by their official form when it is one (重庆 → 重庆市)."""
     out = []
-    lex = lx.area_lexicon()
     for u in units:
         if u.kind == "area":
-            entry = lex[u.text]
-            out.append(Mention(u.start, u.end, entry.name, "Area", entry.kind, 0.9, "lexicon", suffix=u.text))
+            name = divisions.canonical(u.text) or u.text
+            out.append(Mention(u.start, u.end, name, "Area", divisions.kind_of(u.text), 0.9, "lexicon", suffix=u.text))
     return out
 
 

@@ -77,6 +77,7 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     confidence: float = 0.5
     mentions: list[Evidence] = field(default_factory=list)
+    adcode: str | None = None  # Areas: the division's official code when the table and the article pin it down
 
 
 @dataclass
@@ -139,6 +140,7 @@ class Extraction:
                     "kind": e.kind,
                     "aliases": sorted(e.aliases - {e.name}),
                     "confidence": round(e.confidence, 3),
+                    **({"adcode": e.adcode} if e.adcode else {}),
                 }
                 for e in sorted(ents, key=lambda e: (e.mentions[0].start if e.mentions else 0, e.name))
             ],

@@ -100,7 +100,7 @@ def resolve_article(
         e = entities[k]
         if root not in merged:
             base = entities[root]
-            merged[root] = Entity(root, base.name, base.type, base.kind, set(base.aliases), base.confidence, list(base.mentions))
+            merged[root] = Entity(root, base.name, base.type, base.kind, set(base.aliases), base.confidence, list(base.mentions), base.adcode)
             if root == k:
                 continue
         target = merged[root]
@@ -109,6 +109,8 @@ def resolve_article(
         target.confidence = max(target.confidence, e.confidence)
         if target.kind is None:
             target.kind = e.kind
+        if target.adcode is None:
+            target.adcode = e.adcode
     remap = {k: find(k) for k in keys}
     rels = _dedupe_relations(relations, remap)
     parts = []

@@ -10,7 +10,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from ingest.lexicon import area_lexicon
+from ingest.divisions import find_areas
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -45,12 +45,6 @@ class Unit:
 
 
 @lru_cache(maxsize=1)
-def _area_re() -> re.Pattern:
-    forms = sorted(area_lexicon(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, forms)))
-
-
-@lru_cache(maxsize=1)
 def _tags() -> dict[str, str]:
     jieba.initialize()
     return jieba.posseg.dt.word_tag_tab
@@ -67,15 +61,15 @@ def units_of(sentence: str) -> list[Unit]:
     for m in QUOTE_RE.finditer(sentence):
         fixed.append(Unit(m.start(), m.end(), m.group(), "quote"))
     taken = [(u.start, u.end) for u in fixed]
-    for m in _area_re().finditer(sentence):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+    for start, end, form in find_areas(sentence):  # nationwide divisions (ingest/divisions.py)
+        if any(s < end and start < e for s, e in taken):
             continue
-        nxt = sentence[m.end(): m.end() + 1]
-        if nxt and nxt in "区县市" and not m.group().endswith(("区", "县", "市")):
+        nxt = sentence[end: end + 1]
+        if nxt and nxt in "区县市" and not form.endswith(("区", "县", "市")):
             continue  # 成都 + 市…: let jieba see the longer word
-        if nxt == "委" or sentence[m.end(): m.end() + 2] == "党委":
+        if nxt == "委" or sentence[end: end + 2] == "党委":
             continue  # 四川省委, 成都市委: a party committee, not the area
-        fixed.append(Unit(m.start(), m.end(), m.group(), "area", "ns"))
+        fixed.append(Unit(start, end, form, "area", "ns"))
     fixed.sort(key=lambda u: u.start)
     units: list[Unit] = []
     pos = 0
