@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph.traversal import graph_of, nodes_by_type
-from queries.registry import Param, QuerySpec, register
+from queries.helpers import limit_param
+from queries.registry import QuerySpec, register
 
 
 def embedded(store, limit=50) -> list[dict]:
@@ -27,4 +28,4 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "articles", "Stored articles, newest first.", ("id", "title", "path", "ingested_at", "characters", "entities"),
-    (Param("limit", int, 50),), embedded, cypher, lambda: [("articles", ARTICLES, {"limit": 10})]))
+    (limit_param(50),), embedded, cypher, lambda: [("articles", ARTICLES, {"limit": 10})]))

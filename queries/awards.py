@@ -47,5 +47,5 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "awards", "Awards by year and area.",
     ("award", "receiver", "receiver_type", "year", "street", "district", "evidence"),
-    (Param("year", int, None), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
+    (Param("year", int, None, minimum=1900, maximum=2100), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
     lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10})]))

@@ -7,7 +7,7 @@ import networkx as nx
 from collections import defaultdict
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
-from queries.helpers import CONF
+from queries.helpers import CONF, limit_param
 from queries.registry import Param, QuerySpec, register
 
 
@@ -76,5 +76,5 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "brokers", "Organizations linking the most communities.",
-    ("organization", "kind", "communities", "names"), (Param("limit", int, 20), CONF), embedded, cypher,
+    ("organization", "kind", "communities", "names"), (limit_param(20), CONF), embedded, cypher,
     lambda: [("brokers", BROKERS, {"limit": 10, "min_confidence": 0.0})]))

@@ -7,7 +7,7 @@ import networkx as nx
 from graph.traversal import edges_by_predicate, graph_of, node_types
 from queries.cypher import roll_up_cypher
 from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
-from queries.registry import Param, QuerySpec, register
+from queries.registry import Param, QuerySpec, ontology_kinds, register
 
 
 def _name(g, n: str) -> str:
@@ -93,7 +93,9 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "cobuild", "Which organizations (default: enterprises) co-build with which communities, how, where, when, and the sentence that says so.",
     ("organization", "org_kind", "community", "partnership_kind", "initiative", "street", "district", "date", "confidence", "evidence"),
-    (Param("district", str, None, "district or street name"), Param("kind", str, None, "partnership kind: 共建, 联建, 结对, 签约, 引入…"),
-     Param("org_kind", str, "enterprise", "organization kind, or 'any'"), CONF, LIMIT),
+    (Param("district", str, None, "district or street name"), Param("kind", str, None, "partnership kind: 共建, 联建, 结对, 签约, 引入…",
+                                                                choices=ontology_kinds("Partnership"), what="Partnership kind"),
+     Param("org_kind", str, "enterprise", "organization kind, or 'any'", choices=ontology_kinds("Organization"),
+           what="Organization kind", extra=("any",)), CONF, LIMIT),
     embedded, cypher,
     lambda: [("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10})]))

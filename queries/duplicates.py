@@ -17,8 +17,8 @@ from ingest.mentions import is_generic_word
 import networkx as nx
 
 from queries.cypher import N
-from queries.helpers import attach_evidence, roll_up
-from queries.registry import Param, QuerySpec, register
+from queries.helpers import attach_evidence, limit_param, roll_up
+from queries.registry import Param, QuerySpec, ontology_kinds, register
 
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
@@ -248,6 +248,7 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "duplicates", "Clusters of near-duplicate initiatives in different places; initiatives reported by several articles.",
     ("cluster", "status", "similarity", "initiative", "id", "kind", "runners", "street", "district", "articles", "evidence"),
-    (Param("min_similarity", float, 85.0, "0-100"), Param("kind", str, None, "initiative kind"), Param("limit", int, 100)),
+    (Param("min_similarity", float, 85.0, "0-100", minimum=0.0, maximum=100.0),
+     Param("kind", str, None, "initiative kind", choices=ontology_kinds("Initiative"), what="Initiative kind"), limit_param(100)),
     embedded, cypher,
     lambda: [("duplicates", DUPLICATE_SUBGRAPH, {"kind": None}), ("place_names", PLACE_NAMES, {})]))

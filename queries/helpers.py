@@ -13,8 +13,15 @@ from graph.traversal import edges_by_predicate
 from ingest.resolve import normalize_name
 from queries.registry import Param
 
-CONF = Param("min_confidence", float, 0.0, "hide facts below this confidence")
-LIMIT = Param("limit", int, 200, "maximum rows")
+CONF = Param("min_confidence", float, 0.0, "hide facts below this confidence", minimum=0.0, maximum=1.0)
+
+
+def limit_param(default: int) -> Param:
+    """The `limit` parameter (maximum rows, at least 1) with a query's default."""
+    return Param("limit", int, default, "maximum rows", minimum=1)
+
+
+LIMIT = limit_param(200)
 
 
 def relation_degree(g: nx.MultiDiGraph, n: str) -> int:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from graph.traversal import edges_by_predicate, graph_of, nodes_by_type
 from queries.cypher import FIND_NODE, N, find_cypher
-from queries.helpers import find_node, shape_hierarchy
+from queries.helpers import find_node, limit_param, shape_hierarchy
 from queries.registry import Param, QuerySpec, register
 
 
@@ -39,6 +39,6 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "hierarchy", "The area tree (PART_OF) with counts of communities, organizations and initiatives.",
     ("area", "type", "kind", "depth", "path", "communities", "organizations", "initiatives"),
-    (Param("root", str, "", "start at this area"), Param("limit", int, 500)), embedded, cypher,
+    (Param("root", str, "", "start at this area"), limit_param(500)), embedded, cypher,
     lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("hierarchy_places", HIERARCHY_PLACES, {}),
              ("hierarchy_part_of", HIERARCHY_PART_OF, {}), ("hierarchy_located", HIERARCHY_LOCATED, {})]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.traversal import graph_of
 from queries.cypher import FIND_NODE, N, find_cypher
 from queries.helpers import CONF, LIMIT, bfs_rows, find_node
-from queries.registry import Param, QuerySpec, register
+from queries.registry import Param, QuerySpec, ontology_node_types, ontology_relations, register
 
 
 def _name(g, n: str) -> str:
@@ -53,7 +53,9 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "neighbors", "Entities within k relations of an entity, with type and relation filters.",
     ("id", "name", "type", "kind", "predicate", "direction", "via", "hops", "confidence", "via_id"),
-    (Param("entity", str, "", "name, alias or id"), Param("hops", int, 1), Param("types", str, None, "comma-separated node types"),
-     Param("predicates", str, None, "comma-separated relation names"), CONF, LIMIT),
+    (Param("entity", str, "", "name, alias or id"), Param("hops", int, 1, minimum=1),
+     Param("types", str, None, "comma-separated node types", choices=ontology_node_types, what="node type", many=True),
+     Param("predicates", str, None, "comma-separated relation names", choices=ontology_relations, what="relation", many=True),
+     CONF, LIMIT),
     embedded, cypher,
     lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("neighbors", NEIGHBOR_EXPAND, {"ids": ["x"]})]))

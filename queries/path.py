@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.traversal import graph_of, undirected_relations
 from queries.cypher import FIND_NODE, N, find_cypher
-from queries.helpers import bounded_shortest_paths, find_node, path_rows
+from queries.helpers import bounded_shortest_paths, find_node, limit_param, path_rows
 from queries.registry import Param, QuerySpec, register
 
 
@@ -61,5 +61,5 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "path", "Shortest paths between two entities, with relation types.",
     ("path", "length", "nodes", "steps"),
-    (Param("source", str, ""), Param("target", str, ""), Param("max_hops", int, 4), Param("limit", int, 5)), embedded, cypher,
+    (Param("source", str, ""), Param("target", str, ""), Param("max_hops", int, 4, minimum=1), limit_param(5)), embedded, cypher,
     lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("path", PATHS, {"source": "x", "target": "y"})]))

@@ -6,8 +6,8 @@ from govkg.errors import QueryError
 from graph.traversal import graph_of
 from ingest.resolve import normalize_name
 from queries.cypher import N
-from queries.helpers import score_search, search_candidates
-from queries.registry import Param, QuerySpec, register
+from queries.helpers import limit_param, score_search, search_candidates
+from queries.registry import Param, QuerySpec, ontology_node_types, register
 
 
 def embedded(store, q: str = "", type=None, limit=20) -> list[dict]:
@@ -38,5 +38,5 @@ def cypher(store, p: dict) -> list[dict]:
 SPEC = register(QuerySpec(
     "search", "Find entities by Chinese name, alias, substring or pinyin.",
     ("id", "name", "type", "kind", "match", "score", "degree"),
-    (Param("q", str, ""), Param("type", str, None), Param("limit", int, 20)), embedded, cypher,
+    (Param("q", str, ""), Param("type", str, None, "node type", choices=ontology_node_types, what="node type"), limit_param(20)), embedded, cypher,
     lambda: [("search", SEARCH_CANDIDATES, {"type": None, "pinyin": False, "needle": "x"})]))
