@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
+from ingest.article_relations import name_affiliations
+from ingest.calibration import apply_calibration
+from ingest.components import ExtractorConfig, build_recognizers
 from ingest.divisions import assign_adcodes
-from ingest.mentions import Mention, find_mentions
+from ingest.mentions import Mention
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
-from ingest.pattern_mentions import with_pattern_mentions
 from ingest.relations import Context, entity_key, sentence_facts
 from ingest.resolve import resolve_article, short_forms
-from ingest.tokens import units_of
+from ingest.punctuation import fullwidth_view
 from ingest.user_lexicon import Lexicon
 from ontology import ONTOLOGY
 
@@ -19,36 +22,54 @@ _STRIP = str.maketrans("", "", "“”\"《》「」‘’")
 _KNOWN_TYPES = ("Organization", "Community", "Initiative")
 
 
+def _embedded_confidence(m: Mention, mentions: list[Mention]) -> float:
+    """A place inside a body's name (谢家湾街道 of 谢家湾街道党工委) is named; a city prefix (北京 of 北京大学) is not."""
+    host = next((h for h in mentions if m.within(h) and not h.embedded), None)
+    if host is not None and host.type == "Organization" and (m.type == "Community" or m.kind in ("district", "subdistrict")):
+        return 0.5
+    return 0.35
+
+
 class RuleExtractor:
     """Extracts entities, relations and partnerships from a cleaned Article."""
 
-    name = "rules-v1"
-
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, config: ExtractorConfig | None = None, lexicon: Lexicon | None = None):
+        config = config or ExtractorConfig()
         self.lexicon = lexicon if lexicon is not None and len(lexicon) else None  # a user lexicon (ingest/user_lexicon.py)
+        if self.lexicon is not None:  # the user's patterns run last, over what the built-in recognizers found
+            recognizers = config.recognizers if "patterns" in config.recognizers else (*config.recognizers, "patterns")
+            config = replace(config, recognizers=recognizers, options={**config.options, "lexicon": self.lexicon})
+        self.config = config
+        self.recognizers = build_recognizers(self.config)
+        self.name = "govkg-" + "+".join(r for r in self.config.recognizers if r != "patterns")
         if self.lexicon is not None:
-            self.name = self.name + "+" + self.lexicon.name  # provenance names the lexicon
+            self.name += "+" + self.lexicon.name  # provenance names the lexicon
+
+    def __reduce__(self):
+        """Pickled as its configuration, so each worker process builds its own identical extractor."""
+        return (type(self), (self.config, self.lexicon))
 
     def extract(self, article: Article) -> Extraction:
         """Run every stage on one article and return its resolved Extraction."""
-        per_sentence = [find_mentions(s.text, units_of(s.text)) for s in article.sentences]
-        if self.lexicon is not None:
-            per_sentence = [with_pattern_mentions(ms, s.text, self.lexicon) for s, ms in zip(article.sentences, per_sentence)]
-        self._add_known_names(article, per_sentence)
+        views = [fullwidth_view(s.text) for s in article.sentences]
+        per_sentence: list[list[Mention]] = [[] for _ in views]
+        for _, recognize in self.recognizers:
+            per_sentence = recognize(views, per_sentence)
+        self._add_known_names(views, per_sentence)
         entities: dict[str, Entity] = {}
         relations: list[Relation] = []
         partnerships: list[Partnership] = []
         self._drop_street_stems(per_sentence)
         ctx = Context(article_topic=self._article_topic(per_sentence))
-        for sentence, mentions in zip(article.sentences, per_sentence):
+        for sentence, view, mentions in zip(article.sentences, views, per_sentence):
             if sentence.paragraph != ctx.paragraph:
                 ctx.paragraph = sentence.paragraph
                 ctx.topic = None
             evidence = Evidence(article.id, sentence.index, sentence.start, sentence.end, sentence.text)
             for m in mentions:
                 if not m.generic:
-                    self._add_entity(entities, m, sentence.text, evidence, mentions)
-            facts, partners = sentence_facts(sentence.text, mentions, ctx)
+                    self._add_entity(entities, m, view, evidence, mentions)
+            facts, partners = sentence_facts(view, mentions, ctx)
             for f in facts:
                 if f.subject in entities and f.object in entities and self._allowed(f.predicate, entities, f):
                     relations.append(Relation(f.subject, f.predicate, f.object, f.confidence, evidence, f.props))
@@ -58,7 +79,22 @@ class RuleExtractor:
         self._name_by_usage(entities)
         assign_adcodes(entities, relations)  # before resolution: 高新区 resolved to 成都高新区 merges with it
         entities, relations, partnerships = resolve_article(entities, relations, partnerships)
-        return Extraction(article, entities, relations, partnerships)
+        relations += self._name_affiliations(article, entities, relations)
+        extraction = Extraction(article, entities, relations, partnerships)
+        # Calibration, the last step: raw rule confidences -> precision observed on gold (ingest/calibration.py).
+        return apply_calibration(extraction, self.config.recognizers) if self.config.calibrated else extraction
+
+    @staticmethod
+    def _name_affiliations(article: Article, entities: dict[str, Entity], relations: list[Relation]) -> list[Relation]:
+        """AFFILIATED_WITH read from names (谢家湾街道党工委 → 谢家湾街道), cited by the body's first sentence."""
+        stated = {(r.subject, r.object) for r in relations if r.predicate == "AFFILIATED_WITH"}
+        out = []
+        for body, host, conf in name_affiliations(entities):
+            if (body, host) in stated or not entities[body].mentions:
+                continue
+            s = article.sentences[entities[body].mentions[0].sentence_index]
+            out.append(Relation(body, "AFFILIATED_WITH", host, conf, Evidence(article.id, s.index, s.start, s.end, s.text)))
+        return out
 
     @staticmethod
     def _allowed(predicate: str, entities: dict[str, Entity], f) -> bool:
@@ -69,7 +105,7 @@ class RuleExtractor:
     def _add_entity(entities: dict[str, Entity], m: Mention, text: str, evidence: Evidence, mentions: list[Mention]) -> None:
         key = entity_key(m)
         surface = text[m.start : m.end].translate(_STRIP)
-        conf = m.confidence if not m.embedded else min(m.confidence, 0.35)
+        conf = m.confidence if not m.embedded else min(m.confidence, _embedded_confidence(m, mentions))
         e = entities.get(key)
         if e is None:
             e = entities[key] = Entity(key, m.name, m.type, m.kind, set(), conf)
@@ -117,7 +153,7 @@ class RuleExtractor:
             e.name = max(used or {e.name}, key=lambda n: (len(n), n))
 
     @staticmethod
-    def _add_known_names(article: Article, per_sentence: list[list[Mention]]) -> None:
+    def _add_known_names(views: list[str], per_sentence: list[list[Mention]]) -> None:
         """Find later uses of names (and their short forms) already found with a suffix or quote."""
         known: dict[str, Mention] = {}
         for mentions in per_sentence:
@@ -130,9 +166,9 @@ class RuleExtractor:
         if not known:
             return
         pattern = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True))))
-        for sentence, mentions in zip(article.sentences, per_sentence):
+        for view, mentions in zip(views, per_sentence):
             added = False
-            for hit in pattern.finditer(sentence.text):
+            for hit in pattern.finditer(view):
                 if any(m.start < hit.end() and hit.start() < m.end for m in mentions if not m.generic):
                     continue
                 src = known[hit.group()]

@@ -55,20 +55,27 @@ def _joined_spans(spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Adjacent ORG/LOC spans whose second part is a name head (连然 + 街道社区专项基金管理委员会) become one."""
     out: list[TaggedSpan] = []
     for s in spans:
-        if out and out[-1].tag in ("ORG", "LOC") and s.tag == "ORG" and out[-1].end == s.start and suffix_type(s.text):
-            prev = out.pop()
+        prev = out[-1] if out else None
+        joined = prev is not None and prev.end == s.start and (
+            (prev.tag in ("ORG", "LOC") and s.tag == "ORG" and suffix_type(s.text))
+            # 大英县委社会工作 + 部: a short word that completes a suffix the span alone lacks
+            or (prev.tag == "ORG" and s.tag in ("n", "nz") and len(s.text) <= 2 and not suffix_type(prev.text)
+                and suffix_type(prev.text + s.text) is not None)
+        )
+        if joined:
+            out.pop()
             out.append(TaggedSpan(prev.start, s.end, prev.text + s.text, "ORG"))
         else:
             out.append(s)
     return out
 
 
-def _plausible(name: str, after: TaggedSpan | None) -> bool:
+def _plausible(name: str, after: TaggedSpan | None, suffixed: bool) -> bool:
     if len(_HAN.findall(name)) < 2 or len(name) > 30 or is_generic_word(name) or name.startswith(_GENERIC_OPENERS):
         return False
     if any(ch in name for ch in "，。、；：！？“”《》\"") or name.count("（") != name.count("）"):
         return False
-    if after is not None and after.tag in ("n", "vn", "nz") and _HAN.match(after.text[:1]):
+    if not suffixed and after is not None and after.tag in ("n", "vn", "nz") and _HAN.match(after.text[:1]):
         return False  # a modifier of the noun after it (新时代文明实践站, 党史学习教育)
     tag = tag_of(name)
     if tag and not tag.startswith(_NAME_TAGS):
@@ -97,9 +104,9 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
             continue
         after = spans[i + 1] if i + 1 < len(spans) and spans[i + 1].start == s.end else None
         name = s.text.strip()
-        if not _plausible(name, after):
-            continue
         typed = suffix_type(name)
+        if not _plausible(name, after, typed is not None):
+            continue
         if typed:
             node_type, kind, suffix = typed
             if node_type not in ("Organization", "Community") or is_generic_word(name[: -len(suffix)]):

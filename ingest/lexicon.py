@@ -68,6 +68,9 @@ def _partner_triggers() -> tuple[dict[str, str], frozenset[str]]:
 
 # Verbs that make the subject run/build an initiative.
 RUN_VERBS = tuple(_rd.words("run_verbs"))
+NAME_HEADS = frozenset(_rd.words("name_heads"))
+JOINING_WORDS = tuple(sorted(_rd.words("joining_words"), key=len, reverse=True))
+CATEGORY_OPENERS = tuple(_rd.words("category_openers"))
 SUPPORT_VERBS = tuple(_rd.words("support_verbs"))
 AWARD_VERBS = tuple(_rd.words("award_verbs"))
 FOUND_VERBS = tuple(_rd.words("found_verbs"))

@@ -52,7 +52,7 @@ def _is_unit_end(u: Unit) -> bool:
         return False
     if u.text in lx.UNIT_END_TOKENS:
         return True
-    return u.tag == "ns" and u.text.endswith(("区", "市", "县", "省")) and len(u.text) >= 2
+    return u.tag == "ns" and u.text.endswith(("区", "市", "县", "省")) and len(u.text) >= 3
 
 
 def _is_boundary(u: Unit, node_type: str = "Organization") -> bool:
@@ -123,8 +123,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
                 j -= 1
                 continue
             break
-        if absorbed and len(u.text) > 1:
-            break
+        if absorbed and len(u.text) > 1 and not (node_type == "Community" and u.tag in ("ns", "nr", "nz", "") and u.kind == "tok"):
+            break  # 朝阳|里|社区: a place name before an absorbed 里 stays in
         first = j
         stem_start = u.start
         j -= 1
@@ -142,7 +142,7 @@ def _place_in_brackets(units: list[Unit], j: int) -> bool:
 
 def _absorbable(u: Unit) -> bool:
     """A one-character word jieba split off a name (保|和|街道, 三|和|集团) can be taken back in."""
-    return u.kind == "tok" and len(u.text) == 1 and not u.tag.startswith(("u", "p", "y", "e", "r")) and u.text not in "在的了被把将对从向由为让使等着"
+    return u.kind == "tok" and len(u.text) == 1 and not u.tag.startswith(("u", "p", "y", "e", "r")) and u.text not in "在的了被把将对从向由为让使等着年月日号时"
 
 
 @lru_cache(maxsize=65536)
@@ -242,6 +242,8 @@ def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, 
         return False
     tail = sentence[quotes[-1].end : units[last].end]
     m = lx.CATEGORY_RE.match(tail)
+    if m and m.end() == len(tail) and m.group(1) in lx.NAME_HEADS:
+        return False  # “党建共建同心圆”工程: the head is part of the name
     return bool(m) and (m.end() == len(tail) or is_generic_word(tail[: -len(suffix)]))
 
 
@@ -286,7 +288,7 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
         after = _after_list(sentence, units, i)
         before = sentence[max(0, _list_start(units, i) - 8) : _list_start(units, i)]
         place_before = any(m.type == "Community" and not m.generic and 0 <= u.start - m.end <= 2 for m in taken) and (
-            u.end == len(sentence) or sentence[u.end] in "。，、；！？,;"
+            u.end == len(sentence) or sentence[u.end] in "。，、；！？,;和及与"
         )
         pos = u.start + 1
         for part in re.split(r"[→>]", inner):
@@ -325,12 +327,15 @@ def _after_list(sentence: str, units: list[Unit], i: int) -> str:
     j = i
     while j + 1 < len(units) and (units[j + 1].kind == "quote" or (units[j + 1].text in _LIST_JOIN and j + 2 < len(units) and units[j + 2].kind == "quote")):
         j += 1
-    direct = sentence[units[i].end : units[i].end + 10]
+    direct = sentence[units[i].end : units[i].end + 40]
     if j == i:
         return direct
-    return sentence[units[j].end : units[j].end + 10] if not lx.CATEGORY_RE.match(direct) else direct
+    return sentence[units[j].end : units[j].end + 40] if not lx.CATEGORY_RE.match(direct) else direct
 
 
+# “X”是…品牌/平台/机制 (within the clause): the quote is defined as a thing of that category.
+_DEFINED_AS = re.compile(r"^(?:就|也|正)?是[^，。；！？,;]{0,30}?(" + "|".join(sorted(map(re.escape, lx.CATEGORY_WORDS), key=len, reverse=True)) + r")(?:[，。；！？,;]|$)")
+_JOIN_VERBS = ("加入", "参与", "参加", "加盟")
 _WEAK_VERBS = ("用", "以", "通过", "依托", "实施", "实行", "推行")
 _VERB_TAIL = "了出起成的一个些好"
 
@@ -352,15 +357,21 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     suffix = _suffix_of(inner)
     if suffix and not stem_is_generic(inner[: -len(suffix)]):
         node_type, kind = lx.SUFFIXES[suffix]
+        if node_type == "Organization" and kind == "enterprise":
+            return "Initiative", "service" if suffix == "银行" else "space", 0.6  # “时间银行”“幸福超市”: a programme, not a firm
         if node_type in ("Initiative", "Organization"):
             return node_type, kind, 0.7
     if m:
         node_type, kind = lx.CATEGORY_WORDS[m.group(1)]
         return node_type, kind, 0.7
-    appositive = re.search(r"(" + "|".join(lx.APPOSITIVE_HEADS) + r")——$", before)
-    if appositive:
+    defined = _DEFINED_AS.match(after)
+    if defined:  # “红色同心圆”是…党建品牌: a name defined by its category
+        node_type, kind = lx.CATEGORY_WORDS[defined.group(1)]
+        return node_type, kind, 0.6
+    appositive = re.search(r"(" + "|".join(lx.APPOSITIVE_HEADS) + r")(——)?$", before)
+    if appositive and (appositive.group(2) or not after[:1] or after[:1] in "，。；、！？,;"):
         node_type, kind = lx.APPOSITIVE_HEADS[appositive.group(1)]
-        return node_type, kind, 0.65
+        return node_type, kind, 0.65 if appositive.group(2) else 0.6  # 民宿项目“故乡的云”: the head names the kind
     if "、" in inner or tag_of(inner):
         return None  # a dictionary word in quotes (“密码”“合伙人”) is a figure of speech, not a name
     verb_zone = before.rstrip(_VERB_TAIL)
@@ -369,6 +380,8 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
             return "Initiative", "work_method", 0.6
         return None
     clause = re.split(r"[，。；：、,;]", before)[-1]
+    if clause.endswith(_JOIN_VERBS):
+        return "Initiative", _guess_kind(inner), 0.55  # 加入“X”: what members join
     if any(v in clause[-8:] for v in lx.RUN_VERBS if len(v) > 1):
         return "Initiative", _guess_kind(inner), 0.55
     if place_before and len(inner) <= 8:
@@ -501,11 +514,14 @@ def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[
             for k, item in enumerate(items):
                 if k == 0:
                     skip, item = _strip_leading_verb(item)
+                    if pos + skip > 0 and sentence[pos + skip - 1 : pos + skip + 1] in lx.BOUNDARY_WORDS:
+                        skip, item = skip + 1, item[1:]  # 联|合万庄村: the list starts after the verb cut in two
                     pos += skip
-                if 2 <= len(item) <= 4 and tag_of(item) in ("", "ns", "nr", "nz", "nrt") and not is_generic_word(item) and not any(
+                if 2 <= len(item) <= 4 and tag_of(item) in ("", "ns") and not is_generic_word(item) and not any(
                     item[i : i + 2] in lx.BOUNDARY_WORDS for i in range(len(item) - 1)
                 ):
-                    out.append(Mention(pos, pos + len(item), item + suffix, "Community", "community", 0.6, "coordinated"))
+                    name = item if item.endswith(suffix) else item + suffix  # 万庄村、红庄村等9个村: already suffixed
+                    out.append(Mention(pos, pos + len(item), name, "Community", "community", 0.6, "coordinated"))
                 pos += len(item) + 1
     return out
 
@@ -529,8 +545,44 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     found += head_list_mentions(sentence) + activity_mentions(sentence)
     found += award_mentions(sentence, units)
     quoted = quoted_mentions(sentence, units, found)
+    for m in found:  # 高端民宿项目“故乡的云”: the description before a named quote is no name of its own
+        if m.source == "suffix" and m.suffix in lx.APPOSITIVE_HEADS and any(q.start - 1 == m.end and q.type == m.type for q in quoted):
+            m.generic = True
     found += quoted + place_before_quote_mentions(sentence, units, quoted)
-    return settle(found)
+    return settle(unglued(found))
+
+
+def unglued(found: list[Mention]) -> list[Mention]:
+    """Names split where a joining word glued two bodies (甲集团联合乙党工委) or a category phrase opens them (辖区企业…)."""
+    out = []
+    for m in found:
+        out.extend(_split_glued(m) if m.type == "Organization" and not m.generic else [m])
+    return out
+
+
+def _split_glued(m: Mention) -> list[Mention]:
+    name = m.name
+    for k in range(0, len(name) - 3):
+        for word in lx.JOINING_WORDS:
+            if not name.startswith(word, k) or (k < 2 and len(word) == 1):
+                continue
+            left, right = name[:k], name[k + len(word):]
+            left_suffix = _suffix_of(left)
+            if len(word) == 1 and not left_suffix:
+                continue
+            if len(right) < 4 or stem_is_generic(right[: -len(m.suffix)] if m.suffix else right):
+                continue
+            parts = [Mention(m.start + k + len(word), m.end, right, m.type, m.kind, m.confidence, m.source, suffix=m.suffix)]
+            if left_suffix and len(left) > len(left_suffix) and not stem_is_generic(left[: -len(left_suffix)]):
+                node_type, kind = lx.SUFFIXES[left_suffix]
+                parts.insert(0, Mention(m.start, m.start + k, left, node_type, kind, m.confidence, m.source, suffix=left_suffix))
+            return [p for q in parts for p in _split_glued(q)]
+    for opener in lx.CATEGORY_OPENERS:
+        k = name.find(opener)
+        phrase = name[: k + len(opener)]
+        if 0 < k and len(name) - len(phrase) >= 4 and (is_generic_word(name[:k]) or tag_of(phrase)):
+            return [Mention(m.start + len(phrase), m.end, name[len(phrase):], m.type, m.kind, m.confidence, m.source, suffix=m.suffix)]
+    return [m]
 
 
 def settle(found: list[Mention]) -> list[Mention]:

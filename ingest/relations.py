@@ -11,6 +11,8 @@ from ingest.mentions import Mention
 
 LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
 ACTOR_TYPES = ("Area", "Community", "Organization")
+_HOST_KINDS = ("district", "subdistrict", "community", "compound")
+_COUNTED = re.compile(r"^[0-9一二三四五六七八九十百两]+(?:个|家|名|支|所)")
 _CLAUSE_SPLIT = re.compile(r"[，；：,;—]+")
 _DATE = re.compile(r"((?:19|20)[0-9]{2})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?)?")
 _GENERIC_ACTOR = {
@@ -52,6 +54,7 @@ class Context:
     """What the article said so far: the last named actor of each level, and the paragraph topic."""
 
     last: dict[str, str] = field(default_factory=dict)
+    last_paragraph: dict[str, int] = field(default_factory=dict)
     paragraph: int = -1
     topic: str | None = None
     article_topic: str | None = None
@@ -60,8 +63,9 @@ class Context:
         """Remember a named actor mention."""
         if m.generic:
             return
-        if m.type in ("Area", "Community") and m.kind:
+        if m.type in ("Area", "Community") and m.kind and not m.embedded:
             self.last[m.kind] = entity_key(m)
+            self.last_paragraph[m.kind] = self.paragraph
         elif m.type == "Organization":
             self.last["org"] = entity_key(m)
 
@@ -70,7 +74,14 @@ class Context:
         target = _GENERIC_ACTOR.get(m.name)
         if target is None:
             return None
-        return self.last.get(target[1])
+        node_type, kind = target
+        key = self.last.get(kind)
+        if key is not None and self.last_paragraph.get(kind) == self.paragraph:
+            return key  # the nearest one named in this paragraph
+        for topic in (self.topic, self.article_topic):  # else what the paragraph or the article is about, if it fits
+            if topic and topic.startswith(node_type + ":") and (kind != "subdistrict" or topic.endswith(("街道", "镇", "乡", "街"))):
+                return topic
+        return key
 
 
 @dataclass
@@ -101,7 +112,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _awards(sentence, mentions, actors, clauses, subjects)
     facts += _memberships(sentence, mentions, actors)
     facts += _residents(sentence, mentions, actors, ctx)
-    p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects)
+    p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects, ctx)
     facts += p_facts
     partners += p_partners
     for m in mentions:
@@ -153,6 +164,10 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
         lead = s + (opener.end() if opener else 0)
         if sentence[lead:lead + 1] == "在":
             lead += 1
+        if sentence[lead:lead + 1] == "以" and _LEAD_ROLE.search(text):  # 以(龙头企业)A为龙头，联合B…: A leads what follows
+            first = next((a for a in actors if s <= a.start and a.end <= e and a.mention.type in ACTOR_TYPES), None)
+            if first is not None:
+                lead = first.start
         for a in actors:
             if lead <= a.start <= lead + 1 and a.mention.type in ACTOR_TYPES:
                 # 成华区保和街道迎晖社区: the last link of an address chain is the subject
@@ -190,8 +205,8 @@ def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
     for m in mentions:
         if m.type != "Organization" or m.generic or m.embedded:
             continue
-        if m.kind in ("government", "party", "self_governance"):
-            inner = [p for p in places if m.start <= p.start and p.end <= m.end]
+        if m.kind in ("government", "party", "self_governance"):  # 谢家湾街道党工委: the body of the place it opens with
+            inner = [p for p in places if p.start == m.start and p.end <= m.end and p.kind in _HOST_KINDS]
             if inner:
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", entity_key(inner[-1]), 0.75))
         before = sentence[max(0, m.start - 6) : m.start]
@@ -221,6 +236,13 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         runner = None
         conf = 0.0
+        at = _actor_at_place(sentence, local)
+        if at is not None and _has_run_verb(sentence[at[1].end : m.start]):
+            # 鲁商集团在东西门村投资打造的“故乡的云”: the actor before 在 runs it, the place hosts it
+            facts.append(Fact(at[0].key, "RUNS", key, 0.65))
+            if place is None and at[1].mention.type in ("Community", "Area"):
+                facts.append(Fact(key, "LOCATED_IN", at[1].key, 0.6))
+            continue
         if local and _has_run_verb(sentence[local[-1].end : m.start]):
             located = place[0] if place else None
             candidates = [a for a in local if located is None or a.key != entity_key(located)]
@@ -238,6 +260,14 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+def _actor_at_place(sentence: str, local: list[_Actor]) -> tuple[_Actor, _Actor] | None:
+    """(actor, place) for 'actor 在 place …' among the actors before an initiative, the actor not a place chain."""
+    for a, b in zip(local, local[1:]):
+        if a.mention.type == "Organization" and sentence[a.end : b.start] == "在" and b.mention.type in ("Community", "Area"):
+            return a, b
+    return None
 
 
 def _opens_clause(sentence: str, actor: _Actor, clause_start: int) -> bool:
@@ -302,18 +332,12 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
         if not verb:
             continue
         verb_pos = cs + verb.start()
-        holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos and sentence[h.start - 1 : h.start] != "被"]  # 被民政部认定为: the conferrer
+        holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos
+                   and sentence[h.start - 1 : h.start] != "被"  # 被民政部认定为: the conferrer
+                   and not (h.type == "Area" and _COUNTED.match(sentence[h.end : verb_pos]))]  # 天津13个典型入选: a place counting its winners
         resolved = [a for a in actors if a.mention.generic and cs <= a.start and a.end <= verb_pos]
         if holders:
-            group = [holders[-1]]
-            for h in reversed(holders[:-1]):
-                if sentence[h.end : group[0].start] in ("、", "和", "及", "与"):
-                    group.insert(0, h)
-                elif h.end == group[0].start and h.type in ("Area", "Community"):
-                    continue
-                else:
-                    break
-            for h in group:
+            for h in _coordinated(sentence, holders):
                 facts.append(Fact(entity_key(h), "AWARDED", entity_key(m), 0.7, dict(props)))
         elif resolved:
             facts.append(Fact(resolved[-1].key, "AWARDED", entity_key(m), 0.55, dict(props)))
@@ -322,7 +346,7 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
     return facts
 
 
-def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[Fact], list[PartnerFact]]:
+def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | None = None) -> tuple[list[Fact], list[PartnerFact]]:
     facts: list[Fact] = []
     partners: list[PartnerFact] = []
     date_m = _DATE.search(sentence)
@@ -343,11 +367,25 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
             right = [a for a in named if trig.end() <= a.start < ce and a.mention.type == "Organization"]
         else:
             left = [a for a in named if cs <= a.start and a.end <= trig.start()]
-            if not left and subjects[ci] is not None:
-                left = [subjects[ci]]
             right = [a for a in named if trig.end() <= a.start < ce]
-            if left:
-                left = _coordinated(sentence, left)
+            given = _giver_before(sentence, left, trig.start())
+            if given is not None:  # 得到盈浦基金会扶持的…: the giver is named after 得到, the receivers open the sentence
+                left, right = [given], _coordinated(sentence, [a for a in named if a.end <= given.start - 2]) if given.start >= 2 else []
+            else:
+                marked = [a for a in left if sentence[a.start - 1 : a.start] in _OBJECT_MARKERS]
+                if marked and word in lx.DIRECTED_TRIGGERS:  # 基金会对艺术团进行资金扶持: the one after 对 receives
+                    right = marked + right
+                    left = [a for a in left if a.end <= marked[0].start and a not in marked]
+                if not left and subjects[ci] is not None:
+                    left = [subjects[ci]]
+                if left:
+                    left = _coordinated(sentence, left)
+                if left and not right and _JOINING_IN.search(sentence[left[-1].end : trig.start()]):
+                    topic = ctx.topic or ctx.article_topic if ctx is not None else None  # 辖区企业A、B参与到社企共建中来
+                    if topic and topic.split(":", 1)[0] in ("Community", "Area") and topic not in {a.key for a in left}:
+                        right = [_Actor(topic, -1, -1, Mention(-1, -1, topic.split(":", 1)[1], topic.split(":", 1)[0], None, 0.5, "topic"))]
+            if not left:
+                continue  # 联合B、C: whoever brings them together is not named here, and B and C are not each other's partners
         parties = []
         for a in left + right:
             if a.key not in parties:
@@ -356,7 +394,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
             continue
         conf = 0.75 if word in ("签署", "签订", "签约", "结对", "携手") else 0.65
         date_props = {"date": date} if date else {}
-        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1):
+        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0):
             pairs = [(a.key, b.key) for a in left for b in right if a.key != b.key]
             for a, b in pairs:
                 partners.append(PartnerFact(kind, [a, b], conf, date))
@@ -378,6 +416,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects) -> tuple[list[F
     return facts, partners
 
 
+_LIST_GAP = re.compile(r"^(?:[（(][^）)，。]{0,20}[）)])?[、和及与]$")  # …有限公司（Ole’超市）、工商银行…
 _MEMBERS_AFTER = re.compile(r"^”?(?:的)?(?:成员单位|成员|单位)?(?:有|包括|为|是)")
 _JOIN_BEFORE = re.compile(r"(?:加入|参与|参加|加盟|入驻)(?:了|到|进)?“?$")
 _JOIN_AFTER = re.compile(r"^(?:等[^，。；]{0,8}?)?(?:积极|主动|先后|相继|纷纷)?(?:加入|参与|参加|加盟)(?:了|到|进)?(?:[^，。；]{0,4}的)?“?$")
@@ -406,7 +445,7 @@ def _listed(sentence: str, members: list[_Actor]) -> list[_Actor]:
     """The leading run of actors joined by 、/和/及 (a list that follows 有/包括)."""
     run = members[:1]
     for a in members[1:]:
-        if sentence[run[-1].end : a.start] in ("、", "和", "及", "与") or _in_brackets(sentence, run[-1]):
+        if _LIST_GAP.match(sentence[run[-1].end : a.start]) or _in_brackets(sentence, run[-1]):
             run.append(a)
         else:
             break
@@ -438,22 +477,43 @@ def _in_brackets(sentence: str, a: _Actor) -> bool:
     return opening > closing and a.start - opening <= 3
 
 
+_OBJECT_MARKERS = ("对", "为", "向", "给")
+_LEAD_ROLE = re.compile(r"为(?:龙头|主体|依托|核心|纽带|牵引|主导|引领)$")
+_JOINING_IN = re.compile(r"(?:参与|加入|参加|融入)")
+_RECEIVED = ("得到", "获得", "受到", "接受")
+
+
+def _giver_before(sentence: str, left: list[_Actor], trigger_at: int) -> _Actor | None:
+    """The actor named right after 得到/获得/受到 and before the trigger (得到X扶持), if any."""
+    for a in reversed(left):
+        if sentence[max(0, a.start - 2) : a.start] in _RECEIVED and a.end <= trigger_at:
+            return a
+    return None
+
+
 def _chain_prefix(a: _Actor, actors: list[_Actor]) -> bool:
     """成都天府新区华阳街道: 成都 and 天府新区 only locate 华阳街道; they are not parties."""
     return a.mention.type in ("Area", "Community") and any(b.start == a.end and b.mention.type in ("Area", "Community") for b in actors)
 
 
-def _coordinated(sentence: str, left: list[_Actor]) -> list[_Actor]:
-    """The trailing run of actors joined by 、/和/与 just before a trigger."""
+def _coordinated(sentence: str, left: list) -> list:
+    """The trailing run of items (actors or mentions) joined by 、/和/与 just before a trigger;
+    the places that only locate an item (和平区新兴街|朝阳里社区) are skipped, not joined."""
     group = [left[-1]]
+    edge = left[-1].start  # where the current item, with its address chain, begins
     for a in reversed(left[:-1]):
-        if sentence[a.end : group[0].start] in ("、", "和", "与", "及", "同"):
+        if a.end == edge and _mention_of(a).type in ("Area", "Community"):
+            edge = a.start
+        elif sentence[a.end : edge] in ("、", "和", "与", "及", "同"):
             group.insert(0, a)
-        elif a.end == group[0].start:
-            continue
+            edge = a.start
         else:
             break
     return group
+
+
+def _mention_of(item) -> Mention:
+    return item.mention if isinstance(item, _Actor) else item
 
 
 def _inside_mention(pos: int, mentions: list[Mention]) -> bool:

@@ -52,6 +52,8 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
         if short[-2:] != long[-2:] or len(short) < 4:
             return False
         return long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
+    if node_type == "Organization":
+        return _same_body(short, long)
     if node_type == "Initiative":
         if short[-2:] != long[-2:]:
             return False
@@ -59,6 +61,37 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
             return True
         return len(short) >= 4 and long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
     return False
+
+
+_PLACE_WORDS = ("社区", "街道", "乡镇", "村", "镇")
+
+
+def _same_body(short: str, long: str) -> bool:
+    """上海盈浦社区基金会 = 盈浦社区基金会 (a city before the name) = 盈浦基金会 (a place word left out).
+
+    Only a leading place name or a place word inside may differ: 中国农业银行 ≠ 中国银行."""
+    if len(short) < 4:
+        return False
+    if long.endswith(short):
+        from ingest.mentions import area_prefix_re
+
+        hit = area_prefix_re().match(long)
+        return hit is not None and hit.end() == len(long) - len(short)
+    if long[:2] != short[:2] or long[-3:] != short[-3:] or not _is_subsequence(short, long):
+        return False
+    extra = "".join(ch for ch in _leftover(short, long))
+    return extra in _PLACE_WORDS
+
+
+def _leftover(short: str, long: str) -> str:
+    """The characters of `long` left when `short` is read off it in order (greedy, from the left)."""
+    out, i = [], 0
+    for ch in long:
+        if i < len(short) and ch == short[i]:
+            i += 1
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _may_match(a: set[str], b: set[str]) -> bool:

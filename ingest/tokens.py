@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - exercised only where the wheel is unav
         return jieba.lcut(text)
 
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|\"([^\"\n]{1,40})\"|《([^《》\n]{1,40})》|「([^「」\n]{1,40})」|‘([^‘’\n]{1,40})’")
+DATE_RE = re.compile(r"[0-9０-９]{1,4}(?:年|月|日|号)(?:[0-9０-９]{1,2}(?:月|日|号))*")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]—…-~～/|　 \t\n“”\"《》「」‘’·•")
 
 
@@ -60,6 +61,10 @@ def units_of(sentence: str) -> list[Unit]:
     fixed: list[Unit] = []
     for m in QUOTE_RE.finditer(sentence):
         fixed.append(Unit(m.start(), m.end(), m.group(), "quote"))
+    taken = [(u.start, u.end) for u in fixed]
+    for m in DATE_RE.finditer(sentence):  # 3月|布新社区: a date is one word, never the start of a name
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            fixed.append(Unit(m.start(), m.end(), m.group(), "tok", "t"))
     taken = [(u.start, u.end) for u in fixed]
     for start, end, form in find_areas(sentence):  # nationwide divisions (ingest/divisions.py)
         if any(s < end and start < e for s, e in taken):

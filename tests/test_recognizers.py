@@ -169,3 +169,54 @@ def test_bodies_named_after_a_host_are_affiliated_with_it():
 def test_lac_tagger_reads_only_the_installed_wheel(tmp_path):
     with pytest.raises(FileNotFoundError):
         LacTagger(model_dir=tmp_path)
+
+
+# ---- more relation and naming rules (sentences written for the tests) -------------------------
+
+def _facts(sentence: str, ctx: Context | None = None):
+    facts, _ = sentence_facts(sentence, mentions_of(sentence), ctx or Context())
+    return {(f.subject, f.predicate, f.object) for f in facts}
+
+
+def test_the_one_leading_a_union_co_builds_with_each_member_not_the_members_with_each_other():
+    facts = _facts("以龙头企业青岛海尔集团有限公司为龙头，联合万家村、红旗村、王家沟村等5个村，成立产业联盟。")
+    coop = {frozenset((a, b)) for a, p, b in facts if p == "COOPERATES_WITH"}
+    assert frozenset(("Organization:青岛海尔集团有限公司", "Community:万家村")) in coop
+    assert frozenset(("Organization:青岛海尔集团有限公司", "Community:王家沟村")) in coop
+    assert frozenset(("Community:万家村", "Community:红旗村")) not in coop
+
+
+def test_a_fund_supporting_a_group_and_a_group_supported_by_a_fund():
+    to = _facts("2018年，金水社区基金会开始对红星合唱团进行资金扶持。")
+    assert any(p == "COOPERATES_WITH" and {a, b} == {"Organization:金水社区基金会", "Organization:红星合唱团"} for a, p, b in to)
+    by = _facts("红星合唱团、蓝天舞蹈队，也是得到金水社区基金会扶持的团队。")
+    pairs = {frozenset((a, b)) for a, p, b in by if p == "COOPERATES_WITH"}
+    assert frozenset(("Organization:金水社区基金会", "Organization:红星合唱团")) in pairs
+    assert frozenset(("Organization:金水社区基金会", "Organization:蓝天舞蹈队")) in pairs
+    assert frozenset(("Organization:红星合唱团", "Organization:蓝天舞蹈队")) not in pairs
+
+
+def test_bodies_taking_part_in_co_building_co_build_with_the_place_talked_about():
+    facts = _facts("辖区企业青岛银行市北支行、海信视像（青岛）有限公司积极参与到社企共建中来。", Context(topic="Community:金水社区"))
+    coop = {frozenset((a, b)) for a, p, b in facts if p == "COOPERATES_WITH"}
+    assert frozenset(("Organization:青岛银行市北支行", "Community:金水社区")) in coop
+    assert frozenset(("Organization:青岛银行市北支行", "Organization:海信视像（青岛）有限公司")) not in coop
+
+
+def test_actor_at_a_place_runs_what_it_builds_there():
+    facts = _facts("这是青岛海尔集团有限公司在张家村投资打造的民宿项目“山里的家”。")
+    assert ("Organization:青岛海尔集团有限公司", "RUNS", "Initiative:山里的家") in facts
+    assert ("Initiative:山里的家", "LOCATED_IN", "Community:张家村") in facts
+
+
+def test_quoted_programmes_named_like_firms_are_initiatives():
+    names = named("2022年5月金水社区“爱心超市”和“时间银行”相继开张。")
+    assert names.get("爱心超市") == "Initiative" and names.get("时间银行") == "Initiative"
+    assert names.get("金水社区") == "Community"  # the date before it is not part of the name
+
+
+def test_a_quote_defined_by_its_category_and_a_head_that_belongs_to_the_name():
+    assert named("“红色邻里”是金水街道于2020年创立的党建品牌。").get("红色邻里") == "Initiative"
+    assert named("街道实施“邻里同心”工程，惠及居民。").get("邻里同心工程") == "Initiative"
+    names = named("这是社区打造的民宿项目“山里的家”。")
+    assert names.get("山里的家") == "Initiative" and "民宿项目" not in names
