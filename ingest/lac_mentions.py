@@ -83,6 +83,12 @@ def _plausible(name: str, after: TaggedSpan | None, suffixed: bool) -> bool:
     return True
 
 
+def _known_short(name: str) -> bool:
+    """A name of three characters or fewer without a suffix is taken only when jieba knows it as a proper noun
+    (华润, 民政部) or it ends like a body (…部, …局); otherwise it is likely a cut piece (恒大名|都)."""
+    return tag_of(name).startswith(_NAME_TAGS) or any(name.endswith(e) for e, _ in _ORG_ENDINGS)
+
+
 def _cut_inside_word(sentence: str, start: int, end: int) -> bool:
     """True when jieba reads a word across the span's right edge (恒大名|都 where jieba has 名都)."""
     if end >= len(sentence) or not _HAN.match(sentence[end]):
@@ -112,7 +118,7 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
             if node_type not in ("Organization", "Community") or is_generic_word(name[: -len(suffix)]):
                 continue
             out.append(Mention(s.start, s.end, name, node_type, kind, _SUFFIXED_CONFIDENCE, "lac", suffix=suffix))
-        elif not _cut_inside_word(sentence, s.start, s.end):
+        elif not _cut_inside_word(sentence, s.start, s.end) and (len(name) >= 4 or _known_short(name)):
             out.append(Mention(s.start, s.end, name, "Organization", _org_kind(name), _CONFIDENCE, "lac"))
     return out
 
@@ -189,10 +195,12 @@ def _replaces(s: Mention, m: Mention) -> bool:
 
     It contains the rule's span, and either the rule's mention is generic or of the same type and
     does not start at a place name (the contract names bodies without their address chain)."""
-    if not (s.start <= m.start and m.end <= s.end) or (s.start, s.end) == (m.start, m.end):
+    if not (s.start <= m.start and m.end <= s.end):
         return False
     if m.generic:
-        return True
+        return True  # the rules gave up on the stem (重庆建设医院); LAC reads a name there
+    if (s.start, s.end) == (m.start, m.end):
+        return False
     if m.type in ("Area", "Community"):
         return s.type == "Organization" and s.end > m.end and s.suffix != ""  # 宝兴社区 + 党委: the place stays, embedded
     return m.type == s.type == "Organization" and not (s.start < m.start and _starts_with_place(m.name))

@@ -165,7 +165,7 @@ def stem_is_generic(stem: str) -> bool:
     stem = stem.translate(_STRIP_QUOTES)
     if len(_HAN.findall(stem)) < 2:
         return True
-    if stem.endswith(("型", "式", "性", "化")):
+    if stem.endswith(("型", "式", "性", "化")) and not stem.endswith(("文化", "模式")):  # 规范化…, but 盈星文化艺术团
         return True
     m = area_prefix_re().match(stem)
     if m:
@@ -238,8 +238,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
 def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, sentence: str) -> bool:
     """“四个一”工作机制: a quoted name followed by a category word names the quote, not the phrase."""
     quotes = [u for u in units[first : last + 1] if u.kind == "quote"]
-    if not quotes:
-        return False
+    if not quotes or lx.SUFFIXES[suffix][0] == "Organization":
+        return False  # “幸福布新”志愿服务队, “红欣启航”党建联盟: a body named with a quote keeps its head
     tail = sentence[quotes[-1].end : units[last].end]
     m = lx.CATEGORY_RE.match(tail)
     if m and m.end() == len(tail) and m.group(1) in lx.NAME_HEADS:
