@@ -22,39 +22,32 @@ def _store(args):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import Pipeline
+    """Exit 0: every path existed and its articles are stored (bad files skipped and counted);
+    1: some input path does not exist (the others are still ingested) or every file was skipped."""
+    from govkg.api import IngestSummary, ingest_paths
 
-    extractor = _extractor(args)
-    store = _store(args)
-    try:
-        report = Pipeline(store, extractor, min_confidence=args.min_confidence).ingest(args.paths, progress=_progress(args), workers=args.workers)
-    finally:
-        store.close()
-    print(report.summary())
-    return 0 if report.added or report.unchanged or not report.skipped else 1
-
-
-def _progress(args):
-    if args.quiet:
-        return None
-
-    def show(path: str, status: str) -> None:
-        print(f"  {status:<9} {path}", file=sys.stderr)
-
-    return show
+    extractor = _extractor(args)  # a bad lexicon stops here, before the store is opened
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    for path in missing:
+        print(f"govkg: error: {path}: no such file or folder; the other paths are ingested", file=sys.stderr)
+    if len(missing) == len(args.paths):
+        summary = IngestSummary(missing=missing)
+    else:
+        store = _store(args)
+        try:
+            summary = ingest_paths(store, extractor, args.paths, min_confidence=args.min_confidence, workers=args.workers,
+                                   progress=not args.quiet)
+        finally:
+            store.close()
+    print(summary.summary())
+    return summary.exit_code
 
 
 def _extractor(args):
     """The extractor of `--mode` (default: rules + LAC), with the user lexicons of `--lexicon` (bad files: one-line error)."""
-    from ingest.components import ExtractorConfig
-    from ingest.extractor import RuleExtractor
+    from govkg.api import make_extractor
 
-    config = ExtractorConfig.for_mode(getattr(args, "mode", None) or "default")
-    if not getattr(args, "lexicon", None):
-        return RuleExtractor(config)
-    from ingest.user_lexicon import load_lexicon
-
-    return RuleExtractor(config, lexicon=load_lexicon(args.lexicon))
+    return make_extractor(getattr(args, "mode", None) or "default", getattr(args, "lexicon", None))
 
 
 def cmd_extract(args) -> int:
@@ -113,8 +106,8 @@ def cmd_eval(args) -> int:
 
 def cmd_calibrate(args) -> int:
     from govkg.evaluation import PLURAL, cached_extractions, calibration_summary, evaluate_sets, format_calibration, pairs_of
-    from ingest.calibration import DATA_PATH, FACTS, brier, choose_settings, expected_calibration_error, fit, held_out, \
-        load_tables, recalibrated, save_tables, table_key
+    from ingest.calibration import DATA_PATH, FACTS, PRIORS, SMOOTHING_CANDIDATES, brier, choose_settings, \
+        expected_calibration_error, fit, held_out, load_tables, recalibrated, save_tables, table_key
     from ingest.components import MODES, ExtractorConfig
     from ingest.extractor import RuleExtractor
 
@@ -132,18 +125,16 @@ def cmd_calibrate(args) -> int:
         extraction = cached_extractions(RuleExtractor(config))
         _, report = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(0.0))
         outcomes = report.outcomes
-        if args.smoothing is not None:
-            smoothing, prior = args.smoothing, args.prior or "family"
-        else:
-            smoothing, prior, _ = choose_settings(outcomes, priors=(args.prior,) if args.prior else ("family", "raw"))
+        smoothing, prior, by_kind, _ = choose_settings(outcomes, (args.smoothing,) if args.smoothing else SMOOTHING_CANDIDATES,
+                                                       (args.prior,) if args.prior else PRIORS)
         meta = {"mode": mode, "fitted_on": [f"{g} on {c}" for g, c in pairs], "articles": report.articles,
                 "refit": "govkg calibrate " + " ".join(args.paths)}
-        table = fit(outcomes, smoothing, prior, meta)
+        table = fit(outcomes, smoothing, prior, by_kind, meta)
         tables[table_key(config.recognizers)] = table
         after = recalibrated(outcomes, table)
-        cross = held_out(outcomes, smoothing, prior)
+        cross = held_out(outcomes, smoothing, prior, by_kind)
         print(f"== mode {mode} ({table_key(config.recognizers)}): {report.articles} articles, "
-              f"smoothing {smoothing:g} pseudo-facts toward the {prior} prior")
+              f"smoothing {smoothing:g} pseudo-facts toward the {prior} prior, {'per kind' if by_kind else 'per family'}")
         print(f"{'':<12}{'facts':>7}{'ECE raw':>10}{'fitted':>9}{'held-out':>10}{'Brier raw':>11}{'fitted':>9}{'held-out':>10}")
         for fact in FACTS:
             sel = [[o for o in x if o.fact == fact] for x in (outcomes, after, cross)]
@@ -232,7 +223,7 @@ def cmd_queries(args) -> int:
     from queries import QUERIES
 
     for spec in QUERIES.values():
-        params = ", ".join(f"{p.name}={p.default!r}" for p in spec.params)
+        params = ", ".join(p.describe() for p in spec.params)
         print(f"{spec.name:<11} {spec.description}\n{'':<11} params: {params or '-'}")
     return 0
 
@@ -301,11 +292,16 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from govkg.api import export_target
     from graph.export import export, to_rdf, validate
 
+    target = export_target(args.format, args.out)  # a bad --out is one line, before the store is opened
     store = _store(args)
     try:
-        out = export(store, args.format, Path(args.out))
+        try:
+            out = export(store, args.format, target)
+        except OSError as exc:
+            raise GovkgError(f"cannot export to {target}: {exc.strerror or exc}") from None
         if args.validate and args.format in ("ttl", "jsonld"):
             conforms, text = validate(to_rdf(store))
             print(f"SHACL: {'conforms' if conforms else 'does NOT conform'}")
@@ -320,7 +316,8 @@ def cmd_export(args) -> int:
 
 def cmd_app(args) -> int:
     import importlib.util
-    import subprocess
+
+    from govkg.supervise import run_supervised
 
     spec = importlib.util.find_spec("app")
     if spec is None or not spec.origin:
@@ -331,7 +328,7 @@ def cmd_app(args) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", spec.origin, "--server.headless", "true", "--server.port", str(args.port),
            "--server.address", args.address, "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "false"]
     print(f"govkg explorer on http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
-    return subprocess.call(cmd, env=env)
+    return run_supervised(cmd, env=env)  # SIGTERM/SIGINT to govkg stop the Streamlit server too
 
 
 def _lexicon_option(s: argparse.ArgumentParser) -> None:
@@ -343,24 +340,50 @@ def _lexicon_option(s: argparse.ArgumentParser) -> None:
                    help="extraction mode: default (rules + the LAC statistical recognizer) or rules (rules only, faster)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
+STORE_HELP = "SQLite file/folder or bolt://, neo4j:// URI (default: $GOVKG_STORE or ./govkg-data/graph.db)"
+
+
+def _store_option(s: argparse.ArgumentParser) -> None:
+    """`--store` after the sub-command too (`govkg query cobuild --store x.db`); it wins over one before it."""
+    s.add_argument("--store", default=argparse.SUPPRESS, help=STORE_HELP)
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of every sub-command."""
-    p = argparse.ArgumentParser(prog="govkg", description="Chinese community-governance knowledge graph.")
-    p.add_argument("--store", default=None, help="SQLite file/folder or bolt://, neo4j:// URI (default: $GOVKG_STORE or ./govkg-data/graph.db)")
+    p = _Parser(prog="govkg", description="Chinese community-governance knowledge graph.")
+    p.add_argument("--store", default=None, help=STORE_HELP)
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="ingest article files and folders (.txt .md .html; UTF-8, GBK, GB18030, UTF-16)")
     s.add_argument("paths", nargs="+")
-    s.add_argument("--min-confidence", type=float, default=0.4, help="store facts at or above this confidence")
+    s.add_argument("--min-confidence", type=_confidence, default=0.4, help="store facts at or above this confidence")
     s.add_argument("--workers", type=int, default=1, help="extraction processes (one writer); same graph as 1")
-    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar or progress lines, only the summary")
     _lexicon_option(s)
+    _store_option(s)
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("extract", help="extract one article and print what was found")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="print the prediction format of the gold README")
-    s.add_argument("--min-confidence", type=float, default=0.5)
+    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, as ingest stores)")
     _lexicon_option(s)
     s.set_defaults(func=cmd_extract)
 
@@ -368,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="GOLD_DIR CORPUS_DIR", help="pairs of a gold folder and its corpus folder")
     s.add_argument("--json", action="store_true")
     s.add_argument("--errors", action="store_true", help="list false positives and misses")
-    s.add_argument("--min-confidence", type=float, default=0.5)
+    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, as ingest stores)")
     s.add_argument("--calibration", action="store_true", help="print the reliability table of the confidences (bins, precision, ECE)")
     s.add_argument("--cutoff", type=float, default=0.4, help="with --calibration: what this min_confidence keeps and drops (default 0.4, as ingest)")
     s.add_argument("--raw", action="store_true", help="score the extractor's raw (uncalibrated) confidences")
@@ -379,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="GOLD_DIR CORPUS_DIR", help="pairs of a gold folder and its corpus folder")
     s.add_argument("--out", default=None, help="table file (default: ingest/data/calibration.json of the package)")
     s.add_argument("--mode", default="all", help="extraction mode to fit (default: all modes)")
-    s.add_argument("--smoothing", type=float, default=None, help="pseudo-facts toward the prior (default: chosen by leave-one-article-out)")
+    s.add_argument("--smoothing", type=float, default=None, help="pseudo-facts toward the prior (default: chosen by leave-one-article-out Brier score)")
     s.add_argument("--prior", choices=("family", "raw"), default=None, help="shrink toward the family's precision or the raw confidence (default: chosen)")
     s.add_argument("--cutoff", type=float, default=0.4, help="with -v: what this min_confidence keeps and drops")
     s.add_argument("-v", "--verbose", action="store_true", help="print the fitted reliability table")
@@ -390,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--param", action="append", metavar="KEY=VALUE")
     s.add_argument("--format", choices=("table", "json", "csv"), default="table")
     s.add_argument("--cypher", action="store_true", help="print the query's Cypher instead of running it")
+    _store_option(s)
     s.set_defaults(func=cmd_query)
 
     s = sub.add_parser("queries", help="list the named queries and their parameters")
@@ -397,12 +421,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stats", help="counts of articles, nodes and relations")
     s.add_argument("--json", action="store_true")
+    _store_option(s)
     s.set_defaults(func=cmd_stats)
 
     s = sub.add_parser("export", help="export the graph as Turtle, JSON-LD, GraphML, CSV or neo4j-admin import files")
     s.add_argument("--format", choices=("ttl", "jsonld", "graphml", "csv", "neo4j-import"), default="ttl")
     s.add_argument("--out", required=True, help="output file (a folder for csv and neo4j-import)")
     s.add_argument("--validate", action="store_true", help="check the RDF against ontology/shapes.ttl (SHACL)")
+    _store_option(s)
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("migrate", help="copy a whole graph between stores (e.g. embedded → Neo4j)")
@@ -415,21 +441,28 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("app", help="open the Streamlit explorer on the store")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
+    _store_option(s)
     s.set_defaults(func=cmd_app)
 
     s = sub.add_parser("demo", help="ingest the bundled sample corpus into the store and print a summary")
+    _store_option(s)
     s.set_defaults(func=cmd_demo)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `govkg` console script."""
+    """Entry point of the `govkg` console script.
+
+    Exit status: 0 done; 1 partly done (ingest: a missing input path or every file skipped; export
+    --validate: the RDF does not conform); 2 nothing done: bad usage, parameter, input, store or
+    output path (one line on stderr); 3 an internal error (one line; GOVKG_DEBUG=1 shows the
+    traceback); 130 / 143 stopped by SIGINT / SIGTERM."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except GovkgError as exc:
-        print(f"govkg: error: {exc}", file=sys.stderr)
+        print(f"govkg: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("govkg: interrupted; completed articles are stored, re-run the same command to finish", file=sys.stderr)
@@ -437,6 +470,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # the file system or the network, outside govkg's own checks
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"govkg: error: {where}{exc.strerror or _one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug must still not print a traceback at the user
+        if os.environ.get("GOVKG_DEBUG"):
+            raise
+        print(f"govkg: internal error: {type(exc).__name__}: {_one_line(exc)} (GOVKG_DEBUG=1 shows the traceback; "
+              "please report it)", file=sys.stderr)
+        return 3
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ def score_article(gold: dict, pred: dict, report: Report, source: str = "") -> A
         report.entities[p["type"]].pred += 1
         article.entities.pred += 1
         correct = i is not None
-        report.outcomes.append(Outcome("entity", p["type"], p.get("confidence"), correct, key))
+        report.outcomes.append(Outcome("entity", p["type"], p.get("confidence"), correct, key, p.get("kind")))
         if correct:
             used.add(i)
             report.entities[p["type"]].tp += 1
@@ -222,7 +222,7 @@ def score_article(gold: dict, pred: dict, report: Report, source: str = "") -> A
         report.relations[p["predicate"]].pred += 1
         article.relations.pred += 1
         correct = i is not None
-        report.outcomes.append(Outcome("relation", p["predicate"], p.get("confidence"), correct, key))
+        report.outcomes.append(Outcome("relation", p["predicate"], p.get("confidence"), correct, key, p.get("kind")))
         if correct:
             used_r.add(i)
             report.relations[p["predicate"]].tp += 1

@@ -5,7 +5,8 @@ A :class:`CalibrationTable`, fitted on gold sets by ``govkg calibrate`` and stor
 ``ingest/data/calibration.json`` (one table per extractor configuration, keyed by its
 recognizers: ``rules+lac``, ``rules``), maps it per *fact family* (entity type; relation
 predicate — partnerships use ``COOPERATES_WITH``) to the precision observed for facts of that
-raw confidence: an isotonic (pool-adjacent-violators) fit, each block shrunk with
+raw confidence — and within a family per kind (COOPERATES_WITH/引入), shrunk toward the
+family's map: an isotonic (pool-adjacent-violators) fit, each block shrunk with
 ``smoothing`` pseudo-facts toward a prior — the block's raw confidence, or the family's
 precision (itself shrunk toward the precision of its class: all entities / all relations) — so
 a block or family seen a few times does not overfit. A family absent from the gold uses the
@@ -23,9 +24,9 @@ import math
 import os
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from govkg.errors import InputError
 
@@ -45,6 +46,7 @@ class Outcome:
     confidence: float | None
     correct: bool
     article: str = ""
+    kind: str | None = None  # the entity's kind, the relation's partnership kind (COOPERATES_WITH)
 
 
 # ---- reliability figures ----------------------------------------------------------------------
@@ -122,25 +124,33 @@ class CalibrationTable:
 
     families: dict[str, dict[str, FamilyMap]] = field(default_factory=dict)
     pooled: dict[str, FamilyMap] = field(default_factory=dict)
+    kinds: dict[str, dict[str, dict[str, FamilyMap]]] = field(default_factory=dict)
     smoothing: float = 10.0
     prior: str = "family"
     meta: dict = field(default_factory=dict)
 
-    def map(self, fact: str, family: str, conf: float) -> float:
-        """The calibrated confidence of a raw confidence (unchanged when the class was never fitted)."""
-        fmap = self.families.get(fact, {}).get(family) or self.pooled.get(fact)
+    def map(self, fact: str, family: str, conf: float, kind: str | None = None) -> float:
+        """The calibrated confidence of a raw one (unchanged when the class was never fitted):
+        the map of the family's kind, else of the family, else of the whole class."""
+        fmap = (self.kinds.get(fact, {}).get(family, {}).get(kind) if kind else None) \
+            or self.families.get(fact, {}).get(family) or self.pooled.get(fact)
         return round(fmap(conf), 4) if fmap else conf
 
     def as_dict(self) -> dict:
         return {**self.meta, "smoothing": self.smoothing, "prior": self.prior,
                 "pooled": {k: v.as_dict() for k, v in sorted(self.pooled.items())},
-                "families": {fact: {k: v.as_dict() for k, v in sorted(fams.items())} for fact, fams in sorted(self.families.items())}}
+                "families": {fact: {k: v.as_dict() for k, v in sorted(fams.items())} for fact, fams in sorted(self.families.items())},
+                "kinds": {fact: {fam: {k: v.as_dict() for k, v in sorted(kinds.items())} for fam, kinds in sorted(fams.items())}
+                          for fact, fams in sorted(self.kinds.items()) if fams}}
 
     @classmethod
     def from_dict(cls, d: dict) -> "CalibrationTable":
-        meta = {k: v for k, v in d.items() if k not in ("smoothing", "prior", "pooled", "families")}
+        meta = {k: v for k, v in d.items() if k not in ("smoothing", "prior", "pooled", "families", "kinds")}
         return cls({fact: {k: FamilyMap.from_dict(v) for k, v in fams.items()} for fact, fams in d["families"].items()},
-                   {k: FamilyMap.from_dict(v) for k, v in d["pooled"].items()}, float(d["smoothing"]), str(d.get("prior", "family")), meta)
+                   {k: FamilyMap.from_dict(v) for k, v in d["pooled"].items()},
+                   {fact: {fam: {k: FamilyMap.from_dict(v) for k, v in kinds.items()} for fam, kinds in fams.items()}
+                    for fact, fams in d.get("kinds", {}).items()},
+                   float(d["smoothing"]), str(d.get("prior", "family")), meta)
 
 
 def table_key(recognizers: Sequence[str]) -> str:
@@ -201,11 +211,11 @@ def apply_calibration(extraction, recognizers: Sequence[str] | None = None, tabl
     if table is None:
         return extraction
     for e in extraction.entities.values():
-        e.confidence = table.map("entity", e.type, e.confidence)
+        e.confidence = table.map("entity", e.type, e.confidence, e.kind)
     for r in extraction.relations:
-        r.confidence = table.map("relation", r.predicate, r.confidence)
+        r.confidence = table.map("relation", r.predicate, r.confidence, r.props.get("kind"))
     for p in extraction.partnerships:
-        p.confidence = table.map("relation", PARTNERSHIP_FAMILY, p.confidence)
+        p.confidence = table.map("relation", PARTNERSHIP_FAMILY, p.confidence, p.kind)
     return extraction
 
 
@@ -217,24 +227,17 @@ calibrate = apply_calibration
 PRIORS = ("family", "raw")
 
 
-def _isotonic(samples: Sequence[tuple[float, bool]], prior: float, m: float, mode: str = "family") -> FamilyMap:
-    """Pool-adjacent-violators on (raw, correct); every block shrunk by `m` pseudo-facts toward its prior.
-
-    The prior of a block is, by `mode`: "family" the family's (smoothed) precision `prior`, or
-    "raw" the block's mean raw confidence (the rules' own estimate, kept where gold is scarce).
-    """
+def _isotonic(samples: Sequence[tuple[float, bool]], prior: float, m: float, prior_of: Callable[[float], float]) -> FamilyMap:
+    """Pool-adjacent-violators on (raw, correct); every block shrunk by `m` pseudo-facts toward
+    `prior_of(its mean raw confidence)`. `prior` is recorded as the family's precision."""
     groups: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     for conf, ok in samples:
         g = groups[round(conf, 4)]
         g[0] += 1
         g[1] += int(ok)
-    n_all = sum(g[0] for g in groups.values())
-
-    def block_prior(b) -> float:
-        return prior if mode == "family" else b[0] / b[1]
 
     def value(b) -> float:
-        return (b[2] + m * block_prior(b)) / (b[1] + m)
+        return (b[2] + m * prior_of(b[0] / b[1])) / (b[1] + m)
 
     blocks: list[list[float]] = []  # [sum of raw, n, correct]
     for conf in sorted(groups):
@@ -244,12 +247,22 @@ def _isotonic(samples: Sequence[tuple[float, bool]], prior: float, m: float, mod
             last = blocks.pop()
             for k in range(3):
                 blocks[-1][k] += last[k]
-    return FamilyMap(int(n_all), int(sum(b[2] for b in blocks)), prior,
+    return FamilyMap(int(sum(b[1] for b in blocks)), int(sum(b[2] for b in blocks)), prior,
                      tuple(b[0] / b[1] for b in blocks), tuple(value(b) for b in blocks))
 
 
-def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "family", meta: dict | None = None) -> CalibrationTable:
-    """Fit a table on scored predictions that carry their RAW confidence (see `_isotonic` for `prior`)."""
+def _precision(outs: Sequence[Outcome], m: float, prior: float) -> float:
+    return (sum(o.correct for o in outs) + m * prior) / (len(outs) + m)
+
+
+def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "family", by_kind: bool = True,
+        meta: dict | None = None) -> CalibrationTable:
+    """Fit a table on scored predictions that carry their RAW confidence.
+
+    Per fact class, per family (entity type, predicate) and, with `by_kind`, per kind within a
+    family (Organization/enterprise, COOPERATES_WITH/引入): each map's blocks are shrunk toward
+    `prior` — "raw": the raw confidence, "family": the family's precision — and a kind's blocks
+    toward the value its family's map gives them."""
     if prior not in PRIORS:
         raise ValueError(f"prior must be one of {', '.join(PRIORS)}, got {prior!r}")
     by_fact: dict[str, list[Outcome]] = defaultdict(list)
@@ -257,33 +270,46 @@ def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "fami
         if o.confidence is not None and o.fact in FACTS:
             by_fact[o.fact].append(o)
     table = CalibrationTable(smoothing=smoothing, prior=prior, meta=dict(meta or {}))
+    m = smoothing
     for fact, outs in by_fact.items():
         class_prior = (sum(o.correct for o in outs) + 1) / (len(outs) + 2)
-        table.pooled[fact] = _isotonic([(o.confidence, o.correct) for o in outs], class_prior, smoothing, prior)
+        table.pooled[fact] = _isotonic([(o.confidence, o.correct) for o in outs], class_prior, m,
+                                       (lambda raw: raw) if prior == "raw" else (lambda raw: class_prior))
         fams: dict[str, list[Outcome]] = defaultdict(list)
         for o in outs:
             fams[o.family].append(o)
-        table.families[fact] = {}
-        for family, fouts in fams.items():
-            fam_prior = (sum(o.correct for o in fouts) + smoothing * class_prior) / (len(fouts) + smoothing)
-            table.families[fact][family] = _isotonic([(o.confidence, o.correct) for o in fouts], fam_prior, smoothing, prior)
+        table.families[fact], table.kinds[fact] = {}, {}
+        for family, fouts in sorted(fams.items()):
+            fam_prior = _precision(fouts, m, class_prior)
+            fmap = table.families[fact][family] = _isotonic(
+                [(o.confidence, o.correct) for o in fouts], fam_prior, m,
+                (lambda raw: raw) if prior == "raw" else (lambda raw, p=fam_prior: p))
+            if not by_kind:
+                continue
+            kinds: dict[str, list[Outcome]] = defaultdict(list)
+            for o in fouts:
+                if o.kind:
+                    kinds[o.kind].append(o)
+            if len(kinds) > 1 or (kinds and sum(map(len, kinds.values())) < len(fouts)):
+                table.kinds[fact][family] = {kind: _isotonic([(o.confidence, o.correct) for o in kouts], _precision(kouts, m, fam_prior), m, fmap)
+                                             for kind, kouts in sorted(kinds.items())}
     return table
 
 
 def recalibrated(outcomes: Iterable[Outcome], table: CalibrationTable) -> list[Outcome]:
     """The same outcomes with confidences mapped through `table`."""
-    return [Outcome(o.fact, o.family, table.map(o.fact, o.family, o.confidence), o.correct, o.article)
-            if o.confidence is not None else o for o in outcomes]
+    return [replace(o, confidence=table.map(o.fact, o.family, o.confidence, o.kind)) if o.confidence is not None else o
+            for o in outcomes]
 
 
-def held_out(outcomes: Sequence[Outcome], smoothing: float, prior: str = "family") -> list[Outcome]:
+def held_out(outcomes: Sequence[Outcome], smoothing: float, prior: str = "family", by_kind: bool = True) -> list[Outcome]:
     """Leave-one-article-out: each article's outcomes mapped by a table fitted on the other articles."""
     by_article: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_article[o.article].append(o)
     out = []
     for article, outs in by_article.items():
-        table = fit([o for o in outcomes if o.article != article], smoothing, prior)
+        table = fit([o for o in outcomes if o.article != article], smoothing, prior, by_kind)
         out.extend(recalibrated(outs, table))
     return out
 
@@ -295,10 +321,10 @@ def brier(outcomes: Iterable[Outcome]) -> float:
 
 
 def choose_settings(outcomes: Sequence[Outcome], smoothings: Sequence[float] = SMOOTHING_CANDIDATES,
-                    priors: Sequence[str] = PRIORS) -> tuple[float, str, float]:
-    """(smoothing, prior, held-out Brier) with the lowest leave-one-article-out Brier score.
+                    priors: Sequence[str] = PRIORS, by_kinds: Sequence[bool] = (True, False)) -> tuple[float, str, bool, float]:
+    """(smoothing, prior, by_kind, held-out Brier) with the lowest leave-one-article-out Brier score.
 
-    Ties go to the larger smoothing (the safer map)."""
-    scored = [(round(brier(held_out(outcomes, m, p)), 6), -m, p) for p in priors for m in smoothings]
+    Ties go to the larger smoothing (the safer map) and to maps without kinds."""
+    scored = [(round(brier(held_out(outcomes, m, p, k)), 6), -m, k, p) for p in priors for m in smoothings for k in by_kinds]
     best = min(scored)
-    return -best[1], best[2], best[0]
+    return -best[1], best[3], best[2], best[0]

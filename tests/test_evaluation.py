@@ -282,16 +282,28 @@ def small_extraction() -> Extraction:
                       [Partnership("共建", ("o", "c"), 0.65, ev)])
 
 
+def test_kinds_get_their_own_maps_shrunk_toward_their_family():
+    outs = outcomes_of({("relation", "RUNS", 0.6): (10, 10)})
+    outs += [Outcome("relation", "COOPERATES_WITH", 0.65, i < 6, "a", "联合") for i in range(6)]
+    outs += [Outcome("relation", "COOPERATES_WITH", 0.65, i < 1, "b", "引入") for i in range(7)]
+    table = fit(outs, smoothing=5, prior="raw", by_kind=True)
+    family = table.map("relation", "COOPERATES_WITH", 0.65)
+    assert table.map("relation", "COOPERATES_WITH", 0.65, "引入") < family < table.map("relation", "COOPERATES_WITH", 0.65, "联合") < 1
+    assert table.map("relation", "COOPERATES_WITH", 0.65, "结对") == family  # an unseen kind: the family's map
+    assert fit(outs, smoothing=5, prior="raw", by_kind=False).map("relation", "COOPERATES_WITH", 0.65, "引入") == family
+
+
 def test_apply_calibration_rewrites_every_confidence_of_an_extraction(tmp_path):
     table = CalibrationTable(
         families={"entity": {"Community": FamilyMap(10, 9, 0.9, (0.5, 0.9), (0.6, 0.95))},
                   "relation": {"COOPERATES_WITH": FamilyMap(10, 2, 0.2, (0.65,), (0.25,))}},
-        pooled={"entity": FamilyMap(10, 5, 0.5, (0.6,), (0.5,)), "relation": FamilyMap(10, 4, 0.4, (0.6,), (0.4,))})
+        pooled={"entity": FamilyMap(10, 5, 0.5, (0.6,), (0.5,)), "relation": FamilyMap(10, 4, 0.4, (0.6,), (0.4,))},
+        kinds={"relation": {"COOPERATES_WITH": {"共建": FamilyMap(5, 4, 0.8, (0.65,), (0.7,))}}})
     ex = apply_calibration(small_extraction(), table=table)
     assert ex.entities["c"].confidence == pytest.approx(0.6 + 0.35 * 0.75)  # linear between the knots
     assert ex.entities["i"].confidence == 0.5 and ex.entities["o"].confidence == 0.5  # pooled map
     assert [r.confidence for r in ex.relations] == [0.4, 0.25]
-    assert ex.partnerships[0].confidence == 0.25  # a partnership is calibrated as COOPERATES_WITH
+    assert ex.partnerships[0].confidence == 0.7  # a partnership: COOPERATES_WITH of its kind
     # round trip through the data file, one table per extractor configuration
     path = save_tables({table_key(("rules",)): table}, tmp_path / "calibration.json")
     loaded = load_table(("rules",), path)
@@ -319,8 +331,8 @@ def test_fitting_on_raw_confidences_lowers_the_calibration_error_on_dev_and_wide
     from ingest.calibration import choose_settings
 
     raw = _outcomes(raw_extraction)
-    smoothing, prior, _ = choose_settings(raw)
-    after = recalibrated(raw, fit(raw, smoothing, prior))
+    smoothing, prior, by_kind, _ = choose_settings(raw)
+    after = recalibrated(raw, fit(raw, smoothing, prior, by_kind))
     for fact in ("entity", "relation"):
         assert _ece(after, fact) < _ece(raw, fact)
         assert _ece(after, fact) < ECE_BOUND
