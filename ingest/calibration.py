@@ -194,12 +194,19 @@ def load_tables(path: str | Path | None = None) -> dict[str, CalibrationTable]:
 
 
 def load_table(recognizers: Sequence[str] | None = None, path: str | Path | None = None) -> CalibrationTable | None:
-    """The stored table of an extractor configuration (default: the default mode); None when not fitted."""
+    """The stored table of an extractor configuration (default: the default mode); None when not fitted.
+
+    Without a table for exactly these recognizers, the table of the largest fitted subset of them
+    serves (rules+lac+patterns, i.e. with a user lexicon, uses the rules+lac table)."""
     if recognizers is None:
         from ingest.components import MODES
 
         recognizers = MODES["default"]
-    return load_tables(path).get(table_key(recognizers))
+    tables = load_tables(path)
+    if table_key(recognizers) in tables:
+        return tables[table_key(recognizers)]
+    subsets = [k for k in tables if set(k.split("+")) <= set(recognizers)]
+    return tables[max(subsets, key=lambda k: len(k.split("+")))] if subsets else None
 
 
 def apply_calibration(extraction, recognizers: Sequence[str] | None = None, table: CalibrationTable | None = None):

@@ -308,7 +308,8 @@ def test_apply_calibration_rewrites_every_confidence_of_an_extraction(tmp_path):
     path = save_tables({table_key(("rules",)): table}, tmp_path / "calibration.json")
     loaded = load_table(("rules",), path)
     assert loaded is not None and loaded.as_dict() == table.as_dict()
-    assert load_table(("rules", "lac"), path) is None  # not fitted: raw confidences stay
+    assert load_table(("lac",), path) is None  # not fitted: raw confidences stay
+    assert load_table(("rules", "patterns"), path).as_dict() == table.as_dict()  # the largest fitted subset serves
     untouched = apply_calibration(small_extraction(), ("no-such-recognizer",))  # no stored table for it
     assert [e.confidence for e in untouched.entities.values()] == [0.8, 0.6, 0.7]
     (tmp_path / "bad.json").write_text("{\"version\": 1, \"tables\": {\"rules\": {\"families\": 3}}}", encoding="utf-8")
