@@ -1,7 +1,9 @@
 """Measure extraction, ingest, store size, memory and query latency at growing corpus sizes.
 
 Every figure sits beside a baseline measured in the same run on the same data:
-plain `jieba.lcut` for extraction, raw `sqlite3.executemany` of the same rows for the store.
+plain `jieba.lcut` for extraction, raw `sqlite3.executemany` of the same rows for the store,
+and, when a Neo4j server is given (--neo4j URI) or can be started (tests/neo4j/server), the same
+corpus ingested into Neo4j and every query timed on both stores, as ratios.
 """
 
 from __future__ import annotations
@@ -99,10 +101,7 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
     t0 = time.perf_counter()
     g = graph_of(store)
     build = time.perf_counter() - t0
-    busiest = max((n for n, d in g.nodes(data=True) if d["type"] == "Community"), key=g.degree, default="")
-    area = max((n for n, d in g.nodes(data=True) if d["type"] == "Area"), key=g.degree, default="")
-    params = {"neighbors": {"entity": busiest, "hops": 2}, "path": {"source": busiest, "target": area},
-              "entity": {"name": busiest}, "search": {"q": g.nodes[busiest]["name"][:2] if busiest else "社区"}}
+    params = query_params(store)
     out = {"graph_build_seconds": round(build, 2), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
            "first_call_ms": {}, "latency_ms": {}, "cached_ms": {}}
     for name in QUERIES:
@@ -123,7 +122,43 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
     return out
 
 
-def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True) -> dict:
+def query_params(store: SQLiteStore) -> dict:
+    """Parameters of the timed queries: the busiest community and area of the graph."""
+    g = graph_of(store)
+    busiest = max((n for n, d in g.nodes(data=True) if d["type"] == "Community"), key=g.degree, default="")
+    area = max((n for n, d in g.nodes(data=True) if d["type"] == "Area"), key=g.degree, default="")
+    return {"neighbors": {"entity": busiest, "hops": 2}, "path": {"source": busiest, "target": area},
+            "entity": {"name": busiest}, "search": {"q": g.nodes[busiest]["name"][:2] if busiest else "社区"}}
+
+
+def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dict, sqlite_store: SQLiteStore, repeats: int = 5) -> dict:
+    """The same corpus ingested into Neo4j (emptied first) and the median latency of every query there
+    (Neo4j keeps no result cache: every call is uncached), with ratios to the embedded store."""
+    neo4j.clear()
+    report = Pipeline(neo4j).ingest([corpus], workers=workers)
+    same = neo4j.stats() | {"store": ""} == sqlite_store.stats() | {"store": ""}
+    out = {"ingest_seconds": round(report.seconds, 1), "writer_seconds": round(report.write_seconds, 1),
+           "articles_per_second": round(len(report.added) / report.seconds, 1), "same_graph_as_embedded": same,
+           "ingest_ratio_to_embedded": round(report.seconds / embedded["ingest"]["seconds"], 2),
+           "writer_ratio_to_embedded": round(report.write_seconds / max(embedded["ingest"]["writer_seconds"], 1e-9), 2),
+           "first_call_ms": {}, "latency_ms": {}, "latency_ratio_to_embedded_uncached": {}}
+    for name in QUERIES:
+        t0 = time.perf_counter()
+        run_query(neo4j, name, params.get(name, {}))
+        out["first_call_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)  # query plans compiled and cached
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            run_query(neo4j, name, params.get(name, {}))
+            times.append((time.perf_counter() - t0) * 1000)
+        out["latency_ms"][name] = round(statistics.median(times), 1)
+        if embedded.get("queries"):
+            base = max(embedded["queries"]["latency_ms"][name], 0.05)
+            out["latency_ratio_to_embedded_uncached"][name] = round(out["latency_ms"][name] / base, 1)
+    return out
+
+
+def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True, neo4j=None) -> dict:
     """All measurements for a corpus of `n` synthetic articles."""
     corpus, gold = workdir / f"corpus_{n}", workdir / f"gold_{n}"
     t0 = time.perf_counter()
@@ -146,6 +181,8 @@ def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, querie
     }
     if queries:
         result["queries"] = measure_queries(store)
+    if neo4j is not None:
+        result["neo4j"] = measure_neo4j(neo4j, corpus, workers, result, query_params(store), store)
     result["peak_memory"] = _peak_mb()
     store.close()
     (workdir / "floor.db").unlink(missing_ok=True)
@@ -168,6 +205,30 @@ def print_table(report: dict) -> None:
             print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
             print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
             print("cached       " + "  ".join(f"{k} {v}" for k, v in q["cached_ms"].items()))
+        nj = r.get("neo4j")
+        if nj:
+            print(f"neo4j        ingest {nj['ingest_seconds']} s = {nj['ingest_ratio_to_embedded']}× the embedded store "
+                  f"(writer {nj['writer_ratio_to_embedded']}×)   same graph: {nj['same_graph_as_embedded']}")
+            print("neo4j ms     " + "  ".join(f"{k} {v}" for k, v in nj["latency_ms"].items()))
+            if nj["latency_ratio_to_embedded_uncached"]:
+                print("neo4j/embed  " + "  ".join(f"{k} {v}×" for k, v in nj["latency_ratio_to_embedded_uncached"].items()))
+
+
+def _open_neo4j(choice: str):
+    """(server started here or None, Neo4jStore or None) for --neo4j URI|auto|off."""
+    if choice == "off":
+        return None, None
+    from graph.neo4j_store import Neo4jStore
+
+    if choice != "auto":
+        return None, Neo4jStore.from_env(choice)
+    from bench.neo4j_server import Neo4jTestServer, missing_tools
+
+    if missing_tools():
+        print(f"no Neo4j run: {', '.join(missing_tools())} missing (pass --neo4j URI to use a server)", flush=True)
+        return None, None
+    server = Neo4jTestServer(heap=os.environ.get("NEO4J_TEST_HEAP", "1g"))
+    return server, Neo4jStore(server.uri, "neo4j", server.password)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,17 +241,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(REPORTS))
     ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
     ap.add_argument("--no-queries", action="store_true", help="skip the query-latency phase (ingest figures only)")
+    ap.add_argument("--neo4j", default="auto",
+                    help="Neo4j to compare with: a bolt:// URI (credentials from NEO4J_USERNAME/NEO4J_PASSWORD; its govkg data is "
+                         "replaced), 'auto' (start tests/neo4j/server when Java and Maven are present) or 'off'")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",") if x]
     report = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": args.seed,
               "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "python": platform.python_version(),
                           "platform": platform.platform()}, "sizes": []}
-    with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
-        workdir = Path(args.workdir or tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        for n in sizes:
-            report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries))
-            print(f"done {n} articles", flush=True)
+    server, neo4j = _open_neo4j(args.neo4j)
+    report["neo4j"] = {"uri": neo4j.uri if neo4j else None, "started_here": server is not None}
+    try:
+        with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
+            workdir = Path(args.workdir or tmp)
+            workdir.mkdir(parents=True, exist_ok=True)
+            for n in sizes:
+                report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j))
+                print(f"done {n} articles", flush=True)
+    finally:
+        if neo4j is not None:
+            neo4j.clear()
+            neo4j.close()
+        if server is not None:
+            server.stop()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +14,6 @@ CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold" / "dev"
 SAMPLE = REPO / "govkg" / "sample_corpus"
 WIDE = SHARED / "wide" / "articles"
-NEO4J_SERVER = REPO / "tests" / "neo4j" / "server"
 NEO4J_TEST_PASSWORD = "govkg-test-pass"  # the default of tests/neo4j/server
 
 
@@ -85,60 +80,6 @@ def sample_copy(tmp_path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------- Neo4j
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Neo4jTestServer:
-    """tests/neo4j/server started as a subprocess on a free port; `uri` once Bolt accepts connections."""
-
-    def __init__(self, password: str, import_dir: Path, timeout: float = 900.0):
-        self.port = _free_port()
-        self.password = password
-        self.import_dir = import_dir
-        env = {**os.environ, "NEO4J_PASSWORD": password, "NEO4J_IMPORT_DIR": str(import_dir)}
-        self.proc = subprocess.Popen([str(NEO4J_SERVER), str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=env, start_new_session=True)
-        self.stderr: list[str] = []
-        threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
-        self.uri = self._wait_for_uri(timeout)
-
-    def _wait_for_uri(self, timeout: float) -> str:
-        expected = f"bolt://127.0.0.1:{self.port}"
-        found: list[str] = []
-
-        def read() -> None:
-            for line in self.proc.stdout:
-                if line.strip() == expected:
-                    found.append(expected)
-                    break
-            # keep draining so the server never blocks on a full pipe
-            for _ in self.proc.stdout:
-                pass
-
-        threading.Thread(target=read, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not found and self.proc.poll() is None:
-            time.sleep(0.1)
-        if not found:
-            self.stop()
-            tail = " ".join("".join(self.stderr[-20:]).split())[-400:]
-            raise RuntimeError(f"tests/neo4j/server did not start on port {self.port}: {tail}")
-        return expected
-
-    def stop(self) -> None:
-        """SIGTERM (the server shuts Neo4j down cleanly and deletes its data), SIGKILL after 60 s."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def neo4j_unavailable_reason() -> str | None:
     """Why no Neo4j can be had here (None when NEO4J_URI is set or Java and Maven are installed)."""
     if os.environ.get("NEO4J_URI"):
@@ -160,6 +101,8 @@ def neo4j_server(tmp_path_factory):
         folder = os.environ.get("NEO4J_IMPORT_DIR")
         yield os.environ["NEO4J_URI"], Path(folder) if folder else None
         return
+    from bench.neo4j_server import Neo4jTestServer
+
     server = Neo4jTestServer(os.environ.get("NEO4J_PASSWORD") or NEO4J_TEST_PASSWORD, tmp_path_factory.mktemp("neo4j-import"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEO4J_USERNAME", "neo4j")
