@@ -41,6 +41,7 @@ _PROVINCE_SUFFIX = re.compile(r"(?:省|市|特别行政区|维吾尔自治区|�
 _END_CHARS = "省市区县旗盟州镇乡道街处木所"
 # After a short form (重庆, 西安) these characters continue a longer name (朝阳里, 重庆路): not an area.
 _SHORT_NEXT_STOP = set("里路街巷道村镇乡湾桥门园苑庄坊屯")
+_SHORT_NEXT_STOP2 = frozenset({"社区", "小区", "院落", "花园", "家园", "新村", "大厦", "广场", "公园"})  # 玉林社区, 南平小区
 # A full name followed by these continues an ordinary word (中山市场, 新县城, 和平乡村): not an area.
 _FULL_NEXT_STOP = {"市": "场", "县": "城级", "区": "域", "乡": "村镇亲贤愁土情风"}
 _CONDITIONAL_NEXT = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:社区|村)")
@@ -364,7 +365,7 @@ def _plausible(text: str, start: int, end: int, form: str, before: list[tuple[in
     prev_adjacent = bool(before) and before[-1][1] == start
     t = _table()
     if form[-1] not in _END_CHARS:  # a short form: 重庆, 西安, 九龙坡
-        return not (nxt and nxt in _SHORT_NEXT_STOP)
+        return not (nxt and nxt in _SHORT_NEXT_STOP) and text[end : end + 2] not in _SHORT_NEXT_STOP2
     if nxt and nxt in _FULL_NEXT_STOP.get(form[-1], ""):
         return False
     if len(form) == 2 and start > 0 and _HAN.match(text[start - 1]) and not prev_adjacent:

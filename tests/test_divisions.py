@@ -108,6 +108,7 @@ def test_former_names_and_supplement():
         ("中山市场旁的老城区新县城", []),
         ("朝阳里社区的和平乡村新乡贤", []),
         ("各区县和县委", []),
+        ("玉林社区与南平小区", []),  # a city's short form naming a community or an estate
     ],
 )
 def test_find_areas_in_text(text, forms):
