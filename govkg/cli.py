@@ -204,15 +204,17 @@ def _pad(text: str, width: int) -> str:
 def cmd_query(args) -> int:
     from queries import get_query, run_query
 
-    get_query(args.name)
+    spec = get_query(args.name)
     if args.cypher:
         from queries.cypher import cypher_text
 
         print(cypher_text(args.name))
         return 0
+    params = _parse_params(args.param)
+    spec.bind(params)  # bad parameters are one line before the store is opened
     store = _store(args)
     try:
-        result = run_query(store, args.name, _parse_params(args.param))
+        result = run_query(store, args.name, params)
     finally:
         store.close()
     print(format_rows(result.columns, result.rows, args.format))
