@@ -385,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("extract", help="extract one article and print what was found")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="print the prediction format of the gold README")
-    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, as ingest stores)")
+    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, what ingest stores)")
     _lexicon_option(s)
     s.set_defaults(func=cmd_extract)
 
@@ -393,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="GOLD_DIR CORPUS_DIR", help="pairs of a gold folder and its corpus folder")
     s.add_argument("--json", action="store_true")
     s.add_argument("--errors", action="store_true", help="list false positives and misses")
-    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, as ingest stores)")
+    s.add_argument("--min-confidence", type=float, default=0.4, help="keep facts at or above this confidence (default 0.4, what ingest stores)")
     s.add_argument("--calibration", action="store_true", help="print the reliability table of the confidences (bins, precision, ECE)")
     s.add_argument("--cutoff", type=float, default=0.4, help="with --calibration: what this min_confidence keeps and drops (default 0.4, as ingest)")
     s.add_argument("--raw", action="store_true", help="score the extractor's raw (uncalibrated) confidences")

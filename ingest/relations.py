@@ -129,12 +129,21 @@ def _actors(mentions: list[Mention], ctx: Context) -> list[_Actor]:
         if m.embedded or m.type not in ACTOR_TYPES:
             continue
         if m.generic:
-            key = ctx.resolve(m)
+            key = _named_before(m, mentions) or ctx.resolve(m)  # 在府城社区，该社区…: the one just named
             if key:
                 out.append(_Actor(key, m.start, m.end, m))
         else:
             out.append(_Actor(entity_key(m), m.start, m.end, m))
     return out
+
+
+def _named_before(m: Mention, mentions: list[Mention]) -> str | None:
+    """The nearest named place of the kind a generic actor (该社区, 街道) stands for, earlier in the same sentence."""
+    target = _GENERIC_ACTOR.get(m.name)
+    if target is None:
+        return None
+    before = [p for p in mentions if p.end <= m.start and not p.generic and not p.embedded and (p.type, p.kind) == target]
+    return entity_key(before[-1]) if before else None
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:

@@ -37,6 +37,15 @@ def gold_dir() -> Path:
     return GOLD
 
 
+@pytest.fixture(scope="session")
+def wide_dirs() -> tuple[Path, Path]:
+    """(gold, articles) of the wide development set in ../shared/wide."""
+    gold, articles = SHARED / "wide" / "gold", SHARED / "wide" / "articles"
+    if not gold.is_dir() or not articles.is_dir():
+        pytest.skip(f"wide gold set not found at {SHARED / 'wide'}")
+    return gold, articles
+
+
 @pytest.fixture()
 def store(tmp_path):
     from graph.sqlite_store import SQLiteStore
