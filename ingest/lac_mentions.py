@@ -27,8 +27,9 @@ _ORG_ENDINGS: tuple[tuple[str, str], ...] = (
     ("万象汇", "enterprise"), ("服饰", "enterprise"), ("摄影", "enterprise"), ("教育", "enterprise"),
     ("部", "government"), ("厅", "government"), ("局", "government"), ("署", "government"), ("委员会", "government"),
     ("科协", "social_org"), ("联盟", "social_org"), ("团", "social_org"), ("队", "social_org"), ("社", "social_org"),
-    ("会", "social_org"), ("中学", "public_institution"), ("三中", "public_institution"), ("院", "public_institution"),
+    ("会", "social_org"), ("协", "social_org"), ("中学", "public_institution"), ("三中", "public_institution"), ("院", "public_institution"),
 )
+_INTERNATIONAL = ("世界", "国际", "联合国", "亚洲", "全球", "欧洲", "非洲")
 # A name opening with these is a generic body of the place talked about (社区图书室, 街道办事处).
 _GENERIC_OPENERS = ("社区", "街道", "辖区", "小区", "村里", "本", "该", "各", "全")
 _CONFIDENCE = 0.55
@@ -45,6 +46,8 @@ def suffix_type(name: str) -> tuple[str, str | None, str] | None:
 
 
 def _org_kind(name: str) -> str:
+    if name.startswith(_INTERNATIONAL) or any(name.startswith(c) for c in lx.countries()):
+        return "international"  # 世界卫生组织, 联合国儿童基金会, 芬兰…
     for ending, kind in _ORG_ENDINGS:
         if name.endswith(ending):
             return kind
@@ -115,8 +118,11 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
             continue
         if typed:
             node_type, kind, suffix = typed
-            if node_type not in ("Organization", "Community") or is_generic_word(name[: -len(suffix)]):
+            stem = name[: -len(suffix)]
+            if node_type not in ("Organization", "Community") or is_generic_word(stem):
                 continue
+            if kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and tag_of(stem)[:1] in ("n", "v", "a"):
+                continue  # 民宿酒店: a kind of business, not a named one
             out.append(Mention(s.start, s.end, name, node_type, kind, _SUFFIXED_CONFIDENCE, "lac", suffix=suffix))
         elif not _cut_inside_word(sentence, s.start, s.end) and (len(name) >= 4 or _known_short(name)):
             out.append(Mention(s.start, s.end, name, "Organization", _org_kind(name), _CONFIDENCE, "lac"))

@@ -209,7 +209,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         name = sentence[start : u.end].translate(_STRIP_QUOTES)
         if name[:1] in "这那该其本每各此":
             continue
-        generic = len(name) <= len(suffix) or stem_is_generic(name[: -len(suffix)])
+        generic = len(name) <= len(suffix) or stem_is_generic(name[: -len(suffix)]) or (
+            node_type == "Community" and divisions.kind_of(name[: -len(suffix)]) in ("province", "city"))  # 成都社区
         quoted = any(x.kind == "quote" for x in units[first : i + 1])
         stem = name[: -len(suffix)]
         if node_type == "Initiative" and not quoted and (len(stem) < 2 or (len(stem) == 2 and tag_of(stem)) or suffix in lx.QUOTED_ONLY_SUFFIXES):
