@@ -11,6 +11,7 @@ from ontology import ONTOLOGY
 NODE_LABEL = "GovkgNode"  # technical label on every node, for id lookups
 MARK_LABEL = "GovkgMark"  # reviewer same/different verdicts
 META_LABEL = "GovkgMeta"  # write counter
+ALIAS_LABEL = "GovkgAlias"  # one (norm, node id) entry per normalized name or alias: indexed alias lookups
 ENTITY_LABELS = ONTOLOGY.entity_types
 EDGE_TYPES = tuple(p for p in ONTOLOGY.predicates if p != "MENTIONED_IN")
 
@@ -30,6 +31,7 @@ def schema_statements() -> list[str]:
         f"CREATE FULLTEXT INDEX govkg_names IF NOT EXISTS FOR (n:{labels}) ON EACH [n.name, n.alias_text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
+    out.append(f"CREATE INDEX govkg_alias_norm IF NOT EXISTS FOR (a:{ALIAS_LABEL}) ON (a.norm)")
     out.append(f"CREATE CONSTRAINT govkg_mark_pair IF NOT EXISTS FOR (m:{MARK_LABEL}) REQUIRE (m.a, m.b) IS UNIQUE")
     return out
 
@@ -51,7 +53,10 @@ def merge_nodes(label: str) -> str:
 MERGE (n:{label}:{NODE_LABEL} {{id: row.id}})
 SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind, n.confidence = row.confidence,
   n.props_json = row.props_json, n.surfaces = row.surfaces, n.norms = row.norms, n.aliases = row.aliases,
-  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)"""
+  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)
+WITH row
+UNWIND row.norms AS x
+MERGE (:{ALIAS_LABEL} {{norm: x, node: row.id}})"""
 
 
 def merge_edges(rel_type: str) -> str:
@@ -71,14 +76,21 @@ MATCH (n:{NODE_LABEL} {{id: nid}})
 RETURN n.id AS id, n.type AS type, n.name AS name, n.kind AS kind, n.aliases AS aliases, n.confidence AS confidence,
   n.props_json AS props_json, n.surfaces AS surfaces"""
 
-EDGES_FOR_MERGE = f"""UNWIND $ids AS eid
-MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
-WHERE r.id = eid
+EDGES_FOR_MERGE = f"""UNWIND $rows AS row
+MATCH (:{NODE_LABEL} {{id: row.src}})-[r]->(:{NODE_LABEL} {{id: row.dst}})
+WHERE r.id = row.id
 RETURN r.id AS id, r.confidence AS confidence, r.props_json AS props_json, r.evidence AS evidence"""
 
+
+def _edges_by_id(var: str = "r") -> str:
+    """A subquery finding relationships by id through each type's id index (an untyped pattern scans them all)."""
+    return "CALL (eid) {\n" + "\n  UNION ALL\n".join(
+        f"  MATCH ()-[{var}:{rel}]->() WHERE {var}.id = eid RETURN {var}" for rel in EDGE_TYPES) + "\n}"
+
+
 SET_EVIDENCE = f"""UNWIND $rows AS row
-MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
-WHERE r.id = row.id
+WITH row, row.id AS eid
+{_edges_by_id()}
 SET r.evidence = row.evidence"""
 
 
@@ -93,9 +105,11 @@ READ_VERSION = f"MATCH (m:{META_LABEL} {{key: 'version'}}) RETURN m.value AS val
 
 _NODE_FIELDS = "n.id AS id, n.type AS type, n.name AS name, n.kind AS kind, n.aliases AS aliases, n.confidence AS confidence, n.props_json AS props_json"
 
-NODES_BY_ALIAS = f"""MATCH (n:{NODE_LABEL})
+NODES_BY_ALIAS = f"""MATCH (a:{ALIAS_LABEL})
+WHERE a.norm IN $norms
+WITH DISTINCT a.node AS nid
+MATCH (n:{NODE_LABEL} {{id: nid}})
 WHERE n.type <> 'Article' AND ($type IS NULL OR n.type = $type)
-  AND (n.norm IN $norms OR any(x IN n.norms WHERE x IN $norms))
 RETURN {_NODE_FIELDS} ORDER BY n.id"""
 
 GET_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) WHERE n.type <> 'Article' RETURN {_NODE_FIELDS}"
@@ -121,10 +135,11 @@ RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding 
 _MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sentence_index, m.start AS start, m.end AS end, m.surface AS surface, m.confidence AS confidence"
 MENTIONS_OF = f"MATCH (n:{NODE_LABEL} {{id: $id}})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY a.id, m.start"
 ITER_MENTIONS = f"MATCH (n:{NODE_LABEL})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY n.id, a.id, m.start"
-EVIDENCE_OF = "MATCH ()-[r]->() WHERE r.id = $id RETURN r.id AS id, r.evidence AS evidence"
+EVIDENCE_OF = f"""WITH $id AS eid
+{_edges_by_id()}
+RETURN r.id AS id, r.evidence AS evidence"""
 EVIDENCE_BULK = f"""UNWIND $ids AS eid
-MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
-WHERE r.id = eid
+{_edges_by_id()}
 RETURN r.id AS id, r.evidence AS evidence"""
 ARTICLE_TEXTS = "UNWIND $ids AS aid MATCH (a:Article {id: aid}) RETURN a.id AS id, a.text AS text"
 ITER_EVIDENCE = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
@@ -151,6 +166,7 @@ RETURN coalesce(sum(size(r.evidence)), 0) AS n"""
 CLEAR = (
     f"MATCH (n:{NODE_LABEL}) DETACH DELETE n",
     f"MATCH (m:{MARK_LABEL}) DELETE m",
+    f"MATCH (a:{ALIAS_LABEL}) DELETE a",
     BUMP_VERSION,
 )
 
@@ -171,7 +187,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
                                                        "surface": "x", "confidence": 1.0}]}),
         ("nodes_for_merge", NODES_FOR_MERGE, {"ids": ["x"]}),
-        ("edges_for_merge", EDGES_FOR_MERGE, {"ids": ["e"]}),
+        ("edges_for_merge", EDGES_FOR_MERGE, {"rows": [{"id": "e", "src": "a", "dst": "b"}]}),
         ("set_evidence", SET_EVIDENCE, {"rows": [{"id": "e", "evidence": []}]}),
         ("bump_version", BUMP_VERSION, {}),
         ("read_version", READ_VERSION, {}),

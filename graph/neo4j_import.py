@@ -3,7 +3,7 @@
 The bulk path for large corpora (millions of facts): export from any store (typically the embedded
 one after `govkg ingest --workers N`), then build a new Neo4j database offline from the files,
 far faster than transactional writes. The files hold exactly the properties `Neo4jStore` writes
-(ids, labels, names, aliases, normalized forms, kinds, confidence, props, evidence entries,
+(ids, labels, names, aliases, normalized forms and their lookup entries, kinds, confidence, props, evidence entries,
 mention offsets, article text and sentence spans), so the imported database answers every query
 as an ingest through Bolt would. One file per label and per relationship type; headers use the
 importer's typed columns (`id:ID(GovkgNode)`, `:LABEL`, `confidence:double`, `aliases:string[]`,
@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from graph.base import GraphStore
-from graph.cypher import NODE_LABEL
+from graph.cypher import ALIAS_LABEL, NODE_LABEL
 from ingest.resolve import normalize_name
 
 ID_SPACE = NODE_LABEL
@@ -34,6 +34,7 @@ EDGE_HEADER = [":START_ID(GovkgNode)", ":END_ID(GovkgNode)", ":TYPE", "id", "con
 MENTION_HEADER = [":START_ID(GovkgNode)", ":END_ID(GovkgNode)", ":TYPE", "sentence_index:int", "start:int", "end:int", "surface",
                   "confidence:double"]
 MARK_HEADER = [":ID(GovkgMark)", ":LABEL", "a", "b", "verdict"]
+ALIAS_HEADER = [":ID(GovkgAlias)", ":LABEL", "norm", "node"]
 
 
 def _array(values) -> str:
@@ -71,6 +72,8 @@ def write_neo4j_import(store: GraphStore, folder: Path) -> Path:
                 n.id, f"{n.type};{NODE_LABEL}", n.type, n.name, normalize_name(n.name), _cell(n.kind), n.confidence,
                 json.dumps(n.props, ensure_ascii=False, sort_keys=True), _array(surfaces),
                 _array([normalize_name(s) for s in surfaces]), _array(aliases), " ".join([n.name, *aliases])])
+            for norm in sorted({normalize_name(s) for s in surfaces}):
+                _writer(folder, "nodes_aliases.csv", ALIAS_HEADER, opened).writerow([f"{n.id}|{norm}", ALIAS_LABEL, norm, n.id])
         for a in store.iter_articles():
             spans = store.sentences_of(a.id)
             _writer(folder, "nodes_Article.csv", ARTICLE_HEADER, opened).writerow([
@@ -97,11 +100,12 @@ def write_neo4j_import(store: GraphStore, folder: Path) -> Path:
 
 
 def import_command(folder: Path, database: str = "neo4j") -> str:
-    """The `neo4j-admin database import full` command for the files in `folder` (run with Neo4j stopped)."""
-    nodes = " ".join(f"--nodes={p}" for p in sorted(Path(folder).glob("nodes_*.csv")))
-    rels = " ".join(f"--relationships={p}" for p in sorted(Path(folder).glob("relationships_*.csv")))
+    """The `neo4j-admin database import full` command for the files in `folder`, run from inside it
+    with the Neo4j DBMS stopped (file names relative, so the folder can be moved to the server)."""
+    nodes = " ".join(f"--nodes={p.name}" for p in sorted(Path(folder).glob("nodes_*.csv")))
+    rels = " ".join(f"--relationships={p.name}" for p in sorted(Path(folder).glob("relationships_*.csv")))
     return (f"neo4j-admin database import full {database} --overwrite-destination=true --multiline-fields=true "
-            f"--array-delimiter='{ARRAY_DELIMITER}' --skip-duplicate-nodes=false {nodes} {rels}").strip()
+            f"--array-delimiter='{ARRAY_DELIMITER}' {nodes} {rels}").strip()
 
 
 __all__ = ["import_command", "write_neo4j_import"]

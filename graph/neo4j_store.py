@@ -172,8 +172,9 @@ class Neo4jStore:
             })
         for label, rows in by_label.items():
             tx.run(C.merge_nodes(label), rows=rows).consume()
-        edge_ids = list(dict.fromkeys(e.id for e in batch.edges))
-        stored_edges = {r["id"]: r for r in (tx.run(C.EDGES_FOR_MERGE, ids=edge_ids).data() if edge_ids else [])}
+        first_of = {e.id: e for e in reversed(batch.edges)}
+        keys = [{"id": e.id, "src": e.src, "dst": e.dst} for e in first_of.values()]
+        stored_edges = {r["id"]: r for r in (tx.run(C.EDGES_FOR_MERGE, rows=keys).data() if keys else [])}
         merged_edges: dict[str, tuple[EdgeRecord, float, dict]] = {}
         for e in batch.edges:
             if e.id in merged_edges:

@@ -14,17 +14,23 @@ N = "GovkgNode"
 
 
 def roll_up_cypher(var: str, carry: str) -> str:
-    """Cypher lines adding `street` and `district`: the nearest Area of that kind (ties by id)."""
-    return f"""OPTIONAL MATCH ps = ({var})-[:PART_OF|LOCATED_IN*0..6]->(st:Area {{kind: 'subdistrict'}})
+    """Cypher lines adding `street` and `district`: the nearest Area of that kind (ties by id); one
+    shortest path per candidate area, as the embedded store's breadth-first search."""
+    return f"""OPTIONAL MATCH ps = ANY SHORTEST ({var})-[:PART_OF|LOCATED_IN]->{{0,6}}(st:Area {{kind: 'subdistrict'}})
 WITH {carry}, st ORDER BY length(ps), st.id
 WITH {carry}, head(collect(st.name)) AS street
-OPTIONAL MATCH pd = ({var})-[:PART_OF|LOCATED_IN*0..6]->(di:Area {{kind: 'district'}})
+OPTIONAL MATCH pd = ANY SHORTEST ({var})-[:PART_OF|LOCATED_IN]->{{0,6}}(di:Area {{kind: 'district'}})
 WITH {carry}, street, di ORDER BY length(pd), di.id
 WITH {carry}, street, head(collect(di.name)) AS district"""
 
 
-FIND_NODE = f"""MATCH (n:{N})
-WHERE n.type <> 'Article' AND (n.id = $ref OR n.norm = $norm OR $norm IN n.norms)
+FIND_NODE = f"""CALL () {{
+  MATCH (n:{N} {{id: $ref}}) RETURN n
+  UNION
+  MATCH (a:GovkgAlias {{norm: $norm}})
+  MATCH (n:{N} {{id: a.node}}) RETURN n
+}}
+WITH n WHERE n.type <> 'Article'
 RETURN n.id AS id, COUNT {{ (n)-[r]-() WHERE type(r) <> 'MENTIONED_IN' }} AS degree
 ORDER BY CASE WHEN n.id = $ref THEN 0 ELSE 1 END, degree DESC, id LIMIT 1"""
 

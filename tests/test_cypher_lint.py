@@ -14,7 +14,7 @@ from queries import cypher as query_cypher
 
 LINT_DIR = Path(__file__).with_name("cypher_lint")
 PROPERTY_KEYS = [
-    "id", "type", "name", "norm", "norms", "kind", "confidence", "props_json", "aliases", "alias_text", "evidence", "year",
+    "id", "type", "name", "norm", "norms", "node", "surfaces", "kind", "confidence", "props_json", "aliases", "alias_text", "evidence", "year",
     "date", "partnership", "start", "end", "sentence_index", "surface", "path", "title", "text", "encoding", "extractor",
     "ingested_at", "sentence_starts", "sentence_ends", "a", "b", "verdict", "note", "marked_at", "key", "value",
 ]
@@ -30,7 +30,7 @@ def lint():
         if proc.returncode != 0:
             pytest.skip(f"could not install @neo4j-cypher/language-support from npm: {proc.stderr[-300:]}")
     schema = {
-        "labels": [*ONTOLOGY.node_types, store_cypher.NODE_LABEL, store_cypher.MARK_LABEL, store_cypher.META_LABEL],
+        "labels": [*ONTOLOGY.node_types, store_cypher.NODE_LABEL, store_cypher.MARK_LABEL, store_cypher.META_LABEL, store_cypher.ALIAS_LABEL],
         "relationshipTypes": list(ONTOLOGY.predicates),
         "propertyKeys": PROPERTY_KEYS,
     }
