@@ -15,10 +15,27 @@ from govkg.errors import GovkgError
 SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
 
 
-def _store(args):
+def _store(args, must_exist: bool = False):
+    """The store of `--store`; commands that only read it refuse an embedded store that does not exist
+    (a mistyped path would otherwise be a new, empty store)."""
     from graph.factory import open_store
 
+    if must_exist:
+        _existing_store(args.store, "--store")
     return open_store(args.store)
+
+
+def _existing_store(uri: str | None, option: str) -> None:
+    from graph.factory import NEO4J_SCHEMES, default_store_uri
+
+    uri = uri or default_store_uri()
+    if uri.startswith(NEO4J_SCHEMES):
+        return
+    path = Path(uri[len("sqlite:///"):] if uri.startswith("sqlite:///") else uri).expanduser()
+    if path.is_dir():
+        path = path / "graph.db"
+    if not path.is_file():
+        raise GovkgError(f"no govkg store at {path} ({option} {uri}); check the path, or create it with `govkg ingest PATH`")
 
 
 def cmd_ingest(args) -> int:
@@ -212,7 +229,7 @@ def cmd_query(args) -> int:
         return 0
     params = _parse_params(args.param)
     spec.bind(params)  # bad parameters are one line before the store is opened
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         result = run_query(store, args.name, params)
     finally:
@@ -231,7 +248,7 @@ def cmd_queries(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         stats = store.stats()
     finally:
@@ -282,6 +299,7 @@ def cmd_migrate(args) -> int:
     from graph.factory import open_store
     from graph.migrate import migrate
 
+    _existing_store(args.src, "--from")  # never migrate from a new, empty store made by a typo
     src = open_store(args.src)
     dst = open_store(args.dst)
     try:
@@ -298,7 +316,7 @@ def cmd_export(args) -> int:
     from graph.export import export, to_rdf, validate
 
     target = export_target(args.format, args.out)  # a bad --out is one line, before the store is opened
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         try:
             out = export(store, args.format, target)

@@ -198,9 +198,19 @@ def test_store_before_or_after_the_subcommand(tmp_path, sample_copy):
     assert a.returncode == b.returncode == 0 and json.loads(a.stdout) == json.loads(b.stdout) != []
     assert json.loads(run("stats", "--json", "--store", after).stdout)["articles"] == 4
     # given twice, the one after the subcommand wins
-    empty = tmp_path / "empty.db"
-    stats = json.loads(run("--store", before, "stats", "--json", "--store", empty).stdout)
-    assert stats["articles"] == 0
+    proc = run("--store", before, "stats", "--json", "--store", tmp_path / "other.db")
+    assert proc.returncode == 2 and f"no govkg store at {tmp_path / 'other.db'}" in one_error_line(proc)
+
+
+def test_reading_commands_refuse_a_store_that_does_not_exist(tmp_path):
+    missing = tmp_path / "no" / "such" / "graph.db"
+    for args in (["stats"], ["query", "cobuild"], ["export", "--out", tmp_path / "g.ttl"]):
+        proc = run(*args, "--store", missing)
+        assert proc.returncode == 2, args
+        assert one_error_line(proc).startswith(f"govkg: error: no govkg store at {missing} (--store {missing})")
+    proc = run("migrate", "--from", missing, "--to", tmp_path / "copy.db")
+    assert proc.returncode == 2 and "no govkg store at" in one_error_line(proc) and "--from" in proc.stderr
+    assert not (tmp_path / "no").exists() and not (tmp_path / "copy.db").exists()  # nothing created by a typo
 
 
 # ------------------------------------------------------------------------------------------- export
