@@ -26,6 +26,7 @@ from govkg.evaluation import Report, score_article
 from graph.sqlite_store import _SCHEMA, SQLiteStore
 from graph.traversal import graph_of
 from ingest.cleaner import clean_document
+from ingest.components import MODES, ExtractorConfig
 from ingest.extractor import RuleExtractor
 from ingest.pipeline import Pipeline
 from ingest.reader import read_file
@@ -40,11 +41,11 @@ def _peak_mb() -> dict:
     return {"self_mb": round(own, 1), "largest_child_mb": round(children, 1)}
 
 
-def measure_extraction(paths: list[Path], gold_dir: Path, sample: int) -> dict:
-    """chars/s of the extractor and of plain jieba on the same cleaned texts; F1 on ground truth."""
+def measure_extraction(paths: list[Path], gold_dir: Path, sample: int, mode: str = "default") -> dict:
+    """chars/s of the extractor of `mode` and of plain jieba on the same cleaned texts; F1 on ground truth."""
     articles = [clean_document(read_file(p)) for p in paths[:sample]]
     chars = sum(len(a.text) for a in articles)
-    extractor = RuleExtractor()
+    extractor = RuleExtractor(ExtractorConfig.for_mode(mode))
     extractor.extract(articles[0])
     jieba.lcut(articles[0].text)
     t0 = time.process_time()
@@ -60,7 +61,7 @@ def measure_extraction(paths: list[Path], gold_dir: Path, sample: int) -> dict:
         score_article(gold, ex.as_prediction(0.5), report)
     ent, rel = report.micro(report.entities), report.micro(report.relations)
     return {
-        "articles": len(articles), "characters": chars,
+        "mode": mode, "articles": len(articles), "characters": chars,
         "extract_chars_per_cpu_second": round(chars / extract_cpu),
         "jieba_lcut_chars_per_cpu_second": round(chars / jieba_cpu),
         "extract_vs_jieba_time_ratio": round(extract_cpu / jieba_cpu, 2),
@@ -135,7 +136,7 @@ def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dic
     """The same corpus ingested into Neo4j (emptied first) and the median latency of every query there
     (Neo4j keeps no result cache: every call is uncached), with ratios to the embedded store."""
     neo4j.clear()
-    report = Pipeline(neo4j).ingest([corpus], workers=workers)
+    report = Pipeline(neo4j, RuleExtractor(ExtractorConfig.for_mode(embedded.get("ingest_mode", "default")))).ingest([corpus], workers=workers)
     same = neo4j.stats() | {"store": ""} == sqlite_store.stats() | {"store": ""}
     out = {"ingest_seconds": round(report.seconds, 1), "writer_seconds": round(report.write_seconds, 1),
            "articles_per_second": round(len(report.added) / report.seconds, 1), "same_graph_as_embedded": same,
@@ -158,15 +159,17 @@ def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dic
     return out
 
 
-def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True, neo4j=None) -> dict:
-    """All measurements for a corpus of `n` synthetic articles."""
+def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True, neo4j=None,
+             mode: str = "default") -> dict:
+    """All measurements for a corpus of `n` synthetic articles; ingest with the extractor of `mode`."""
     corpus, gold = workdir / f"corpus_{n}", workdir / f"gold_{n}"
     t0 = time.perf_counter()
     paths = write_corpus(corpus, n, seed, gold)
-    result = {"articles": n, "generate_seconds": round(time.perf_counter() - t0, 1)}
-    result["extraction"] = measure_extraction(paths, gold, min(sample, n))
+    result = {"articles": n, "generate_seconds": round(time.perf_counter() - t0, 1), "ingest_mode": mode}
+    result["extraction_modes"] = {m: measure_extraction(paths, gold, min(sample, n), m) for m in MODES}
+    result["extraction"] = result["extraction_modes"][mode]
     store = SQLiteStore(workdir / f"store_{n}.db")
-    report = Pipeline(store).ingest([corpus], workers=workers)
+    report = Pipeline(store, RuleExtractor(ExtractorConfig.for_mode(mode))).ingest([corpus], workers=workers)
     writes = report.nodes_written + report.edges_written
     size = sum(f.stat().st_size for f in workdir.glob(f"store_{n}.db*"))
     ingest_memory = _peak_mb()
@@ -193,10 +196,12 @@ def print_table(report: dict) -> None:
     """A readable summary of a report."""
     print(f"\nmachine: {report['machine']['cpu']} · {report['machine']['cores']} cores · Python {report['machine']['python']}")
     for r in report["sizes"]:
-        e, i, q = r["extraction"], r["ingest"], r.get("queries")
-        print(f"\n== {r['articles']:,} articles")
-        print(f"extraction   {e['extract_chars_per_cpu_second']:>12,} chars/s/core   jieba.lcut {e['jieba_lcut_chars_per_cpu_second']:,}   "
-              f"ratio {e['extract_vs_jieba_time_ratio']}×   synthetic F1 entities {e['synthetic_entity_f1']} relations {e['synthetic_relation_f1']}")
+        i, q = r["ingest"], r.get("queries")
+        print(f"\n== {r['articles']:,} articles (ingest mode {r.get('ingest_mode', 'default')})")
+        for mode, e in r.get("extraction_modes", {"default": r["extraction"]}).items():
+            print(f"extraction   {e['extract_chars_per_cpu_second']:>12,} chars/s/core   jieba.lcut {e['jieba_lcut_chars_per_cpu_second']:,}   "
+                  f"ratio {e['extract_vs_jieba_time_ratio']}×   synthetic F1 entities {e['synthetic_entity_f1']} relations "
+                  f"{e['synthetic_relation_f1']}   [{mode}]")
         print(f"ingest       {i['articles_per_second']:>12,} articles/s   {i['node_and_edge_writes_per_second']:,} writes/s   "
               f"{i['seconds']} s with {i['workers']} workers   writer/floor {i['writer_vs_floor_ratio']}×   store {i['store_bytes'] / 1e6:.1f} MB")
         print(f"memory       after ingest {i['peak_memory_after_ingest']}   overall {r['peak_memory']}")
@@ -241,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(REPORTS))
     ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
     ap.add_argument("--no-queries", action="store_true", help="skip the query-latency phase (ingest figures only)")
+    ap.add_argument("--mode", choices=sorted(MODES), default="default", help="extraction mode of the ingest (both are timed)")
     ap.add_argument("--neo4j", default="auto",
                     help="Neo4j to compare with: a bolt:// URI (credentials from NEO4J_USERNAME/NEO4J_PASSWORD; its govkg data is "
                          "replaced), 'auto' (start tests/neo4j/server when Java and Maven are present) or 'off'")
@@ -256,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(args.workdir or tmp)
             workdir.mkdir(parents=True, exist_ok=True)
             for n in sizes:
-                report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j))
+                report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j, args.mode))
                 print(f"done {n} articles", flush=True)
     finally:
         if neo4j is not None:
