@@ -13,7 +13,7 @@ import re
 
 from ingest import lexicon as lx
 from ingest.lac_tagger import TaggedSpan
-from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic, unglued
+from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic, suffix_of, unglued
 from ingest.tokens import cut, tag_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -24,10 +24,10 @@ _OUTSIDE_TAGS = frozenset({"v", "vd", "p", "c", "u", "xc", "d", "r", "w", "m", "
 _NAME_TAGS = ("nt", "nz", "j", "nrt")
 _ORG_ENDINGS: tuple[tuple[str, str], ...] = (
     ("支行", "enterprise"), ("分行", "enterprise"), ("分公司", "enterprise"), ("总公司", "enterprise"),
-    ("万象汇", "enterprise"), ("服饰", "enterprise"), ("摄影", "enterprise"), ("教育", "enterprise"),
+    ("服饰", "enterprise"), ("摄影", "enterprise"), ("教育", "enterprise"),
     ("部", "government"), ("厅", "government"), ("局", "government"), ("署", "government"), ("委员会", "government"),
     ("科协", "social_org"), ("联盟", "social_org"), ("团", "social_org"), ("队", "social_org"), ("社", "social_org"),
-    ("会", "social_org"), ("协", "social_org"), ("中学", "public_institution"), ("三中", "public_institution"), ("院", "public_institution"),
+    ("会", "social_org"), ("协", "social_org"), ("中学", "public_institution"), ("中", "public_institution"), ("院", "public_institution"),
 )
 _INTERNATIONAL = ("世界", "国际", "联合国", "亚洲", "全球", "欧洲", "非洲")
 # A name opening with these is a generic body of the place talked about (社区图书室, 街道办事处).
@@ -38,11 +38,8 @@ _SUFFIXED_CONFIDENCE = 0.7
 
 def suffix_type(name: str) -> tuple[str, str | None, str] | None:
     """(type, kind, suffix) of the longest lexicon suffix `name` ends with, or None."""
-    for n in range(min(lx.MAX_SUFFIX, len(name) - 1), 0, -1):
-        if name[-n:] in lx.SUFFIXES:
-            node_type, kind = lx.SUFFIXES[name[-n:]]
-            return node_type, kind, name[-n:]
-    return None
+    suffix = suffix_of(name)
+    return (*lx.SUFFIXES[suffix], suffix) if suffix else None
 
 
 def _org_kind(name: str) -> str:
@@ -127,12 +124,6 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
         elif not _cut_inside_word(sentence, s.start, s.end) and (len(name) >= 4 or _known_short(name)):
             out.append(Mention(s.start, s.end, name, "Organization", _org_kind(name), _CONFIDENCE, "lac"))
     return out
-
-
-def _outside(spans: list[TaggedSpan], start: int, end: int) -> bool:
-    """True when the text [start, end) is made only of words that never begin a name (verbs, connectives…)."""
-    inside = [s for s in spans if s.start < end and start < s.end]
-    return bool(inside) and all(s.tag in _OUTSIDE_TAGS and s.start >= start and s.end <= end for s in inside)
 
 
 def _glue(s: TaggedSpan) -> bool:

@@ -355,7 +355,7 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     m = lx.CATEGORY_RE.match(after)
     if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
-    suffix = _suffix_of(inner)
+    suffix = suffix_of(inner)
     if suffix and not stem_is_generic(inner[: -len(suffix)]):
         node_type, kind = lx.SUFFIXES[suffix]
         if node_type == "Organization" and kind == "enterprise":
@@ -390,7 +390,8 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     return None
 
 
-def _suffix_of(name: str) -> str:
+def suffix_of(name: str) -> str:
+    """The longest lexicon suffix that `name` ends with (shorter than the name), or ""."""
     for n in range(min(lx.MAX_SUFFIX, len(name) - 1), 0, -1):
         if name[-n:] in lx.SUFFIXES:
             return name[-n:]
@@ -443,7 +444,7 @@ def place_before_quote_mentions(sentence: str, units: list[Unit], quoted: list[M
         if j == i or (j > 0 and not _is_boundary(units[j - 1], "Community")):
             continue
         name = sentence[units[j].start : u.start]
-        if 3 <= len(name) <= 6 and not is_generic_word(name) and not _suffix_of(name) and not tag_of(name) and not any(
+        if 3 <= len(name) <= 6 and not is_generic_word(name) and not suffix_of(name) and not tag_of(name) and not any(
             name[k : k + 2] in lx.BOUNDARY_WORDS or name[k : k + 2] in lx.GENERIC for k in range(len(name) - 1)
         ):
             out.append(Mention(units[j].start, u.start, name, "Community", "compound", 0.5, "place"))
@@ -568,7 +569,7 @@ def _split_glued(m: Mention) -> list[Mention]:
             if not name.startswith(word, k) or (k < 2 and len(word) == 1):
                 continue
             left, right = name[:k], name[k + len(word):]
-            left_suffix = _suffix_of(left)
+            left_suffix = suffix_of(left)
             if len(word) == 1 and not left_suffix:
                 continue
             if len(right) < 4 or stem_is_generic(right[: -len(m.suffix)] if m.suffix else right):
