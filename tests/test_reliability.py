@@ -64,6 +64,9 @@ def _consistent(path) -> int:
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
+        con.close()
+        return 0  # killed before the store was made: nothing half-written either
     articles = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     # every stored article is complete: its sentences, mentions and evidence came in the same transaction
     assert con.execute("SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id)").fetchone()[0] == 0
