@@ -75,9 +75,9 @@ def _plausible(name: str, after: TaggedSpan | None, suffixed: bool) -> bool:
         return False
     if any(ch in name for ch in "，。、；：！？“”《》\"") or name.count("（") != name.count("）"):
         return False
-    if not suffixed and after is not None and after.tag in ("n", "vn", "nz") and _HAN.match(after.text[:1]):
-        return False  # a modifier of the noun after it (新时代文明实践站, 党史学习教育)
     tag = tag_of(name)
+    if not suffixed and not tag.startswith(_NAME_TAGS) and after is not None and after.tag in ("n", "vn", "nz") and _HAN.match(after.text[:1]):
+        return False  # a modifier of the noun after it (新时代文明实践站, 党史学习教育); not a known name (华润全国…)
     if tag and not tag.startswith(_NAME_TAGS):
         return False  # an ordinary dictionary word (幸福, 党史)
     return True
