@@ -142,6 +142,9 @@ EVIDENCE_BULK = f"""UNWIND $ids AS eid
 {_edges_by_id()}
 RETURN r.id AS id, r.evidence AS evidence"""
 ARTICLE_TEXTS = "UNWIND $ids AS aid MATCH (a:Article {id: aid}) RETURN a.id AS id, a.text AS text"
+SENTENCE_TEXTS = """UNWIND $refs AS ref
+MATCH (a:Article {id: ref.article_id})
+RETURN ref.article_id AS article_id, ref.start AS start, ref.end AS end, substring(a.text, ref.start, ref.end - ref.start) AS text"""
 ITER_EVIDENCE = f"""MATCH (:{NODE_LABEL})-[r]->(:{NODE_LABEL})
 WHERE type(r) <> 'MENTIONED_IN'
 RETURN r.id AS id, r.evidence AS evidence ORDER BY r.id"""
@@ -203,6 +206,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("iter_evidence", ITER_EVIDENCE, {}),
         ("evidence_bulk", EVIDENCE_BULK, {"ids": ["e"]}),
         ("article_texts", ARTICLE_TEXTS, {"ids": ["a"]}),
+        ("sentence_texts", SENTENCE_TEXTS, {"refs": [{"article_id": "a", "start": 0, "end": 1}]}),
         ("sentence_text", SENTENCE_TEXT, {"id": "a", "start": 0, "length": 1}),
         ("set_mark", SET_MARK, {"a": "x", "b": "y", "verdict": "same", "note": "", "marked_at": "t"}),
         ("read_marks", READ_MARKS, {}),

@@ -294,13 +294,13 @@ class Neo4jStore:
         if not edge_ids:
             return out
         rows = self.read_cypher(C.EVIDENCE_BULK, ids=list(dict.fromkeys(edge_ids)))
-        texts = {}
         refs = {r["id"]: self._evidence(r["id"], r["evidence"])[:per_edge] for r in rows}
-        articles = sorted({e.article_id for evs in refs.values() for e in evs})
-        for r in self.read_cypher(C.ARTICLE_TEXTS, ids=articles):
-            texts[r["id"]] = r["text"]
+        spans = sorted({(e.article_id, e.start, e.end) for evs in refs.values() for e in evs})
+        # only the sentences travel, cut from the article text on the server
+        texts = {(r["article_id"], r["start"], r["end"]): r["text"] for r in self.read_cypher(
+            C.SENTENCE_TEXTS, refs=[{"article_id": a, "start": s, "end": e} for a, s, e in spans])}
         for edge_id, evs in refs.items():
-            out[edge_id] = [texts.get(e.article_id, "")[e.start : e.end] for e in evs]
+            out[edge_id] = [texts.get((e.article_id, e.start, e.end), "") for e in evs]
         return out
 
     def iter_evidence(self) -> Iterator[EvidenceRecord]:

@@ -53,8 +53,13 @@ class StoreLinker:
         entities = {k: e for k, e in ex.entities.items() if e.confidence >= self.min_confidence}
         parents = self._parents(ex, entities)
         ids: dict[str, str] = {}
+        norms = {key: self._norms(e) for key, e in entities.items()}
+        # One store lookup for every entity of the article (a round trip each is what a server store pays for).
+        stored = self.store.nodes_by_alias(sorted({x for ns in norms.values() for x in ns}))
         for key, e in sorted(entities.items(), key=lambda kv: (kv[1].type != "Area", kv[0])):
-            node_id = self._resolve(e, [entities[p].name for p in parents.get(key, []) if p in entities])
+            wanted = set(norms[key])
+            candidates = [c for c in stored if c.type == e.type and wanted & {normalize_name(x) for x in (c.name, *c.aliases)}]
+            node_id = self._resolve(e, [entities[p].name for p in parents.get(key, []) if p in entities], candidates)
             ids[key] = node_id
             props = {"parents": sorted(entities[p].name for p in parents.get(key, []) if p in entities)} if parents.get(key) else {}
             if e.adcode:
@@ -108,13 +113,18 @@ class StoreLinker:
                 out.setdefault(r.object, []).append(r.subject)
         return {k: sorted(set(v)) for k, v in out.items()}
 
-    def _resolve(self, e: Entity, parent_names: list[str]) -> str:
-        """Reuse a stored node with the same type and a matching name/alias unless its place conflicts."""
+    @staticmethod
+    def _norms(e: Entity) -> list[str]:
+        """The normalized forms an entity is looked up by."""
         forms = {e.name, *e.aliases, *short_forms(e.name, e.type)}
         if e.type == "Area":
             forms.add(identity_name(e))
-        norms = [normalize_name(f) for f in forms if len(normalize_name(f)) >= 2]
-        candidates = self.store.nodes_by_alias(norms, e.type)
+        return [normalize_name(f) for f in forms if len(normalize_name(f)) >= 2]
+
+    def _resolve(self, e: Entity, parent_names: list[str], candidates: list[NodeRecord] | None = None) -> str:
+        """Reuse a stored node with the same type and a matching name/alias unless its place conflicts."""
+        if candidates is None:
+            candidates = self.store.nodes_by_alias(self._norms(e), e.type)
         wanted = {normalize_name(p) for p in parent_names}
         base_id = stable_id("n", e.type, identity_name(e)) if not e.adcode else stable_id("n", e.type, "adcode", e.adcode)
         compatible = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.traversal import edges_by_predicate, graph_of
-from queries.cypher import N, roll_up_cypher
+from queries.cypher import N, roll_up_call
 from queries.helpers import LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, register
 
@@ -25,20 +25,31 @@ def embedded(store, year=None, area: str = "", limit=200) -> list[dict]:
     return attach_evidence(store, rows, 1, int(limit))
 
 
-AWARDS = f"""MATCH (u:{N})-[r:AWARDED]->(w:Award)
+_AWARDED = f"""MATCH (w:Award)<-[r:AWARDED]-(u:{N})
 WHERE $year IS NULL OR r.year = $year
-WITH u, r, w
-{roll_up_cypher("u", "u, r, w")}
-WITH u, r, w, coalesce(street, '') AS street, coalesce(district, '') AS district
-WHERE $area = '' OR $area IN [street, district]
-RETURN w.name AS award, u.name AS receiver, u.type AS receiver_type, coalesce(r.year, '') AS year,
-       street, district, [r.id] AS edge_ids
-ORDER BY toString(year), award, receiver
+WITH u, w.name AS award, u.name AS receiver, u.type AS receiver_type, coalesce(r.year, '') AS year, [r.id] AS edge_ids"""
+_ORDER = "ORDER BY toString(year), award, receiver"
+_RETURN = "RETURN award, receiver, receiver_type, year, street, district, edge_ids"
+# Without an area filter the rows are sorted and cut first and only the returned receivers are rolled up.
+AWARDS = f"""{_AWARDED}
+{_ORDER}
+LIMIT $limit
+{roll_up_call("u")}
+{_RETURN}
+{_ORDER}"""
+AWARDS_IN_AREA = f"""{_AWARDED}
+WITH u, collect([award, receiver, receiver_type, year, edge_ids]) AS awards
+{roll_up_call("u")}
+WITH street, district, awards WHERE $area IN [street, district]
+UNWIND awards AS x
+WITH x[0] AS award, x[1] AS receiver, x[2] AS receiver_type, x[3] AS year, street, district, x[4] AS edge_ids
+{_RETURN}
+{_ORDER}
 LIMIT $limit"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    rows = store.read_cypher(AWARDS, year=p["year"], area=p["area"] or "", limit=int(p["limit"]))
+    rows = store.read_cypher(AWARDS_IN_AREA if p["area"] else AWARDS, year=p["year"], area=p["area"] or "", limit=int(p["limit"]))
     for r in rows:
         r["_edges"] = r.pop("edge_ids")
     return attach_evidence(store, rows, 1)
@@ -48,4 +59,5 @@ SPEC = register(QuerySpec(
     "awards", "Awards by year and area.",
     ("award", "receiver", "receiver_type", "year", "street", "district", "evidence"),
     (Param("year", int, None, minimum=1900, maximum=2100), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
-    lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10})]))
+    lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10}),
+             ("awards_in_area", AWARDS_IN_AREA, {"year": None, "area": "x", "limit": 10})]))

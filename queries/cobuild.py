@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
-from queries.cypher import roll_up_cypher
+from queries.cypher import roll_up_call
 from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 
@@ -60,31 +60,62 @@ def embedded(store, district=None, kind=None, org_kind="enterprise", min_confide
 
 
 
-_CARRY = "o, c, partnership_kind, initiative, date, confidence, edge_ids"
-COBUILD = f"""CALL () {{
+_LINKS = """CALL () {
   MATCH (o:Organization)-[r:COOPERATES_WITH]-(c:Community)
   WHERE r.confidence >= $min_confidence AND ($kind IS NULL OR r.kind = $kind)
+    AND ($org_kind IS NULL OR $org_kind IN ['', 'any'] OR o.kind = $org_kind)
   RETURN o, c, coalesce(r.kind, '') AS partnership_kind, '' AS initiative, coalesce(r.date, '') AS date,
          r.confidence AS confidence, [r.id] AS edge_ids
   UNION ALL
   MATCH (o:Organization)-[s:SUPPORTS]->(i:Initiative)<-[u:RUNS]-(c:Community)
   WHERE $kind IS NULL AND s.confidence >= $min_confidence AND u.confidence >= $min_confidence
+    AND ($org_kind IS NULL OR $org_kind IN ['', 'any'] OR o.kind = $org_kind)
   RETURN o, c, '' AS partnership_kind, i.name AS initiative, '' AS date,
          CASE WHEN s.confidence < u.confidence THEN s.confidence ELSE u.confidence END AS confidence, [s.id, u.id] AS edge_ids
-}}
-WITH {_CARRY}
-WHERE $org_kind IS NULL OR $org_kind IN ['', 'any'] OR o.kind = $org_kind
-{roll_up_cypher("c", _CARRY)}
-WITH {_CARRY}, coalesce(street, '') AS street, coalesce(district, '') AS district
-WHERE $district IS NULL OR district = $district OR street = $district
-RETURN o.name AS organization, coalesce(o.kind, '') AS org_kind, c.name AS community, partnership_kind, initiative,
-       street, district, date, round(confidence, 3) AS confidence, edge_ids
-ORDER BY organization, community, initiative, partnership_kind
+}
+WITH o.name AS organization, coalesce(o.kind, '') AS org_kind, c, c.name AS community, partnership_kind, initiative, date,
+     round(confidence, 3) AS confidence, edge_ids"""
+_ORDER = "ORDER BY organization, community, initiative, partnership_kind"
+_RETURN = "RETURN organization, org_kind, community, partnership_kind, initiative, street, district, date, confidence, edge_ids"
+# Without a district filter the rows are sorted and cut first, and the street/district roll-up runs only for
+# the rows returned; with one, the roll-up runs once per distinct community, before the filter.
+# Organizations are read in name order from their index, so the sort is partial and stops at the limit.
+_LINKS_BY_NAME = """MATCH (o:Organization)
+WHERE o.name IS NOT NULL AND ($org_kind IS NULL OR $org_kind IN ['', 'any'] OR o.kind = $org_kind)
+WITH o ORDER BY o.name
+CALL (o) {
+  MATCH (o)-[r:COOPERATES_WITH]-(c:Community)
+  WHERE r.confidence >= $min_confidence AND ($kind IS NULL OR r.kind = $kind)
+  RETURN c, coalesce(r.kind, '') AS partnership_kind, '' AS initiative, coalesce(r.date, '') AS date,
+         r.confidence AS confidence, [r.id] AS edge_ids
+  UNION ALL
+  MATCH (o)-[s:SUPPORTS]->(i:Initiative)<-[u:RUNS]-(c:Community)
+  WHERE $kind IS NULL AND s.confidence >= $min_confidence AND u.confidence >= $min_confidence
+  RETURN c, '' AS partnership_kind, i.name AS initiative, '' AS date,
+         CASE WHEN s.confidence < u.confidence THEN s.confidence ELSE u.confidence END AS confidence, [s.id, u.id] AS edge_ids
+}
+WITH o.name AS organization, coalesce(o.kind, '') AS org_kind, c, c.name AS community, partnership_kind, initiative, date,
+     round(confidence, 3) AS confidence, edge_ids"""
+COBUILD = f"""{_LINKS_BY_NAME}
+{_ORDER}
+LIMIT $limit
+{roll_up_call("c")}
+{_RETURN}
+{_ORDER}"""
+COBUILD_IN_DISTRICT = f"""{_LINKS}
+WITH c, collect([organization, org_kind, community, partnership_kind, initiative, date, confidence, edge_ids]) AS links
+{roll_up_call("c")}
+WITH street, district, links WHERE district = $district OR street = $district
+UNWIND links AS l
+WITH l[0] AS organization, l[1] AS org_kind, l[2] AS community, l[3] AS partnership_kind, l[4] AS initiative, street, district,
+     l[5] AS date, l[6] AS confidence, l[7] AS edge_ids
+{_RETURN}
+{_ORDER}
 LIMIT $limit"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    rows = store.read_cypher(COBUILD, **p)
+    rows = store.read_cypher(COBUILD_IN_DISTRICT if p.get("district") else COBUILD, **p)
     for r in rows:
         r["_edges"] = r.pop("edge_ids")
     return attach_evidence(store, rows, 2)
@@ -98,4 +129,6 @@ SPEC = register(QuerySpec(
      Param("org_kind", str, "enterprise", "organization kind, or 'any'", choices=ontology_kinds("Organization"),
            what="Organization kind", extra=("any",)), CONF, LIMIT),
     embedded, cypher,
-    lambda: [("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10})]))
+    lambda: [("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10}),
+             ("cobuild_in_district", COBUILD_IN_DISTRICT, {"district": "x", "kind": None, "org_kind": "enterprise", "min_confidence": 0.0,
+                                                           "limit": 10})]))

@@ -24,6 +24,21 @@ WITH {carry}, street, di ORDER BY length(pd), di.id
 WITH {carry}, street, head(collect(di.name)) AS district"""
 
 
+def roll_up_call(var: str) -> str:
+    """A subquery adding `street` and `district` of one bound node, as `roll_up_cypher`, meant for the
+    rows a query returns (after its LIMIT), so the shortest-path searches run once per returned row."""
+    return f"""CALL ({var}) {{
+  OPTIONAL MATCH ps = ANY SHORTEST ({var})-[:PART_OF|LOCATED_IN]->{{0,6}}(st:Area {{kind: 'subdistrict'}})
+  WITH st ORDER BY length(ps), st.id
+  RETURN coalesce(head(collect(st.name)), '') AS street
+}}
+CALL ({var}) {{
+  OPTIONAL MATCH pd = ANY SHORTEST ({var})-[:PART_OF|LOCATED_IN]->{{0,6}}(di:Area {{kind: 'district'}})
+  WITH di ORDER BY length(pd), di.id
+  RETURN coalesce(head(collect(di.name)), '') AS district
+}}"""
+
+
 FIND_NODE = f"""CALL () {{
   MATCH (n:{N} {{id: $ref}}) RETURN n
   UNION

@@ -23,7 +23,9 @@ def embedded(store, root: str = "", limit=500) -> list[dict]:
     return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None, int(limit))
 
 
-HIERARCHY_PLACES = f"MATCH (n:{N}) WHERE n.type IN ['Area', 'Community'] RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind"
+HIERARCHY_PLACES = """MATCH (n:Area) RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind
+UNION ALL
+MATCH (n:Community) RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind"""
 HIERARCHY_PART_OF = f"MATCH (u:{N})-[r:PART_OF]->(v:{N}) RETURN u.id AS u, v.id AS v ORDER BY r.id"
 HIERARCHY_LOCATED = f"MATCH (u:{N})-[:LOCATED_IN]->(v:{N}) RETURN v.id AS place, u.type AS type, count(*) AS n"
 
