@@ -65,6 +65,9 @@ class GraphStore(Protocol):
     def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
         """Record a reviewer's same/different verdict on two nodes."""
 
+    def clear_mark(self, a: str, b: str) -> None:
+        """Forget the verdict on two nodes (undo a same/different mark); nothing when there is none."""
+
     def marks(self) -> dict[tuple[str, str], str]:
         """All same/different verdicts, keyed by the ordered node pair."""
 

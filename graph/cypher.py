@@ -153,6 +153,7 @@ SENTENCE_TEXT = "MATCH (a:Article {id: $id}) RETURN substring(a.text, $start, $l
 SET_MARK = f"""MERGE (m:{MARK_LABEL} {{a: $a, b: $b}})
 SET m.verdict = $verdict, m.note = $note, m.marked_at = $marked_at"""
 READ_MARKS = f"MATCH (m:{MARK_LABEL}) RETURN m.a AS a, m.b AS b, m.verdict AS verdict"
+CLEAR_MARK = f"MATCH (m:{MARK_LABEL} {{a: $a, b: $b}}) DELETE m"
 
 COUNT_ARTICLES = "MATCH (a:Article) RETURN count(a) AS n"
 COUNT_NODES = f"MATCH (n:{NODE_LABEL}) WHERE n.type <> 'Article' RETURN n.type AS type, count(n) AS n ORDER BY type"
@@ -210,6 +211,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("sentence_text", SENTENCE_TEXT, {"id": "a", "start": 0, "length": 1}),
         ("set_mark", SET_MARK, {"a": "x", "b": "y", "verdict": "same", "note": "", "marked_at": "t"}),
         ("read_marks", READ_MARKS, {}),
+        ("clear_mark", CLEAR_MARK, {"a": "x", "b": "y"}),
         ("count_articles", COUNT_ARTICLES, {}),
         ("count_nodes", COUNT_NODES, {}),
         ("count_edges", COUNT_EDGES, {}),

@@ -217,6 +217,11 @@ class Neo4jStore:
         self._write(lambda tx: (tx.run(C.SET_MARK, a=x, b=y, verdict=verdict, note=note, marked_at=stamp).consume(),
                                 tx.run(C.BUMP_VERSION).consume()))
 
+    def clear_mark(self, a: str, b: str) -> None:
+        """Forget the verdict for a node pair (undo); nothing when there is none."""
+        x, y = sorted((a, b))
+        self._write(lambda tx: (tx.run(C.CLEAR_MARK, a=x, b=y).consume(), tx.run(C.BUMP_VERSION).consume()))
+
     # ------------------------------------------------------------------ reads
     @staticmethod
     def _node(r: dict) -> NodeRecord:

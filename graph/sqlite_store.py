@@ -202,6 +202,13 @@ class SQLiteStore:
             )
             con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
 
+    def clear_mark(self, a: str, b: str) -> None:
+        """Forget the verdict for a node pair (undo); nothing when there is none."""
+        x, y = sorted((a, b))
+        with self._tx() as con:
+            con.execute("DELETE FROM marks WHERE a = ? AND b = ?", (x, y))
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
     # ------------------------------------------------------------------ reads
     def snapshot(self):
         """A read transaction: every read inside sees one consistent state, whatever writers do."""

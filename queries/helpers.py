@@ -159,7 +159,7 @@ def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None
                 nxt.append(other)
                 rows.append({"id": other, "name": e["name"], "type": e["type"], "kind": e["kind"] or "", "predicate": e["predicate"],
                              "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3),
-                             "via_id": n})
+                             "via_id": n, "edge_id": e["edge_id"]})
         frontier = nxt
     return rows[:limit]
 

@@ -20,10 +20,11 @@ def embedded(store, entity: str = "", hops=1, types=None, predicates=None, min_c
     def expand(ids: list[str]) -> dict[str, list[dict]]:
         out = {}
         for n in ids:
-            rels = [(v, d, "out") for _, v, d in g.out_edges(n, data=True)] + [(u, d, "in") for u, _, d in g.in_edges(n, data=True)]
+            rels = [(v, k, d, "out") for _, v, k, d in g.out_edges(n, keys=True, data=True)] + \
+                   [(u, k, d, "in") for u, _, k, d in g.in_edges(n, keys=True, data=True)]
             out[n] = [{"other": o, "name": _name(g, o), "type": g.nodes[o]["type"], "kind": g.nodes[o]["kind"], "predicate": d["predicate"],
-                       "direction": direction, "confidence": d["confidence"], "via_name": _name(g, n)}
-                      for o, d, direction in rels if d["predicate"] != "MENTIONED_IN"]
+                       "direction": direction, "confidence": d["confidence"], "via_name": _name(g, n), "edge_id": k}
+                      for o, k, d, direction in rels if d["predicate"] != "MENTIONED_IN"]
         return out
 
     return bfs_rows(start, int(hops), expand, set(types.split(",")) if types else None,
@@ -34,7 +35,7 @@ NEIGHBOR_EXPAND = f"""UNWIND $ids AS nid
 MATCH (n:{N} {{id: nid}})-[r]-(m:{N})
 WHERE type(r) <> 'MENTIONED_IN'
 RETURN n.id AS id, n.name AS via_name, m.id AS other, m.name AS name, m.type AS type, m.kind AS kind, type(r) AS predicate,
-       CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, r.confidence AS confidence"""
+       CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, r.confidence AS confidence, r.id AS edge_id"""
 
 def cypher(store, p: dict) -> list[dict]:
     start = find_cypher(store, p["entity"])
@@ -52,7 +53,7 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "neighbors", "Entities within k relations of an entity, with type and relation filters.",
-    ("id", "name", "type", "kind", "predicate", "direction", "via", "hops", "confidence", "via_id"),
+    ("id", "name", "type", "kind", "predicate", "direction", "via", "hops", "confidence", "via_id", "edge_id"),
     (Param("entity", str, "", "name, alias or id"), Param("hops", int, 1, minimum=1),
      Param("types", str, None, "comma-separated node types", choices=ontology_node_types, what="node type", many=True),
      Param("predicates", str, None, "comma-separated relation names", choices=ontology_relations, what="relation", many=True),
