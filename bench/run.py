@@ -266,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"done {n} articles", flush=True)
     finally:
         if neo4j is not None:
-            neo4j.clear()
+            try:
+                neo4j.clear()
+            except Exception as exc:  # the measurements are kept whatever the cleanup does
+                print(f"could not empty the Neo4j store after the run: {exc}", flush=True)
             neo4j.close()
         if server is not None:
             server.stop()

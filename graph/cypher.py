@@ -166,6 +166,12 @@ WHERE type(r) <> 'MENTIONED_IN'
 RETURN coalesce(sum(size(r.evidence)), 0) AS n"""
 
 
+# A clear deletes in batches (a 10,000-article graph in one transaction exceeds a small server's
+# transaction memory); each batch statement returns how many it deleted, 0 when done.
+CLEAR_BATCHES = (
+    f"MATCH (n:{NODE_LABEL}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n",
+    f"MATCH (a:{ALIAS_LABEL}) WITH a LIMIT 20000 DELETE a RETURN count(*) AS n",
+)
 # The version counter survives a clear (and is bumped), so caches keyed by it never see a stale graph.
 CLEAR = (
     f"MATCH (n:{NODE_LABEL}) DETACH DELETE n",
@@ -217,5 +223,5 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("count_edges", COUNT_EDGES, {}),
         ("count_mentions", COUNT_MENTIONS, {}),
         ("count_evidence", COUNT_EVIDENCE, {}),
-    ] + [(f"clear:{i}", q, {}) for i, q in enumerate(CLEAR)]
+    ] + [(f"clear:{i}", q, {}) for i, q in enumerate(CLEAR)] + [(f"clear:batch{i}", q, {}) for i, q in enumerate(CLEAR_BATCHES)]
     return out

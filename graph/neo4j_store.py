@@ -205,7 +205,11 @@ class Neo4jStore:
         tx.run(C.BUMP_VERSION).consume()
 
     def clear(self) -> None:
-        """Delete every govkg node and relationship (nothing else in the database)."""
+        """Delete every govkg node and relationship (nothing else in the database): in batches, so a large
+        graph fits the server's transaction memory (a clear that fails midway leaves part of the graph)."""
+        for statement in C.CLEAR_BATCHES:
+            while self._write(lambda tx: tx.run(statement).single()["n"]):
+                pass
         self._write(lambda tx: [tx.run(q).consume() for q in C.CLEAR])
 
     def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
