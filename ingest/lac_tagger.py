@@ -144,15 +144,17 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray,
         pick = cand.argmax(axis=1)
         score[first:] = cand[rows, pick, np.arange(n_tags)] + emissions[first:, t, :]
         back[first:, t - 1, :] = prev[rows, pick]
+    best = np.zeros((batch, width), dtype=np.int64)
+    rows = np.arange(batch)
+    current = score.argmax(axis=1)
+    best[rows, lengths - 1] = current
+    for t in range(width - 1, 0, -1):  # rows end at lengths-1; a row shorter than t+1 keeps its last tag untouched
+        live = lengths > t
+        current = np.where(live, back[rows, t - 1, current], current)
+        best[live, t - 1] = current[live]
     paths: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * batch
     for r in range(batch):
-        n = int(lengths[r])
-        path = np.empty(n, dtype=np.int64)
-        path[n - 1] = int(score[r].argmax())
-        steps = back[r]
-        for t in range(n - 1, 0, -1):
-            path[t - 1] = steps[t - 1, path[t]]
-        paths[order[r]] = path
+        paths[order[r]] = best[r, : lengths[r]]
     return paths
 
 
