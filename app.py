@@ -167,18 +167,18 @@ def page_overview(store, params: dict) -> None:
     for col, t in zip(cols[1:], [*ONTOLOGY.entity_types, "Partnership"]):
         col.metric(f"{TYPE_LABELS_ZH[t]} {t}", stats["nodes"].get(t, 0))
     st.caption(" · ".join(f"{k} {v}" for k, v in stats["edges"].items()))
-    left, right = st.columns(2)
+    left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("共建 Top co-building pairs")
-        st.caption("按证据句数、置信度排序 · ranked by evidence sentences, then confidence")
+        st.caption("按证据句数、置信度排序 · ranked by evidence sentences, then confidence · 句 = sentences")
         pairs = ranked_pairs(run_query(store, "cobuild", {"org_kind": "any", "limit": 5000}).rows, 15)
         if not pairs:
             st.info("没有结果 (no rows)")
         for p in pairs:
-            c1, c2, c3 = st.columns([5, 4, 3], vertical_alignment="center")
+            c1, c2, c3 = st.columns([4, 3, 3], vertical_alignment="center")
             entity_link(p["organization"], where=c1)
             entity_link(p["community"], where=c2)
-            c3.caption(f"{p['evidence']} 句证据 · conf {p['confidence']:.2f}" + (f" · {p['ways']}" if p["ways"] else ""))
+            c3.caption(f"{p['evidence']} 句 · {p['confidence']:.2f}" + (f" · {p['ways']}" if p["ways"] else ""))
     with right:
         st.subheader("最近文章 Recent articles")
         for a in run_query(store, "articles", {"limit": 10}).rows:

@@ -283,6 +283,8 @@ def test_search_profile_graph_open_back_evidence_and_bookmark(browser, server, s
     target = _wait_url(page, page="article")
     assert {"article", "start", "end"} <= set(target)
     page.locator(".article mark").first.wait_for(timeout=30000)
+    _settle(page)
+    page.wait_for_timeout(800)
     page.screenshot(path=str(shots / "article.png"))
 
     # a bookmarked URL, in a new browser session, reopens the same view
