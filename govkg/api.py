@@ -162,21 +162,16 @@ class KnowledgeGraph:
         >>> sorted(e.name for e in ex.entities.values())           # doctest: +SKIP
         """
         from ingest.cleaner import clean_document
-        from ingest.model import RawDocument
-        from ingest.reader import read_file
+        from ingest.reader import document_from_text, read_file
 
         if (path is None) == (text is None):
             raise GovkgError("extract takes a file path or text=..., exactly one of them")
         if path is not None:
             doc = read_file(path)
         else:
-            from ingest.html_text import html_to_text, looks_like_html
-
-            is_html = looks_like_html(text)
-            body = html_to_text(text) if is_html else text
-            if not body.strip():
+            doc = document_from_text(text, name)
+            if not doc.text.strip():
                 raise InputError(f"{name}: no text to extract from")
-            doc = RawDocument(path=name, text=body, encoding="utf-8", is_html=is_html)
         extraction = self.extractor.extract(clean_document(doc))
         if prediction:
             return extraction.as_prediction(self.min_confidence if min_confidence is None else min_confidence)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from dataclasses import replace
 
 from govkg.errors import InputError
+from ingest.metadata import meta_from_bylines
 from ingest.model import Article, RawDocument, Sentence
 
 _TERMINAL = set("。！？!?…”」』）)；;：:")
@@ -140,7 +142,8 @@ def clean_document(doc: RawDocument) -> Article:
         par_starts.append(pos)
         pos += len(p) + 1
     sentences = split_sentences(text, par_starts)
-    title = next((p for p in paragraphs if len(p) <= 40), paragraphs[0][:40])
+    meta = doc.meta.over(meta_from_bylines(dropped))
+    title = meta.title or next((p for p in paragraphs if len(p) <= 40), paragraphs[0][:40])
     return Article(
         id=Article.make_id(text),
         path=doc.path,
@@ -149,4 +152,5 @@ def clean_document(doc: RawDocument) -> Article:
         sentences=tuple(sentences),
         encoding=doc.encoding,
         dropped=tuple(dropped),
+        meta=replace(meta, title=title),
     )

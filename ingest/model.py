@@ -7,6 +7,22 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class ArticleMeta:
+    """What is known about an article besides its text (ingest/metadata.py reads it); None when unknown."""
+
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD (or YYYY-MM)
+    publisher: str | None = None
+
+    def over(self, weaker: "ArticleMeta") -> "ArticleMeta":
+        """These fields where set, the weaker source's elsewhere."""
+        return ArticleMeta(*(mine if mine else theirs for mine, theirs in
+                             zip((self.title, self.url, self.date, self.publisher),
+                                 (weaker.title, weaker.url, weaker.date, weaker.publisher))))
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """Bytes of one input file decoded to text, before cleaning."""
 
@@ -14,6 +30,7 @@ class RawDocument:
     text: str
     encoding: str
     is_html: bool = False
+    meta: ArticleMeta = ArticleMeta()
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,7 @@ class Article:
     sentences: tuple[Sentence, ...]
     encoding: str = "utf-8"
     dropped: tuple[str, ...] = ()
+    meta: ArticleMeta = ArticleMeta()  # source URL, date, publisher; title is the headline used
 
     @staticmethod
     def make_id(text: str) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govkg.errors import InputError
-from ingest.html_text import html_to_text, looks_like_html
+from ingest.html_text import html_article, looks_like_html
+from ingest.metadata import read_manifest_for, split_header_block
 from ingest.model import RawDocument
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".text")
@@ -95,12 +96,23 @@ def read_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> RawDocumen
         )
     data = p.read_bytes()
     text, encoding = decode_bytes(data, str(p))
-    is_html = p.suffix.lower() in (".html", ".htm") or looks_like_html(text)
-    if is_html:
-        text = html_to_text(text)
-        if not text.strip():
-            raise InputError(f"{p}: HTML page has no article text")
-    return RawDocument(path=str(p), text=text, encoding=encoding, is_html=is_html)
+    doc = document_from_text(text, str(p), encoding, html=p.suffix.lower() in (".html", ".htm"))
+    listed = read_manifest_for(p)
+    return replace(doc, meta=listed.over(doc.meta)) if listed is not None else doc
+
+
+def document_from_text(text: str, name: str, encoding: str = "utf-8", html: bool = False) -> RawDocument:
+    """A RawDocument from decoded text: HTML reduced to its article body, a text header block read.
+
+    Metadata found on the way (the page's headline, date, URL; a ``---`` header block) lands in
+    ``RawDocument.meta``; a manifest beside the file is applied by read_file."""
+    if html or looks_like_html(text):
+        body, meta = html_article(text)
+        if not body.strip():
+            raise InputError(f"{name}: HTML page has no article text")
+        return RawDocument(path=name, text=body, encoding=encoding, is_html=True, meta=meta)
+    meta, body = split_header_block(text)
+    return RawDocument(path=name, text=body, encoding=encoding, is_html=False, meta=meta)
 
 
 def iter_article_paths(paths: list[str | os.PathLike]) -> Iterator[Path]:
