@@ -134,6 +134,59 @@ def _first_match(candidates: list[int], optional: Callable[[int], bool]) -> int 
     return candidates[0] if candidates else None
 
 
+@dataclass(frozen=True)
+class _Side:
+    """How one side (entities or relations) is matched and where its counts go."""
+
+    what: str  # "entity" / "relation": the outcome's kind and the error keys' prefix
+    plural: str  # "entities" / "relations": the optional counters' prefix
+    label: str  # the field a per-type table is keyed by ("type" / "predicate")
+    table: dict[str, Counts]
+    article_counts: Counts
+    matches: Callable[[dict, int], bool]  # does prediction p match gold item i
+    on_match: Callable[[dict, int], None] | None
+    pred_error: Callable[[dict], tuple]
+    gold_error: Callable[[dict], tuple]
+
+
+def _match_items(side: _Side, golds: list[dict], optional: list[bool], preds: list[dict],
+                 report: Report, article: ArticleScore, key: str) -> int:
+    """Count gold items, match each prediction to at most one unused gold item (required before optional),
+    and record outcomes and errors: the one matching rule entities and relations share. Returns how
+    many gold items were optional."""
+    for g, opt in zip(golds, optional):
+        if not opt:
+            side.table[g[side.label]].gold += 1
+            side.article_counts.gold += 1
+    used: set[int] = set()
+    for p in preds:
+        i = _first_match([j for j in range(len(golds)) if j not in used and side.matches(p, j)], optional.__getitem__)
+        if i is not None and optional[i]:
+            used.add(i)
+            report.optional[f"{side.plural}_matched"] += 1
+            continue
+        side.table[p[side.label]].pred += 1
+        side.article_counts.pred += 1
+        correct = i is not None
+        report.outcomes.append(Outcome(side.what, p[side.label], p.get("confidence"), correct, key, p.get("kind")))
+        if correct:
+            used.add(i)
+            side.table[p[side.label]].tp += 1
+            side.article_counts.tp += 1
+            if side.on_match is not None:
+                side.on_match(p, i)
+        else:
+            report.errors[f"{side.what}_fp"].append((article.article, *side.pred_error(p)))
+    for i, g in enumerate(golds):
+        if i in used:
+            continue
+        if optional[i]:
+            report.optional[f"{side.plural}_unmatched"] += 1
+        else:
+            report.errors[f"{side.what}_fn"].append((article.article, *side.gold_error(g)))
+    return sum(optional)
+
+
 def score_article(gold: dict, pred: dict, report: Report, source: str = "") -> ArticleScore:
     """Add one article's matches to `report` and return the article's own counts."""
     article = ArticleScore(str(gold.get("article") or pred.get("article") or f"article {report.articles + 1}"), source=source)
@@ -156,86 +209,33 @@ def score_article(gold: dict, pred: dict, report: Report, source: str = "") -> A
         n = normalize_name(name)
         return canonical_optional[n] if n in canonical_optional else n in alias_optional
 
-    for g, opt in zip(gents, opt_ent):
-        if opt:
-            article.optional_entities += 1
-        else:
-            report.entities[g["type"]].gold += 1
-            article.entities.gold += 1
-
-    used: set[int] = set()
-    for p in pred["entities"]:
-        name = normalize_name(p["name"])
-        candidates = [i for i, g in enumerate(gents) if i not in used and g["type"] == p["type"] and name in forms[i]]
-        i = _first_match(candidates, opt_ent.__getitem__)
-        if i is not None and opt_ent[i]:
-            used.add(i)
-            report.optional["entities_matched"] += 1
-            continue
-        report.entities[p["type"]].pred += 1
-        article.entities.pred += 1
-        correct = i is not None
-        report.outcomes.append(Outcome("entity", p["type"], p.get("confidence"), correct, key, p.get("kind")))
-        if correct:
-            used.add(i)
-            report.entities[p["type"]].tp += 1
-            article.entities.tp += 1
-            report.kind_total += 1
-            report.kind_correct += int(p.get("kind") == gents[i].get("kind"))
-        else:
-            report.errors["entity_fp"].append((article.article, p["type"], p["name"]))
-    for i, g in enumerate(gents):
-        if i in used:
-            continue
-        if opt_ent[i]:
-            report.optional["entities_unmatched"] += 1
-        else:
-            report.errors["entity_fn"].append((article.article, g["type"], g["name"]))
-
     def matches(pred_name: str, gold_name: str) -> bool:
         n = normalize_name(gold_name)
         return normalize_name(pred_name) in name_forms.get(n, {n})
 
+    def entity_matches(p: dict, i: int) -> bool:
+        return gents[i]["type"] == p["type"] and normalize_name(p["name"]) in forms[i]
+
+    def relation_matches(p: dict, i: int) -> bool:
+        g = grels[i]
+        if g["predicate"] != p["predicate"]:
+            return False
+        direct = matches(p["subject"], g["subject"]) and matches(p["object"], g["object"])
+        flipped = p["predicate"] == "COOPERATES_WITH" and matches(p["subject"], g["object"]) and matches(p["object"], g["subject"])
+        return direct or flipped
+
+    def on_entity_match(p: dict, i: int) -> None:
+        report.kind_total += 1
+        report.kind_correct += int(p.get("kind") == gents[i].get("kind"))
+
     grels = gold["relations"]
     opt_rel = [is_optional_name(g["subject"]) or is_optional_name(g["object"]) for g in grels]
-    for g, opt in zip(grels, opt_rel):
-        if opt:
-            article.optional_relations += 1
-        else:
-            report.relations[g["predicate"]].gold += 1
-            article.relations.gold += 1
-    used_r: set[int] = set()
-    for p in pred["relations"]:
-        candidates = []
-        for i, g in enumerate(grels):
-            if i in used_r or g["predicate"] != p["predicate"]:
-                continue
-            direct = matches(p["subject"], g["subject"]) and matches(p["object"], g["object"])
-            flipped = p["predicate"] == "COOPERATES_WITH" and matches(p["subject"], g["object"]) and matches(p["object"], g["subject"])
-            if direct or flipped:
-                candidates.append(i)
-        i = _first_match(candidates, opt_rel.__getitem__)
-        if i is not None and opt_rel[i]:
-            used_r.add(i)
-            report.optional["relations_matched"] += 1
-            continue
-        report.relations[p["predicate"]].pred += 1
-        article.relations.pred += 1
-        correct = i is not None
-        report.outcomes.append(Outcome("relation", p["predicate"], p.get("confidence"), correct, key, p.get("kind")))
-        if correct:
-            used_r.add(i)
-            report.relations[p["predicate"]].tp += 1
-            article.relations.tp += 1
-        else:
-            report.errors["relation_fp"].append((article.article, p["subject"], p["predicate"], p["object"]))
-    for i, g in enumerate(grels):
-        if i in used_r:
-            continue
-        if opt_rel[i]:
-            report.optional["relations_unmatched"] += 1
-        else:
-            report.errors["relation_fn"].append((article.article, g["subject"], g["predicate"], g["object"]))
+    article.optional_entities = _match_items(_Side("entity", "entities", "type", report.entities, article.entities, entity_matches, on_entity_match,
+                       lambda p: (p["type"], p["name"]), lambda g: (g["type"], g["name"])),
+                 gents, opt_ent, pred["entities"], report, article, key)
+    article.optional_relations = _match_items(_Side("relation", "relations", "predicate", report.relations, article.relations, relation_matches, None,
+                       lambda p: (p["subject"], p["predicate"], p["object"]), lambda g: (g["subject"], g["predicate"], g["object"])),
+                 grels, opt_rel, pred["relations"], report, article, key)
     report.per_article.append(article)
     return article
 
