@@ -218,12 +218,24 @@ def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
             inner = [p for p in places if p.start == m.start and p.end <= m.end and p.kind in _HOST_KINDS]
             if inner:
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", entity_key(inner[-1]), 0.75))
-        before = sentence[max(0, m.start - 6) : m.start]
+        run_start = _quoted_run_start(sentence, m, mentions)
+        before = sentence[max(0, run_start - 6) : m.start]
         if m.kind in ("party", "self_governance", "foundation", "social_org") and any(v in before for v in lx.FOUND_VERBS):
-            founder = [a for a in actors if a.end <= m.start and a.key != entity_key(m)]
+            founder = [a for a in actors if a.end <= run_start and a.key != entity_key(m)]
             if founder:
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
     return facts
+
+
+def _quoted_run_start(sentence: str, m: Mention, mentions: list[Mention]) -> int:
+    """Where the run of quoted names m closes begins: 创建的“甲联盟”“乙联盟”, for 乙联盟, starts at 甲联盟."""
+    start = m.start
+    while True:
+        prev = next((p for p in mentions if not p.embedded and p.end <= start and sentence[p.end : start].strip("“”、") == ""
+                     and "”" in sentence[p.end : start + 1]), None)
+        if prev is None:
+            return start
+        start = prev.start
 
 
 def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None) -> list[Fact]:
@@ -257,8 +269,8 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             candidates = [a for a in local if located is None or a.key != entity_key(located)]
             if candidates:
                 runner, conf = candidates[0] if _opens_clause(sentence, candidates[0], cs) else candidates[-1], 0.7
-        if runner is None and subjects[ci] is not None:
-            runner, conf = subjects[ci], 0.6
+        if runner is None and subjects[ci] is not None and (m.kind == "work_method" or not _INSTRUMENT.search(before)):
+            runner, conf = subjects[ci], 0.6  # 依托/通过“X平台”开展…: a means the subject uses, not its own (a method it applies is)
         if runner is None and topic is not None and _has_run_verb(before):
             runner, conf = topic, 0.5
         if runner is None:
@@ -272,10 +284,13 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
 
 
 def _actor_at_place(sentence: str, local: list[_Actor]) -> tuple[_Actor, _Actor] | None:
-    """(actor, place) for 'actor 在 place …' among the actors before an initiative, the actor not a place chain."""
+    """(actor, place) for 'actor 在 place …' among the actors before an initiative: an organization, or a
+    place acting in a smaller place."""
     for a, b in zip(local, local[1:]):
-        if a.mention.type == "Organization" and sentence[a.end : b.start] == "在" and b.mention.type in ("Community", "Area"):
-            return a, b
+        if sentence[a.end : b.start] != "在" or b.mention.type not in ("Community", "Area"):
+            continue
+        if a.mention.type == "Organization" or LEVEL.get(b.mention.kind or "", 9) < LEVEL.get(a.mention.kind or "", -1):
+            return a, b  # 南山社区在恒大名都打造的…: a place acting in a smaller one
     return None
 
 
@@ -377,6 +392,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
         else:
             left = [a for a in named if cs <= a.start and a.end <= trig.start()]
             right = [a for a in named if trig.end() <= a.start < ce]
+            right = [a for a in right if not _MADE_BY.search(sentence[trig.end() : _quoted_run_start(sentence, a.mention, mentions)])]  # 引导社区创建的“X联盟”: made, not brought in
             given = _giver_before(sentence, left, trig.start())
             if given is not None:  # 得到盈浦基金会扶持的…: the giver is named after 得到, the receivers open the sentence
                 left, right = [given], _coordinated(sentence, [a for a in named if a.end <= given.start - 2]) if given.start >= 2 else []
@@ -417,6 +433,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                 if m.type == "Initiative" and m.kind == "agreement" and m.start >= trig.start():
                     for p in parties:
                         facts.append(Fact(p, "RUNS", entity_key(m), 0.7))
+        if kind in _JOINT_KINDS:  # A联合B成立“Y”, A与B共建Y: every party builds it
+            for m in _jointly_run(sentence, mentions, trig.end(), ce, right):
+                for p in parties:
+                    facts.append(Fact(p, "RUNS", entity_key(m), 0.6))
         if kind == "引入":
             brought = [a for a in right if a.mention.type == "Organization"]
             for m in mentions:
@@ -425,6 +445,26 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
     return facts, partners
 
 
+_JOINT_KINDS = ("联合", "携手", "共建", "联建")
+
+
+def _jointly_run(sentence: str, mentions: list[Mention], trigger_end: int, clause_end: int, right: list[_Actor]) -> list[Mention]:
+    """Initiatives a joint action builds: in the trigger's clause, after its last party, with a run verb
+    between (联合B成立“Y”) or right after the trigger (共建“Y”); never an agreement (see signing)."""
+    start = max([trigger_end] + [a.end for a in right if a.start >= trigger_end])
+    out = []
+    for m in mentions:
+        if m.type != "Initiative" or m.generic or m.embedded or m.kind == "agreement" or not start <= m.start < clause_end:
+            continue
+        gap = sentence[start : m.start]
+        if (gap.strip("了“") == "" and start == trigger_end) or (_has_run_verb(gap) and len(gap) <= 12 and not _RUN_BLOCKER.search(gap)):
+            out.append(m)
+    return out
+
+
+_MADE_BY = re.compile("(?:" + "|".join(lx.FOUND_VERBS + lx.RUN_VERBS) + ")了?的[“”、]*$")
+_INSTRUMENT = re.compile(r"(?:依托|借助|利用|凭借|通过|依靠|用好|运用)(?:了|于)?[“《]?$")
+_RUN_BLOCKER = re.compile(r"[在于对为向给]")
 _LIST_GAP = re.compile(r"^(?:[（(][^）)，。]{0,20}[）)])?[、和及与]$")  # …有限公司（Ole’超市）、工商银行…
 _MEMBERS_AFTER = re.compile(r"^”?(?:的)?(?:成员单位|成员|单位)?(?:有|包括|为|是)")
 _JOIN_BEFORE = re.compile(r"(?:加入|参与|参加|加盟|入驻)(?:了|到|进)?“?$")

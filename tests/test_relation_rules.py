@@ -1,0 +1,49 @@
+"""Relation rules on single sentences written for the tests (no article text is copied here)."""
+
+from __future__ import annotations
+
+from ingest.components import ExtractorConfig, build_recognizers
+from ingest.relations import Context, sentence_facts
+
+
+def _mentions(sentence: str):
+    found = [[]]
+    for _, recognize in build_recognizers(ExtractorConfig.for_mode("default")):
+        found = recognize([sentence], found)
+    return found[0]
+
+
+def _facts(sentence: str, ctx: Context | None = None) -> set[tuple[str, str, str]]:
+    facts, _ = sentence_facts(sentence, _mentions(sentence), ctx or Context())
+    return {(f.subject, f.predicate, f.object) for f in facts}
+
+
+def _pairs(facts) -> set[frozenset]:
+    return {frozenset((a, b)) for a, p, b in facts if p == "COOPERATES_WITH"}
+
+
+def test_a_body_relying_on_a_facility_does_not_run_it():
+    facts = _facts("青岛海尔集团有限公司依托“邻里客厅”开展科普讲座。")
+    assert not any(p == "RUNS" and o == "Initiative:邻里客厅" for _, p, o in facts)
+    method = _facts("金水街道依托“五步议事”工作法化解矛盾。")  # a method it relies on is one it applies
+    assert ("Area:金水街道", "RUNS", "Initiative:五步议事工作法") in method
+
+
+def test_every_party_of_a_joint_action_runs_what_it_founds():
+    facts = _facts("金水社区党委联合青岛银行市北支行党支部成立“邻里暖心圈”。")
+    assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里暖心圈") in facts
+    assert ("Organization:青岛银行市北支行党支部", "RUNS", "Initiative:邻里暖心圈") in facts
+
+
+def test_a_place_acting_in_a_smaller_place_locates_what_it_builds_there():
+    facts = _facts("这是金水社区在翠湖小区利用闲置的架空层精心打造的“邻里客厅”。")
+    assert ("Community:金水社区", "RUNS", "Initiative:邻里客厅") in facts
+    assert ("Initiative:邻里客厅", "LOCATED_IN", "Community:翠湖小区") in facts
+
+
+def test_bodies_a_place_founds_are_its_own_and_not_partners_it_brings_in():
+    s = "金水社区引导居民创建的“银发志愿服务队”“红领巾志愿服务队”等队伍活跃在社区。"
+    facts = _facts(s)
+    for team in ("银发志愿服务队", "红领巾志愿服务队"):
+        assert (f"Organization:{team}", "AFFILIATED_WITH", "Community:金水社区") in facts
+        assert frozenset(("Community:金水社区", f"Organization:{team}")) not in _pairs(facts)
