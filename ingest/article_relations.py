@@ -16,6 +16,7 @@ _PLACE_SUFFIXES = ("社区", "街道", "村", "镇", "乡", "小区")
 # Bodies that carry a place's or an organization's name as their own: party, government, self-governance, funds, teams.
 _BODY_KINDS = frozenset({"party", "government", "self_governance", "foundation", "social_org"})
 _CONFIDENCE = 0.6
+_LEVEL = {"compound": 1, "community": 2, "subdistrict": 3, "district": 4}
 
 
 def _forms(host: Entity) -> list[str]:
@@ -34,6 +35,8 @@ def _is_host(e: Entity, body: Entity) -> bool:
         return False
     if e.type == "Organization":
         return body.kind in ("party", "self_governance")
+    if body.kind == "social_org" and e.type == "Area":
+        return False  # 谢家湾商会: an association named after a street or district is a regional one, not the area's body
     return e.type in ("Area", "Community") and e.kind in _HOST_KINDS
 
 
@@ -48,13 +51,14 @@ def name_affiliations(entities: dict[str, Entity]) -> list[tuple[str, str, float
             continue
         names = {body.name, *body.aliases}
         names |= {n[len(c) :] for n in list(names) for c in cities if n.startswith(c) and len(n) > len(c)}  # 上海盈浦… → 盈浦…
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for host in hosts:
             if not _is_host(host, body):
                 continue
+            rank = _LEVEL.get(host.kind or "", 0)  # 龙泉茶馆 with 龙泉社区 and 龙泉小区: the longer form, then the larger place
             for form in _forms(host):
-                if any(n.startswith(form) and len(n) - len(form) >= 2 for n in names) and (best is None or len(form) > best[0]):
-                    best = (len(form), host.key)
+                if any(n.startswith(form) and len(n) - len(form) >= 2 for n in names) and (best is None or (len(form), rank) > best[:2]):
+                    best = (len(form), rank, host.key)
         if best is not None:
-            out.append((body.key, best[1], _CONFIDENCE))
+            out.append((body.key, best[2], _CONFIDENCE))
     return out

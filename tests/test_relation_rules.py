@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ingest.article_relations import name_affiliations
 from ingest.components import ExtractorConfig, build_recognizers
+from ingest.model import Entity
 from ingest.relations import Context, sentence_facts
 
 
@@ -47,3 +49,22 @@ def test_bodies_a_place_founds_are_its_own_and_not_partners_it_brings_in():
     for team in ("银发志愿服务队", "红领巾志愿服务队"):
         assert (f"Organization:{team}", "AFFILIATED_WITH", "Community:金水社区") in facts
         assert frozenset(("Community:金水社区", f"Organization:{team}")) not in _pairs(facts)
+
+
+def _entity(key: str, kind: str) -> Entity:
+    node_type, name = key.split(":", 1)
+    return Entity(key, name, node_type, kind, set())
+
+
+def test_a_team_named_after_a_stem_belongs_to_the_larger_place_and_an_association_to_no_area():
+    entities = {e.key: e for e in [
+        _entity("Community:红星小区", "compound"), _entity("Community:红星社区", "community"),
+        _entity("Organization:红星茶馆", "social_org"),
+        _entity("Area:金水街道", "subdistrict"), _entity("Organization:金水商会", "social_org"),
+        _entity("Organization:金水街道党工委", "party"),
+    ]}
+    found = {(b, h) for b, h, _ in name_affiliations(entities)}
+    assert ("Organization:红星茶馆", "Community:红星社区") in found
+    assert ("Organization:红星茶馆", "Community:红星小区") not in found
+    assert not any(b == "Organization:金水商会" for b, _ in found)
+    assert ("Organization:金水街道党工委", "Area:金水街道") in found
