@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ingest import divisions
 from ingest import lexicon as lx
+from ingest import rule_data
 from ingest.tokens import Unit, tag_of, units_of
 
 MAX_NAME = 26
@@ -18,7 +19,9 @@ _COMPOUND_LIST = re.compile(
     r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6})等?(?:两|三|四|五|六|七|八|九|十|[0-9]+)个(?:小区|院落)"
 )
 _AWARD_TITLE_TAIL = re.compile(r"(?:的)?(?:荣誉称号|光荣称号|称号|荣誉)$")
-_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+届|年度)")
+_AWARD_HEADS = tuple(rule_data.words("award_heads"))  # what a title names: …社区, …单位, …集体
+_EVENT_HEADS = tuple(sorted(rule_data.words("event_heads"), key=len, reverse=True))  # …节, …赛, …论坛
+_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+[届批]|年度|首批|首届)+")
 
 
 @dataclass
@@ -104,6 +107,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
+        if _counted_floor(units, j):
+            break  # 6楼|蓉城驿站: a floor or number of a building is an address, not a name
         if node_type == "Organization" and _place_in_brackets(units, j):
             first = j - 3  # 华润置地（重庆）有限公司: a place in brackets inside a legal name, and the word before it
             stem_start = units[first].start
@@ -129,6 +134,13 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+def _counted_floor(units: list[Unit], j: int) -> bool:
+    """units[j] is 楼/层/号/栋… right after a number (6楼, 3号)."""
+    u = units[j]
+    return u.kind == "tok" and u.text in ("楼", "层", "号", "栋", "幢", "室", "号楼") and j > 0 \
+        and units[j - 1].end == u.start and units[j - 1].text[-1:].isdigit()
 
 
 def _place_in_brackets(units: list[Unit], j: int) -> bool:
@@ -165,13 +177,19 @@ def stem_is_generic(stem: str) -> bool:
     stem = stem.translate(_STRIP_QUOTES)
     if len(_HAN.findall(stem)) < 2:
         return True
-    if stem.endswith(("型", "式", "性", "化")) and not stem.endswith(("文化", "模式")):  # 规范化…, but 盈星文化艺术团
-        return True
+    if stem.endswith(("型", "式", "性", "化")) and not stem.endswith(("文化", "模式")) and _describes(stem):
+        return True  # 规范化…, but 盈星文化艺术团 and 南山国际化社区 (a proper name before the word)
     m = area_prefix_re().match(stem)
     if m:
         rest = stem[m.end():]
         return bool(rest) and is_generic_word(rest)
     return is_generic_word(stem)
+
+
+def _describes(stem: str) -> bool:
+    """True when a stem ending in 化/型/式/性 is a description (精细化, 服务型), not a proper name plus that word."""
+    head = stem[:-1]
+    return len(stem) <= 3 or bool(tag_of(stem)) or bool(tag_of(head)) or is_generic_word(head) or bool(tag_of(stem[:-3]))
 
 
 def area_prefix_re() -> divisions.PrefixMatcher:
@@ -300,6 +318,8 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
                     name = part.translate(_STRIP_QUOTES)
                     if node_type == "Award":
                         name = _YEAR_PREFIX.sub("", name)
+                    elif kind == "activity":
+                        name = _EDITION.sub("", name) or name  # “第四届…交友活动”: the event, whatever its edition
                     out.append(Mention(pos, pos + len(part), name, node_type, kind, conf, "quote"))
             pos += len(part) + 1
     return out
@@ -346,8 +366,11 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
         return None
     if re.fullmatch(r"[0-9０-９.]+(?:分钟|公里|米|小时|天|年|月|日|万|亿|%|％)[\u4e00-\u9fff]{0,2}", inner):
         return None
-    if before.endswith(lx.AWARD_VERBS) and lx.AWARD_RE.search(inner) and len(inner) >= 6:
+    conferred = _BATCH_TAIL.sub("", before)  # 评为首批“…”: a batch or year word between the verb and the title
+    if conferred.endswith(lx.AWARD_VERBS) and lx.AWARD_RE.search(inner) and len(inner) >= 6:
         return "Award", None, 0.75
+    if conferred.endswith(_CONFERRING_VERBS) and len(inner) >= 4 and inner.endswith(_AWARD_HEADS):
+        return "Award", None, 0.65  # 被…评为“健康促进社区”: a title conferred on a place or body
     if inner.endswith(("示范社区", "示范小区", "优秀案例", "先进基层党组织")) and len(inner) >= 8:
         return "Award", None, 0.6
     if after.startswith(lx.SLOGAN_AFTER) or before.endswith(lx.SLOGAN_BEFORE) or any(w in after[:8] for w in ("理念", "原则", "思路")):
@@ -355,6 +378,15 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     m = lx.CATEGORY_RE.match(after)
     if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
+    body = lx.SUFFIXES.get(inner)
+    if body is not None and body[0] == "Organization" and len(inner) >= 4:
+        return "Organization", body[1], 0.6  # “街长委员会”: a kind of body the lexicon knows, named in quotes
+    if 3 <= len(inner) <= 5 and inner.endswith("委") and not tag_of(inner):
+        return "Organization", "self_governance", 0.55  # “自协委”: a committee called by its short form
+    if _is_event(inner) and not re.search(r"(?:[0-9一二三四五六七八九十两]+|几)(?:个|项|场|次|类)$", before):
+        return "Initiative", "activity", 0.6  # “邻里节”“龙舟赛”“…交友活动”: a named event (not 60个“好活动”, a count of a kind)
+    if m and "等" in after[: m.start(1)] and lx.CATEGORY_WORDS[m.group(1)][0] == "Organization":
+        return "Organization", lx.CATEGORY_WORDS[m.group(1)][1], 0.7  # “A”“B”等志愿服务小队: a list of bodies, whatever each ends in
     suffix = suffix_of(inner)
     if suffix and not stem_is_generic(inner[: -len(suffix)]):
         node_type, kind = lx.SUFFIXES[suffix]
@@ -390,6 +422,21 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     return None
 
 
+_BATCH_TAIL = re.compile(r"(?:首批|首届|第[一二三四五六七八九十0-9]+批|(?:(?:19|20)[0-9]{2})?年度|全国首批)$")
+_CONFERRING_VERBS = ("评为", "命名为", "授予", "获评", "荣获", "认定为", "评选为", "确定为")
+
+
+def _is_event(inner: str) -> bool:
+    """True when a quoted name ends in an event head (…节, …赛, …论坛, …活动) after a stem of its own."""
+    name = _EDITION.sub("", inner)
+    head = next((h for h in _EVENT_HEADS if name.endswith(h)), "")
+    stem = name[: len(name) - len(head)]
+    return bool(head) and len(_HAN.findall(stem)) >= 2 and not is_generic_word(stem) and not tag_of(name)
+
+
+_EDITION = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+(?:届|期|季)|首届)")
+
+
 def suffix_of(name: str) -> str:
     """The longest lexicon suffix that `name` ends with (shorter than the name), or ""."""
     for n in range(min(lx.MAX_SUFFIX, len(name) - 1), 0, -1):
@@ -415,8 +462,7 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if not clause or clause.startswith(("了", "得", "到", "的")) and len(clause) < 3:
             continue
         offset = m.end()
-        for part_match in re.finditer(r"[^和、及与]+", clause):
-            part = part_match.group()
+        for part_start, part in _award_parts(clause):
             lead = len(part) - len(part.lstrip("了得到的"))
             year = _YEAR_PREFIX.match(part, lead)
             skip = year.end() if year else lead
@@ -426,9 +472,29 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
                 continue
             if m.group() in ("成为", "获", "获得") and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型|样板|最美", name):
                 continue
-            start = offset + part_match.start() + skip
+            start = offset + part_start + skip
             out.append(Mention(start, start + len(body), name, "Award", None, 0.7, "award"))
     return out
+
+
+def _award_parts(clause: str) -> list[tuple[int, str]]:
+    """(offset, text) of the titles of a clause, cut at 和/、/及/与 outside quotes and between adjacent quotes."""
+    parts, start, depth = [], 0, 0
+    for k, ch in enumerate(clause):
+        if ch in "“《「":
+            if depth == 0 and k > start and clause[k - 1] in "”》」":
+                parts.append((start, clause[start:k]))
+                start = k
+            depth += 1
+        elif ch in "”》」":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "和、及与":
+            if k > start:
+                parts.append((start, clause[start:k]))
+            start = k + 1
+    if start < len(clause):
+        parts.append((start, clause[start:]))
+    return parts
 
 
 def place_before_quote_mentions(sentence: str, units: list[Unit], quoted: list[Mention]) -> list[Mention]:

