@@ -8,6 +8,22 @@ from dataclasses import dataclass, field
 
 from ingest import lexicon as lx
 from ingest.mentions import Mention
+from ingest.rule_data import DATA, fail, read_table
+
+def _relation_cues() -> dict[str, tuple[str, ...]]:
+    """The cue words of ingest/data/relation_cues.tsv by role (title, instrument)."""
+    path = DATA / "relation_cues.tsv"
+    cues: dict[str, list[str]] = {"title": [], "instrument": []}
+    for number, (cue, role) in read_table(path, 2):
+        if role not in cues:
+            raise fail(path, number, f"unknown role {role!r} (expected {' or '.join(cues)})")
+        cues[role].append(cue)
+    return {role: tuple(words) for role, words in cues.items()}
+
+
+RELATION_CUES = _relation_cues()
+_TITLE_AFTER = re.compile("^(?:常务副|副)?(?:" + "|".join(map(re.escape, RELATION_CUES["title"])) + ")")
+_INSTRUMENT = re.compile("(?:" + "|".join(map(re.escape, RELATION_CUES["instrument"])) + ")(?:了|于)?[“《]?$")
 
 LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
 ACTOR_TYPES = ("Area", "Community", "Organization")
@@ -184,7 +200,8 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
                 for b in actors:
                     if b.start == chain.end:
                         chain = b
-                current = chain
+                # X党支部书记王某介绍：… the body only names a person's post: no actor here, nor in the speech after
+                current = None if _TITLE_AFTER.match(sentence[chain.end : e]) else chain
                 break
         subjects.append(current)
     return subjects
@@ -463,7 +480,6 @@ def _jointly_run(sentence: str, mentions: list[Mention], trigger_end: int, claus
 
 
 _MADE_BY = re.compile("(?:" + "|".join(lx.FOUND_VERBS + lx.RUN_VERBS) + ")了?的[“”、]*$")
-_INSTRUMENT = re.compile(r"(?:依托|借助|利用|凭借|通过|依靠|用好|运用)(?:了|于)?[“《]?$")
 _RUN_BLOCKER = re.compile(r"[在于对为向给]")
 _LIST_GAP = re.compile(r"^(?:[（(][^）)，。]{0,20}[）)])?[、和及与]$")  # …有限公司（Ole’超市）、工商银行…
 _MEMBERS_AFTER = re.compile(r"^”?(?:的)?(?:成员单位|成员|单位)?(?:有|包括|为|是)")

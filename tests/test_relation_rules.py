@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingest.article_relations import name_affiliations
 from ingest.components import ExtractorConfig, build_recognizers
 from ingest.model import Entity
-from ingest.relations import Context, sentence_facts
+from ingest.relations import RELATION_CUES, Context, sentence_facts
 
 
 def _mentions(sentence: str):
@@ -68,3 +68,14 @@ def test_a_team_named_after_a_stem_belongs_to_the_larger_place_and_an_associatio
     assert ("Organization:红星茶馆", "Community:红星小区") not in found
     assert not any(b == "Organization:金水商会" for b, _ in found)
     assert ("Organization:金水街道党工委", "Area:金水街道") in found
+
+
+def test_a_body_naming_a_speakers_post_is_not_the_actor_of_the_speech():
+    facts = _facts("金水社区党委书记王红介绍，“邻里暖心圈”通过开展结对帮扶服务居民。")
+    assert not any(p == "RUNS" and o == "Initiative:邻里暖心圈" for _, p, o in facts)
+    acting = _facts("金水社区党委通过开展结对帮扶，打造“邻里暖心圈”。")  # the body itself acting still runs it
+    assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里暖心圈") in acting
+
+
+def test_relation_cues_table_has_both_roles():
+    assert "书记" in RELATION_CUES["title"] and "依托" in RELATION_CUES["instrument"]
