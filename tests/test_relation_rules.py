@@ -71,10 +71,10 @@ def test_a_team_named_after_a_stem_belongs_to_the_larger_place_and_an_associatio
 
 
 def test_a_body_naming_a_speakers_post_is_not_the_actor_of_the_speech():
-    facts = _facts("金水社区党委书记王红介绍，“邻里暖心圈”通过开展结对帮扶服务居民。")
-    assert not any(p == "RUNS" and o == "Initiative:邻里暖心圈" for _, p, o in facts)
-    acting = _facts("金水社区党委通过开展结对帮扶，打造“邻里暖心圈”。")  # the body itself acting still runs it
-    assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里暖心圈") in acting
+    facts = _facts("金水社区党委书记王红介绍，邻里互助服务站已覆盖全部小区。")
+    assert not any(p == "RUNS" and o == "Initiative:邻里互助服务站" for _, p, o in facts)
+    acting = _facts("金水社区党委在各小区设立邻里互助服务站。")  # the body itself acting still runs it
+    assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里互助服务站") in acting
 
 
 def test_relation_cues_table_has_both_roles():
