@@ -10,6 +10,7 @@ Use: ``merge_statistical(sentence, rule_mentions, lac_spans)`` → the merged me
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest import lexicon as lx
 from ingest.lac_tagger import TaggedSpan
@@ -165,8 +166,11 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         return _moved(m, word.start, sentence)
     cut = m.start
     for s in spans:
-        if s.start == cut and s.end < m.end - len(m.suffix) and _glue(s):
+        if s.start == cut and s.end < m.end - len(m.suffix) and (_glue(s) or s.tag == "ad"):
             cut = s.end
+    stem_end = m.end - len(m.suffix)
+    if cut > m.start and any(s.start == cut and s.end == stem_end and s.tag in ("v", "vd", "ad", "d") for s in spans):
+        return replace(m, generic=True)  # 广泛|传播|社区: words of a clause before a bare suffix, no name
     if cut > m.start and len(_HAN.findall(sentence[cut : m.end])) - len(m.suffix) >= 2:
         return _moved(m, cut, sentence)
     return m

@@ -257,9 +257,12 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
 def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, sentence: str) -> bool:
     """“四个一”工作机制: a quoted name followed by a category word names the quote, not the phrase."""
     quotes = [u for u in units[first : last + 1] if u.kind == "quote"]
-    if not quotes or lx.SUFFIXES[suffix][0] == "Organization":
-        return False  # “幸福布新”志愿服务队, “红欣启航”党建联盟: a body named with a quote keeps its head
+    if not quotes:
+        return False
     tail = sentence[quotes[-1].end : units[last].end]
+    if lx.SUFFIXES[suffix][0] == "Organization":  # “幸福布新”志愿服务队, “红欣启航”党建联盟: a body named with a quote keeps its head,
+        inner = suffix_of(quotes[-1].inner) or (quotes[-1].inner if quotes[-1].inner in lx.SUFFIXES else "")
+        return bool(inner) and lx.SUFFIXES[inner] == lx.SUFFIXES[suffix] and len(tail) <= 6  # but “…微基金”专项基金 repeats its kind
     m = lx.CATEGORY_RE.match(tail)
     if m and m.end() == len(tail) and m.group(1) in lx.NAME_HEADS:
         return False  # “党建共建同心圆”工程: the head is part of the name
@@ -477,6 +480,22 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     return out
 
 
+_LISTED = re.compile(r"(?:公布|发布|公示|印发|入选|列入|入围|纳入|进入|确定)(?:了)?(?:第[一二三四五六七八九十0-9]+批|首批)?([^，。；！？、“”《》]{4,30}?)(?:候选)?名单")
+
+
+def award_list_mentions(sentence: str) -> list[Mention]:
+    """公布了2022年度…先进典型名单, 入选…示范社区名单: the title a list is of is an award."""
+    out = []
+    for m in _LISTED.finditer(sentence):
+        lead = _YEAR_PREFIX.match(m.group(1))
+        start = m.start(1) + (lead.end() if lead else 0)
+        name = sentence[start : m.end(1)].lstrip("的")
+        start = m.end(1) - len(name)
+        if len(name) >= 4 and lx.AWARD_RE.search(name) and not re.search(r"[和及与]", name):  # …社区和示范小区名单: shared words, no one title
+            out.append(Mention(start, m.end(1), name, "Award", None, 0.65, "award"))
+    return out
+
+
 def _award_parts(clause: str) -> list[tuple[int, str]]:
     """(offset, text) of the titles of a clause, cut at 和/、/及/与 outside quotes and between adjacent quotes."""
     parts, start, depth = [], 0, 0
@@ -611,7 +630,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
     found += head_list_mentions(sentence) + activity_mentions(sentence)
-    found += award_mentions(sentence, units)
+    found += award_mentions(sentence, units) + award_list_mentions(sentence)
     quoted = quoted_mentions(sentence, units, found)
     for m in found:  # 高端民宿项目“故乡的云”: the description before a named quote is no name of its own
         if m.source == "suffix" and m.suffix in lx.APPOSITIVE_HEADS and any(q.start - 1 == m.end and q.type == m.type for q in quoted):

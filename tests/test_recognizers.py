@@ -280,3 +280,21 @@ def test_a_quote_list_closed_by_a_team_names_bodies(mode):
 
 def test_a_floor_number_is_no_part_of_a_name():
     assert not any(m.name.startswith("楼") for m in find_mentions("居民可到金水大厦3楼红星驿站办理。"))
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_quoted_body_followed_by_its_own_kind_is_named_by_the_quote(mode):
+    names = named("街道成功设立了“金水社区爱心基金”专项基金。", mode)
+    assert names.get("金水社区爱心基金") == "Organization" and "金水社区爱心基金专项基金" not in names
+    assert named("“金水律师协会”党支部成立了。", mode).get("金水律师协会党支部") == "Organization"  # another body: kept whole
+
+
+def test_words_of_a_clause_before_a_bare_suffix_are_no_community():
+    assert "广泛传播社区" not in named("以此来广泛传播社区“爱心基金”的意义。")
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_the_title_a_published_list_is_of_is_an_award(mode):
+    names = named("省民政厅公布了2023年度全省社区治理先进典型名单，金水社区入选。", mode)
+    assert names.get("全省社区治理先进典型") == "Award"
+    assert not any(t == "Award" for t in named("街道公布了全省示范社区和示范小区名单。", mode).values())
