@@ -268,6 +268,10 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
         cs = clauses[ci][0]
         before = sentence[cs : m.start]
         local = [a for a in actors if cs <= a.start and a.end <= m.start and a.mention.type in ACTOR_TYPES and not _chain_prefix(a, actors)]
+        maker = _maker_after(sentence, m, actors, clauses[ci][1])
+        if maker is not None:
+            facts.append(Fact(maker.key, "RUNS", key, 0.65))
+            continue
         supporter = _support_actor(before, local, cs) or _supports_after(sentence, m, local, clauses[ci][1])
         if supporter is not None:
             facts.append(Fact(supporter.key, "SUPPORTS", key, 0.6))
@@ -298,6 +302,22 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+_IS_BY = re.compile(r"^”?(?:是|系|为|则是|就是)?(?:由)?$")
+_MAKER_VERB = re.compile(r"^[^，。；]{0,12}?(?:" + "|".join(lx.RUN_VERBS + lx.FOUND_VERBS) + r"|主导|牵头|发起)(?:的|了|并)?")
+
+
+def _maker_after(sentence: str, m: Mention, actors: list[_Actor], clause_end: int) -> _Actor | None:
+    """“X”是A于2021年创立的品牌, X由A牵头打造: the actor written after 是/由 that made the initiative."""
+    for a in actors:
+        if a.start < m.end or a.start >= clause_end or _chain_prefix(a, actors):
+            continue
+        gap = sentence[m.end : a.start]
+        if gap and _IS_BY.match(gap) and _MAKER_VERB.match(sentence[a.end : clause_end]):
+            return a
+        break  # only the first actor after the initiative
+    return None
 
 
 def _actor_at_place(sentence: str, local: list[_Actor]) -> tuple[_Actor, _Actor] | None:

@@ -79,3 +79,12 @@ def test_a_body_naming_a_speakers_post_is_not_the_actor_of_the_speech():
 
 def test_relation_cues_table_has_both_roles():
     assert "书记" in RELATION_CUES["title"] and "依托" in RELATION_CUES["instrument"]
+
+
+def test_an_initiative_said_to_be_made_by_an_actor_is_run_by_it():
+    facts = _facts("邻里互助服务站是青岛海尔集团有限公司于2019年创立的公益项目。")
+    assert ("Organization:青岛海尔集团有限公司", "RUNS", "Initiative:邻里互助服务站") in facts
+    led = _facts("邻里互助服务站由金水社区党委牵头打造。")
+    assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里互助服务站") in led
+    visited = _facts("邻里互助服务站是金水社区党委书记常去的地方。")  # no making verb: no maker
+    assert not any(p == "RUNS" for _, p, _ in visited)
