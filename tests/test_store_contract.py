@@ -95,6 +95,8 @@ def query_cases(reference) -> list[tuple[str, dict]]:
         ("cobuild", {}), ("cobuild", {"org_kind": "any"}), ("cobuild", {"org_kind": "any", "min_confidence": 0.7}),
         ("cobuild", {"kind": "共建", "org_kind": "any"}), ("cobuild", {"limit": 3, "org_kind": "any"}),
         ("duplicates", {}), ("duplicates", {"min_similarity": 70.0}), ("duplicates", {"kind": "space", "min_similarity": 60.0}),
+        ("similar", {}), ("similar", {"min_similarity": 25.0}), ("similar", {"kind": "space", "scope": "across", "min_similarity": 30.0}),
+        ("similar", {"scope": "within", "limit": 5}),
         ("hierarchy", {}), ("hierarchy", {"limit": 7}),
         ("brokers", {}), ("brokers", {"limit": 3}), ("brokers", {"min_confidence": 0.7}), ("brokers", {"limit": 100}),
         ("awards", {}), ("awards", {"limit": 2}),

@@ -1,0 +1,187 @@
+"""How well the `similar` query finds initiatives that do the same kind of thing: precision and recall
+of labelled initiative pairs (a pair is predicted same-kind when both fall in one cluster).
+
+Two sets: the hand-labelled pairs of bench/data/similar_pairs.tsv (dev and wide gold initiatives,
+looked up in a store built from ../shared/corpus and ../shared/wide/articles), and every pair of the
+synthetic generator's initiatives (same kind = same template head: 长者食堂, 微更新…).
+
+    python -m bench.similar [--synthetic 200] [--min-similarity 45]
+
+It writes bench/reports/similar-<time>.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from itertools import combinations
+from pathlib import Path
+
+from bench.generator import PROJECT_HEAD, SPACE_HEAD, write_corpus
+from graph.sqlite_store import SQLiteStore
+from ingest.pipeline import Pipeline
+from ingest.resolve import normalize_name
+from queries import run_query
+
+REPO = Path(__file__).resolve().parent.parent
+PAIRS = REPO / "bench" / "data" / "similar_pairs.tsv"
+SHARED = REPO.parent / "shared"
+SYNTHETIC_HEADS = tuple(SPACE_HEAD) + tuple(PROJECT_HEAD) + ("共建协议",)
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """Two initiatives by name and article file, labelled by what they do."""
+
+    name_a: str
+    article_a: str
+    name_b: str
+    article_b: str
+    same: bool
+    reason: str
+
+
+@dataclass
+class PairScore:
+    """Counts of a pair set: true/false positives and negatives, and pairs whose initiatives the store lacks."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    missing: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    def add(self, truth: bool, predicted: bool) -> None:
+        if truth:
+            self.tp, self.fn = self.tp + predicted, self.fn + (not predicted)
+        else:
+            self.fp, self.tn = self.fp + predicted, self.tn + (not predicted)
+
+    def summary(self) -> dict:
+        return asdict(self) | {"precision": round(self.precision, 3), "recall": round(self.recall, 3)}
+
+
+def load_pairs(path: Path = PAIRS) -> list[LabelledPair]:
+    """The labelled pairs file (TSV with a header: name_a, article_a, name_b, article_b, label, reason)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    out = []
+    for r in rows:
+        if r["label"] not in ("same-kind", "different"):
+            raise ValueError(f"{path}: label must be same-kind or different, got {r['label']!r}")
+        out.append(LabelledPair(r["name_a"], r["article_a"], r["name_b"], r["article_b"], r["label"] == "same-kind", r["reason"]))
+    return out
+
+
+class InitiativeIndex:
+    """Finds the stored initiative that stands for a gold one: the same normalized name or alias in that
+    article (the gold contract's rule), else the one whose name contains it or is contained in it
+    (at least 3 characters; the longest overlap wins), as 产业园党群服务中心 for 老钢厂设计创意产业园党群服务中心."""
+
+    def __init__(self, store):
+        files = {a.id: Path(a.path).name for a in store.iter_articles(with_text=False)}
+        self.forms: dict[str, list[tuple[str, str]]] = {}  # article file → (normalized form, id)
+        for n in sorted(store.iter_nodes("Initiative"), key=lambda n: n.id):
+            for a in sorted({files[m.article_id] for m in store.mentions_of(n.id) if m.article_id in files}):
+                self.forms.setdefault(a, []).extend((normalize_name(f), n.id) for f in [n.name, *n.aliases])
+
+    def find(self, name: str, article: str) -> str | None:
+        """The id standing for `name` in `article`, or None when the extractor missed it."""
+        want = normalize_name(name)
+        forms = self.forms.get(article, [])
+        exact = [i for f, i in forms if f == want]
+        if exact:
+            return exact[0]
+        near = [(-min(len(f), len(want)), i) for f, i in forms if min(len(f), len(want)) >= 3 and (f in want or want in f)]
+        return min(near)[1] if near else None
+
+
+def clusters_of(store, min_similarity: float) -> dict[str, int]:
+    """initiative id → cluster number in `similar` (every cluster, any scope)."""
+    rows = run_query(store, "similar", {"min_similarity": min_similarity, "limit": 10**9}).rows
+    return {r["id"]: r["cluster"] for r in rows}
+
+
+def score_labelled(store, pairs: list[LabelledPair], min_similarity: float) -> PairScore:
+    """Precision/recall of the labelled pairs whose two initiatives the store holds."""
+    index, cluster, score = InitiativeIndex(store), clusters_of(store, min_similarity), PairScore()
+    for p in pairs:
+        a, b = index.find(p.name_a, p.article_a), index.find(p.name_b, p.article_b)
+        if not a or not b or a == b:
+            score.missing += 1
+            continue
+        score.add(p.same, a in cluster and cluster.get(a) == cluster.get(b))
+    return score
+
+
+def synthetic_head(name: str) -> str | None:
+    """The generator's template head a synthetic initiative name ends with (its ground-truth kind)."""
+    return next((h for h in SYNTHETIC_HEADS if normalize_name(name).endswith(h)), None)
+
+
+def score_synthetic(store, min_similarity: float) -> PairScore:
+    """Every pair of synthetic initiatives the store holds: same kind when both end with one template head."""
+    heads = {}
+    for n in store.iter_nodes("Initiative"):
+        head = synthetic_head(n.name)
+        if head:
+            heads[n.id] = head
+    cluster, score = clusters_of(store, min_similarity), PairScore()
+    for a, b in combinations(sorted(heads), 2):
+        score.add(heads[a] == heads[b], a in cluster and cluster.get(a) == cluster.get(b))
+    return score
+
+
+def real_store(folder: Path) -> SQLiteStore:
+    """A store of ../shared/corpus and ../shared/wide/articles."""
+    store = SQLiteStore(folder / "real.db")
+    Pipeline(store).ingest([SHARED / "corpus", SHARED / "wide" / "articles"])
+    return store
+
+
+def synthetic_store(folder: Path, count: int, seed: int = 7) -> SQLiteStore:
+    """A store of `count` generated articles."""
+    store = SQLiteStore(folder / "synthetic.db")
+    Pipeline(store).ingest(write_corpus(folder / "articles", count, seed))
+    return store
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.similar", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--synthetic", type=int, default=200, help="synthetic articles (default 200)")
+    ap.add_argument("--min-similarity", type=float, default=45.0)
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "reports")
+    args = ap.parse_args(argv)
+    if not (SHARED / "corpus").is_dir() or not (SHARED / "wide" / "articles").is_dir():
+        print(f"error: ../shared/corpus and ../shared/wide/articles are needed (looked in {SHARED})", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        real = score_labelled(real_store(Path(tmp)), load_pairs(), args.min_similarity)
+        synthetic = score_synthetic(synthetic_store(Path(tmp), args.synthetic), args.min_similarity)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    report = {"run": stamp, "min_similarity": args.min_similarity, "synthetic_articles": args.synthetic,
+              "labelled": real.summary(), "synthetic": synthetic.summary()}
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"similar-{stamp}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    for name, s in (("labelled pairs", real), ("synthetic pairs", synthetic)):
+        print(f"{name:16} precision {s.precision:.3f}  recall {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn} tn {s.tn}, missing {s.missing})")
+    print(f"report: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

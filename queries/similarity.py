@@ -1,0 +1,266 @@
+"""Similarity of initiatives by what they are, not what they are called: TF-IDF over character
+n-grams of the name (its head noun weighted most) and over the sentences that mention it (other
+entities' names masked out), bounded candidate pairs from an inverted index of rare terms,
+union-find clusters that respect planners' marks, and the shared terms that explain a cluster.
+
+Use: `profiles = build_profiles(items, contexts)`, `index = SimilarityIndex(profiles)`,
+`index.clusters(threshold, marks)`, `index.shared_terms(members)`. Pure Python, no store access.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Trailing words that say only which ontology kind a name is (项目, 行动 …): the head noun is before them.
+KIND_WORDS = ("项目", "工程", "计划", "行动", "活动", "机制", "制度", "模式", "体系", "服务")
+NAME_WEIGHT = 0.65  # share of the score from the name (n-grams and head); the rest from the mention sentences
+# Names propose, sentences confirm: the sentences count in full once the names' cosine reaches NAME_FLOOR,
+# less below it, so sentences written to one template cannot join names that share only a syllable.
+NAME_FLOOR = 0.35
+# A name term only one initiative has (a proper name's syllables), or a sentence term only one article
+# uses (its topic), says nothing of what kind of thing an initiative is: its weight is cut to this share.
+UNIQUE_DAMP = 0.3
+HEAD_BOOST = 3.0  # the head noun (last two characters of the core name) counts as three n-grams
+CONTEXT_TERMS = 8  # a profile's strongest context terms that enter the inverted index
+BUCKET_CAP = 300  # a term shared by more profiles compares each only with its WINDOW nearest in name order
+WINDOW = 20
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_MASK = "\u3000"
+
+
+@dataclass(frozen=True)
+class Context:
+    """One sentence that mentions initiatives: its text and every entity mention in it (node, start, end),
+    offsets relative to the article (the sentence starts at `start`)."""
+
+    article: str
+    index: int
+    start: int
+    text: str
+    mentions: tuple[tuple[str, int, int], ...]
+
+    def masked(self) -> str:
+        """The sentence with every entity mention blanked (names say where, not what)."""
+        chars = list(self.text)
+        for _, s, e in self.mentions:
+            for k in range(max(0, s - self.start), min(len(chars), e - self.start)):
+                chars[k] = _MASK
+        return "".join(chars)
+
+
+@dataclass(frozen=True)
+class Item:
+    """An initiative to compare: id, name, ontology kind and its core name (no places, quotes, ordinals)."""
+
+    id: str
+    name: str
+    kind: str
+    core: str
+
+
+@dataclass
+class Profile:
+    """An item's terms: name n-grams and head (`n:`/`h:` keys) and context bigrams (`c:` keys), with counts."""
+
+    item: Item
+    head: str
+    name_terms: Counter = field(default_factory=Counter)
+    context_terms: Counter = field(default_factory=Counter)
+    articles: tuple[str, ...] = ()
+    sentences: dict[tuple[str, int], Counter] = field(default_factory=dict)  # (article, index) → its context terms
+
+
+def _words(name: str) -> tuple[str, ...]:
+    lines = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8").splitlines()
+    return tuple(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+GENERIC_HEADS = _words("generic_heads.txt")
+
+
+def head_of(core: str) -> str:
+    """The head noun: the last two characters, after a trailing kind word (微更新项目 → 更新, 共享食堂 → 食堂);
+    a generic head (queries/data/generic_heads.txt) keeps its modifier (邻里中心, 双创中心)."""
+    for w in KIND_WORDS:
+        if core.endswith(w) and len(core) - len(w) >= 2:
+            core = core[: -len(w)]
+            break
+    if core[-2:] in GENERIC_HEADS:
+        return core[-4:]
+    return core[-2:] if len(core) >= 2 else core
+
+
+def name_terms(core: str) -> Counter:
+    """Character bigrams and trigrams of a core name, plus its head noun (weighted by HEAD_BOOST)."""
+    grams: Counter = Counter()
+    for n in (2, 3):
+        for i in range(len(core) - n + 1):
+            grams["n:" + core[i : i + n]] += 1
+    if not grams and core:
+        grams["n:" + core] += 1
+    head = head_of(core)
+    if head:
+        grams["h:" + head] += HEAD_BOOST
+    return grams
+
+
+def context_terms(sentences: list[str]) -> Counter:
+    """Chinese character bigrams of masked sentences (runs of Chinese characters only)."""
+    grams: Counter = Counter()
+    for s in sentences:
+        for run in _CJK.findall(s):
+            for i in range(len(run) - 1):
+                grams["c:" + run[i : i + 2]] += 1
+    return grams
+
+
+def build_profiles(items: list[Item], contexts: list[Context]) -> list[Profile]:
+    """Profiles of items in their given order; each reads the contexts that mention it."""
+    by_item: dict[str, list[Context]] = defaultdict(list)
+    for c in sorted(contexts, key=lambda c: (c.article, c.index)):
+        for node in sorted({m[0] for m in c.mentions}):
+            by_item[node].append(c)
+    out = []
+    for it in items:
+        ctx = by_item.get(it.id, [])
+        per = {(c.article, c.index): context_terms([c.masked()]) for c in ctx}
+        out.append(Profile(it, head_of(it.core), name_terms(it.core), sum(per.values(), Counter()),
+                           tuple(sorted({c.article for c in ctx})), per))
+    return out
+
+
+def _unit(terms: Counter, idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF-IDF weights, L2-normalized (summed in key order, so every store gets the same floats)."""
+    w = {t: (1.0 + math.log(c)) * idf[t] for t, c in sorted(terms.items()) if c > 0}
+    norm = math.sqrt(sum(v * v for _, v in sorted(w.items())))
+    return {t: v / norm for t, v in w.items()} if norm else {}
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[t] for t, v in sorted(a.items()) if t in b)
+
+
+class SimilarityIndex:
+    """TF-IDF vectors of a fixed set of profiles, their candidate pairs and scores (built once per graph)."""
+
+    def __init__(self, profiles: list[Profile]):
+        self.profiles = profiles
+        n = len(profiles)
+        self.df: Counter = Counter()
+        for p in profiles:
+            self.df.update(set(p.name_terms) | set(p.context_terms))
+        spread: dict[str, set] = defaultdict(set)  # context term → the articles whose initiatives' sentences hold it
+        for p in profiles:
+            for (article, _), terms in p.sentences.items():
+                for t in terms:
+                    spread[t].add(article)
+        idf = {t: (math.log((1 + n) / (1 + d)) + 1.0) * (UNIQUE_DAMP if d == 1 or len(spread.get(t, "xx")) == 1 else 1.0)
+               for t, d in self.df.items()}
+        self.idf = idf
+        self.names = [_unit(p.name_terms, idf) for p in profiles]
+        self.contexts = [_unit(p.context_terms, idf) for p in profiles]
+        self.pairs = self._scored(self._candidates())
+
+    def score(self, i: int, j: int) -> float:
+        """0–1: NAME_WEIGHT × name cosine + the rest × context cosine, the latter scaled down while the name
+        cosine is under NAME_FLOOR; the name alone when a side has no sentence besides those they share."""
+        name = _cos(self.names[i], self.names[j])
+        a, b = self.contexts[i], self.contexts[j]
+        shared = self.profiles[i].sentences.keys() & self.profiles[j].sentences.keys()
+        if shared:  # a sentence naming both says they were listed together, not that they do the same
+            a, b = self._context_without(i, shared), self._context_without(j, shared)
+        if not a or not b:
+            return name
+        return NAME_WEIGHT * name + (1 - NAME_WEIGHT) * _cos(a, b) * min(1.0, name / NAME_FLOOR)
+
+    def _context_without(self, i: int, sentences) -> dict[str, float]:
+        terms = sum((c for k, c in sorted(self.profiles[i].sentences.items()) if k not in sentences), Counter())
+        return _unit(terms, self.idf)
+
+    def _keys(self, i: int) -> list[str]:
+        """The terms under which profile i is indexed: its name terms and its strongest context terms."""
+        ctx = sorted(self.contexts[i].items(), key=lambda kv: (-kv[1], kv[0]))[:CONTEXT_TERMS]
+        return sorted(self.names[i]) + [t for t, _ in ctx]
+
+    def _candidates(self) -> set[tuple[int, int]]:
+        """Pairs sharing an indexed term; a term held by more than BUCKET_CAP profiles pairs each one
+        only with its WINDOW neighbours in core-name order (sorted neighbourhood), so work stays linear."""
+        buckets: dict[str, list[int]] = defaultdict(list)
+        for i in range(len(self.profiles)):
+            for t in self._keys(i):
+                buckets[t].append(i)
+        pairs: set[tuple[int, int]] = set()
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            members = sorted(members, key=lambda i: (self.profiles[i].item.core, self.profiles[i].item.id))
+            reach = len(members) if len(members) <= BUCKET_CAP else WINDOW
+            for x, i in enumerate(members):
+                for j in members[x + 1 : x + 1 + reach]:
+                    pairs.add((min(i, j), max(i, j)))
+        return pairs
+
+    def _scored(self, pairs: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
+        out = [(self.score(i, j), i, j) for i, j in sorted(pairs)]
+        out = [x for x in out if x[0] >= 0.2]
+        out.sort(key=lambda x: (-x[0], x[1], x[2]))
+        return out
+
+    def clusters(self, threshold: float, marks: dict[tuple[str, str], str]) -> list[tuple[list[int], float]]:
+        """Union-find clusters (score ≥ threshold, or marked same; never across a pair marked different),
+        each with its members (indexes, sorted) and its best link score."""
+        ids = [p.item.id for p in self.profiles]
+        index = {x: i for i, x in enumerate(ids)}
+        links = [x for x in self.pairs if x[0] >= threshold]
+        links += [(1.0, index[a], index[b]) for (a, b), v in sorted(marks.items()) if v == "same" and a in index and b in index]
+        parent = list(range(len(ids)))
+        best: dict[int, float] = defaultdict(float)
+        apart = defaultdict(set)  # root → ids marked different from some member
+        for (a, b), v in marks.items():
+            if v == "different" and a in index and b in index:
+                apart[index[a]].add(index[b])
+                apart[index[b]].add(index[a])
+        members: dict[int, set[int]] = {i: {i} for i in range(len(ids))}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for s, i, j in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
+            ri, rj = find(i), find(j)
+            if ri == rj or any(apart[m] & members[rj] for m in members[ri]):
+                continue
+            parent[rj] = ri
+            members[ri] |= members.pop(rj)
+            best[ri] = max(best[ri], best[rj], s)
+        return [(sorted(m), best[r]) for r, m in members.items() if len(m) > 1]
+
+    def shared_terms(self, members: list[int], limit: int = 5) -> list[str]:
+        """The terms most of a cluster's members share, strongest first, without a term inside a longer one."""
+        weight: dict[str, float] = defaultdict(float)
+        held: Counter = Counter()
+        for i in members:
+            mine: dict[str, float] = {}
+            for vec in (self.names[i], self.contexts[i]):
+                for t, v in vec.items():
+                    mine[t[2:]] = max(mine.get(t[2:], 0.0), v)
+            for t, v in mine.items():
+                weight[t] += v
+                held[t] += 1
+        need = max(2, (len(members) + 1) // 2)
+        ranked = sorted((t for t in weight if held[t] >= need), key=lambda t: (-weight[t], t))
+        out: list[str] = []
+        for t in ranked:
+            if not any(t in o for o in out):
+                out = [o for o in out if o not in t] + [t]
+            if len(out) >= limit:
+                break
+        return out
