@@ -11,9 +11,9 @@ from ingest.mentions import Mention
 from ingest.rule_data import DATA, fail, read_table
 
 def _relation_cues() -> dict[str, tuple[str, ...]]:
-    """The cue words of ingest/data/relation_cues.tsv by role (title, instrument)."""
+    """The cue words of ingest/data/relation_cues.tsv by role (title, instrument, topic_head)."""
     path = DATA / "relation_cues.tsv"
-    cues: dict[str, list[str]] = {"title": [], "instrument": []}
+    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": []}
     for number, (cue, role) in read_table(path, 2):
         if role not in cues:
             raise fail(path, number, f"unknown role {role!r} (expected {' or '.join(cues)})")
@@ -112,7 +112,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     """All facts one sentence states, given the mentions found in it and the article context."""
     facts: list[Fact] = []
     partners: list[PartnerFact] = []
-    actors = _actors(mentions, ctx)
+    actors = _actors(sentence, mentions, ctx)
     clauses = _clauses(sentence)
     facts += _part_of(sentence, mentions)
     facts += _affiliations(sentence, mentions, actors, clauses)
@@ -139,11 +139,13 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     return facts, partners
 
 
-def _actors(mentions: list[Mention], ctx: Context) -> list[_Actor]:
+def _actors(sentence: str, mentions: list[Mention], ctx: Context) -> list[_Actor]:
     out = []
     for m in mentions:
         if m.embedded or m.type not in ACTOR_TYPES:
             continue
+        if m.generic and sentence.startswith(RELATION_CUES["topic_head"], m.end):
+            continue  # 社区发展治理, 社区服务: the word names a field of work, not the place acting
         if m.generic:
             key = _named_before(m, mentions) or ctx.resolve(m)  # 在府城社区，该社区…: the one just named
             if key:
@@ -193,7 +195,12 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
             first = next((a for a in actors if s <= a.start and a.end <= e and a.mention.type in ACTOR_TYPES), None)
             if first is not None:
                 lead = first.start
+        if sentence[s - 1 : s] == "—":  # 建立…共同体——“同心社”: an appositive names what came before, it opens no clause
+            subjects.append(current)
+            continue
         for a in actors:
+            if a.start == lead + 1 and sentence[lead] in "与同和跟":
+                break  # 与社区共建…: a co-agent, the subject stays the one before
             if lead <= a.start <= lead + 1 and a.mention.type in ACTOR_TYPES:
                 # 成华区保和街道迎晖社区: the last link of an address chain is the subject
                 chain = a
@@ -237,6 +244,9 @@ def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", entity_key(inner[-1]), 0.75))
         run_start = _quoted_run_start(sentence, m, mentions)
         before = sentence[max(0, run_start - 6) : m.start]
+        dash = sentence.rfind("——", 0, run_start)
+        if dash >= 0 and sentence[dash + 2 : run_start].strip("“") == "":  # 建立…共同体——“同心社”: what the dash names
+            before = sentence[max(0, dash - 20) : dash]
         if m.kind in ("party", "self_governance", "foundation", "social_org") and any(v in before for v in lx.FOUND_VERBS):
             founder = [a for a in actors if a.end <= run_start and a.key != entity_key(m)]
             if founder:
@@ -442,6 +452,9 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                     left = [subjects[ci]]
                 if left:
                     left = _coordinated(sentence, left)
+                if left and subjects[ci] is not None and subjects[ci].key not in {a.key for a in left} \
+                        and _WITH_OPENER.match(sentence[cs : left[0].start]):
+                    left = [subjects[ci]] + left  # A开展义诊，与B共建…: the clause's subject partners with B
                 if left and not right and _JOINING_IN.search(sentence[left[-1].end : trig.start()]):
                     topic = ctx.topic or ctx.article_topic if ctx is not None else None  # 辖区企业A、B参与到社企共建中来
                     if topic and topic.split(":", 1)[0] in ("Community", "Area") and topic not in {a.key for a in left}:
@@ -482,6 +495,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
     return facts, partners
 
 
+_WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
 
 

@@ -88,3 +88,20 @@ def test_an_initiative_said_to_be_made_by_an_actor_is_run_by_it():
     assert ("Organization:金水社区党委", "RUNS", "Initiative:邻里互助服务站") in led
     visited = _facts("邻里互助服务站是金水社区党委书记常去的地方。")  # no making verb: no maker
     assert not any(p == "RUNS" for _, p, _ in visited)
+
+
+def test_a_dash_appositive_names_what_was_founded_and_opens_no_clause():
+    facts = _facts("翠湖小区推动成立居民自治组织——“邻里议事会”，共筑“邻里客厅”。")
+    assert ("Organization:邻里议事会", "AFFILIATED_WITH", "Community:翠湖小区") in facts
+    assert ("Community:翠湖小区", "RUNS", "Initiative:邻里客厅") in facts
+    assert ("Organization:邻里议事会", "RUNS", "Initiative:邻里客厅") not in facts
+
+
+def test_a_place_word_naming_a_field_of_work_is_no_partner():
+    facts = _facts("青岛海尔集团有限公司在金水社区开展义诊，共建社区治理新格局。")
+    assert not _pairs(facts)
+
+
+def test_the_subject_partners_with_the_one_after_yu():
+    facts = _facts("青岛海尔集团有限公司在金水社区开展义诊，与社区共建文明楼栋。")
+    assert frozenset(("Organization:青岛海尔集团有限公司", "Community:金水社区")) in _pairs(facts)
