@@ -117,7 +117,7 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
         if typed:
             node_type, kind, suffix = typed
             stem = name[: -len(suffix)]
-            if node_type not in ("Organization", "Community") or is_generic_word(stem):
+            if node_type not in ("Organization", "Community") or is_generic_word(stem) or len(_HAN.findall(stem)) < 2:
                 continue
             if kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and tag_of(stem)[:1] in ("n", "v", "a"):
                 continue  # 民宿酒店: a kind of business, not a named one

@@ -9,7 +9,7 @@ from functools import lru_cache
 from ingest import divisions
 from ingest import lexicon as lx
 from ingest import rule_data
-from ingest.tokens import Unit, tag_of, units_of
+from ingest.tokens import Unit, cut, tag_of, units_of
 
 MAX_NAME = 26
 _QUOTES = "“”\"《》「」‘’"
@@ -177,6 +177,8 @@ def stem_is_generic(stem: str) -> bool:
     stem = stem.translate(_STRIP_QUOTES)
     if len(_HAN.findall(stem)) < 2:
         return True
+    if lx.SUFFIXES.get(stem, ("",))[0] == "Organization":
+        return True  # 合作社党支部, 物业公司: the body of a kind of body, not a named one
     if stem.endswith(("型", "式", "性", "化")) and not stem.endswith(("文化", "模式")) and _describes(stem):
         return True  # 规范化…, but 盈星文化艺术团 and 南山国际化社区 (a proper name before the word)
     m = area_prefix_re().match(stem)
@@ -188,13 +190,23 @@ def stem_is_generic(stem: str) -> bool:
 
 def _describes(stem: str) -> bool:
     """True when a stem ending in 化/型/式/性 is a description (精细化, 服务型), not a proper name plus that word."""
-    head = stem[:-1]
-    return len(stem) <= 3 or bool(tag_of(stem)) or bool(tag_of(head)) or is_generic_word(head) or bool(tag_of(stem[:-3]))
+    word = next((stem[-n:] for n in (4, 3, 2) if len(stem) > n and tag_of(stem[-n:])), "")
+    rest = stem[: len(stem) - len(word)] if word else stem[:-1]
+    return len(stem) <= 3 or not rest or is_generic_word(rest) or not tag_of(rest).startswith(("ns", "nr", "nz", "nt", "j"))
 
 
 def area_prefix_re() -> divisions.PrefixMatcher:
     """`.match(text)`: the longest division name `text` starts with (a dict lookup, not a regex of every name)."""
     return divisions.prefix_matcher()
+
+
+def _suffix_before_locative(sentence: str, u: Unit) -> tuple[int, str]:
+    """(end, suffix) when jieba glued a locative onto a name's suffix (水晶城小|区内: 小区 + 内), else (u.end, "")."""
+    if len(u.text) >= 2 and u.text[-1] in "内里中外旁边":
+        suffix = _suffix_at(sentence, u.end - 1)
+        if len(suffix) >= 2 and u.end - 1 - len(suffix) < u.start:
+            return u.end - 1, suffix
+    return u.end, ""
 
 
 def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
@@ -203,20 +215,23 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     for i, u in enumerate(units):
         if u.kind != "tok":
             continue
-        suffix = _suffix_at(sentence, u.end)
+        end = u.end
+        suffix = _suffix_at(sentence, end)
+        if not suffix:
+            end, suffix = _suffix_before_locative(sentence, u)
         if not suffix:
             continue
         k = i
-        while k > 0 and units[k].start > u.end - len(suffix):
+        while k > 0 and units[k].start > end - len(suffix):
             k -= 1
         if units[k].kind != "tok":
             continue
         node_type, kind = lx.SUFFIXES[suffix]
-        if len(u.text) > len(suffix):
+        if end == u.end and len(u.text) > len(suffix):
             head = u.text[: -len(suffix)]
             if u.tag not in ("", "ns", "nr", "nz", "nt", "j", "n", "nrt", "l", "i") or tag_of(head)[:1] in ("v", "p", "d") or head in lx.BOUNDARY_WORDS:
                 continue
-        suffix_start = u.end - len(suffix)
+        suffix_start = end - len(suffix)
         first, crossed = _scan_left(units, k, suffix_start, node_type)
         if _quote_then_category(units, first, i, suffix, sentence):
             continue
@@ -224,7 +239,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         while node_type == "Initiative" and first < i and units[first].kind == "tok" and units[first].text in ("社区", "街道", "辖区", "小区") and not crossed:
             first += 1
             start = units[first].start
-        name = sentence[start : u.end].translate(_STRIP_QUOTES)
+        name = sentence[start : end].translate(_STRIP_QUOTES)
         if name[:1] in "这那该其本每各此":
             continue
         generic = len(name) <= len(suffix) or stem_is_generic(name[: -len(suffix)]) or (
@@ -236,7 +251,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if node_type == "Organization" and kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and (tag_of(stem)[:1] in ("n", "v", "a") and tag_of(stem)[:2] not in ("nr", "ns", "nz", "nt") or is_generic_word(stem)):
             generic = True
         if crossed and not generic and kind not in ("government", "party", "self_governance"):
-            rest = sentence[units[first].end : u.end] if _is_unit_end(units[first]) else ""
+            rest = sentence[units[first].end : end] if _is_unit_end(units[first]) else ""
             if rest and is_generic_word(rest):
                 generic = True
         if units[first].text in lx.NON_NAME_TOKENS or u.text in lx.NON_NAME_TOKENS:
@@ -250,7 +265,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
-        out.append(Mention(start, u.end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
+        out.append(Mention(start, end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
     return out
 
 
@@ -319,11 +334,13 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
                 if typed is not None:
                     node_type, kind, conf = typed
                     name = part.translate(_STRIP_QUOTES)
+                    lead = 0
                     if node_type == "Award":
                         name = _YEAR_PREFIX.sub("", name)
-                    elif kind == "activity":
-                        name = _EDITION.sub("", name) or name  # “第四届…交友活动”: the event, whatever its edition
-                    out.append(Mention(pos, pos + len(part), name, node_type, kind, conf, "quote"))
+                    elif kind == "activity" and _EDITION.sub("", part):
+                        lead = len(part) - len(_EDITION.sub("", part))  # “第四届…交友活动”: the event, whatever its edition
+                        name = part[lead:].translate(_STRIP_QUOTES)
+                    out.append(Mention(pos + lead, pos + len(part), name, node_type, kind, conf, "quote"))
             pos += len(part) + 1
     return out
 
@@ -575,6 +592,12 @@ def head_list_mentions(sentence: str) -> list[Mention]:
     return out
 
 
+def _field_of_activity(name: str) -> bool:
+    """公益慈善(活动): a short name made of common nouns is the field activities are in, not one named activity."""
+    words = cut(name)
+    return len(name) <= 4 and len(words) >= 2 and all(tag_of(w)[:1] in ("n", "a") and not tag_of(w).startswith(("ns", "nz", "nt")) for w in words)
+
+
 def activity_mentions(sentence: str) -> list[Mention]:
     """开展汽车文化进社区系列活动 → the activity 汽车文化进社区."""
     out = []
@@ -582,7 +605,7 @@ def activity_mentions(sentence: str) -> list[Mention]:
         name = m.group(1)
         if not is_generic_word(name) and not stem_is_generic(name) and not re.search(r"[0-9]|各类|多种|一系列|丰富", name) and not any(
             name[i : i + 2] in lx.BOUNDARY_WORDS for i in range(len(name) - 1)
-        ):
+        ) and not _field_of_activity(name):
             out.append(Mention(m.start(1), m.end(1), name, "Initiative", "activity", 0.55, "activity"))
     return out
 

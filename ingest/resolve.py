@@ -51,6 +51,8 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
     if node_type == "Community":
         if short[-2:] != long[-2:] or len(short) < 4:
             return False
+        if _descriptor_inside(short, long):
+            return True  # 南山国际化社区 = 南山社区: a -化 descriptor before the suffix
         return long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
     if node_type == "Organization":
         return _same_body(short, long)
@@ -61,6 +63,13 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
             return True
         return len(short) >= 4 and long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
     return False
+
+
+def _descriptor_inside(short: str, long: str) -> bool:
+    """True when `long` is `short` with a word ending in 化 (国际化, 智慧化) put in before its last two characters."""
+    head, tail = short[:-2], short[-2:]
+    extra = long[len(head) : len(long) - 2]
+    return long.startswith(head) and long.endswith(tail) and len(head) >= 2 and 2 <= len(extra) <= 4 and extra.endswith("化")
 
 
 _PLACE_WORDS = ("社区", "街道", "乡镇", "村", "镇")

@@ -298,3 +298,36 @@ def test_the_title_a_published_list_is_of_is_an_award(mode):
     names = named("省民政厅公布了2023年度全省社区治理先进典型名单，金水社区入选。", mode)
     assert names.get("全省社区治理先进典型") == "Award"
     assert not any(t == "Award" for t in named("街道公布了全省示范社区和示范小区名单。", mode).values())
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_locative_jieba_glued_onto_the_suffix_is_cut_off(mode):
+    assert named("3月5日，居民们聚在金水城小区内聊天。", mode).get("金水城小区") == "Community"
+
+
+def test_a_proper_name_before_a_descriptor_in_hua_is_a_community_and_the_same_as_the_bare_one():
+    from ingest.resolve import same_entity
+
+    assert named("金水街道红星国际化社区是一个商品房社区。").get("红星国际化社区") == "Community"
+    assert "规范化社区" not in named("街道推进规范化社区建设。")
+    assert same_entity("红星国际化社区", "红星社区", "Community") and not same_entity("红星国际社区", "红星东社区", "Community")
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_lecture_series_and_a_quote_before_a_show_are_events(mode):
+    names = named("街道创建金水邻里讲坛，还举办了“金秋红星夜”文艺汇演。", mode)
+    assert names.get("金水邻里讲坛") == "Initiative" and names.get("金秋红星夜") == "Initiative"
+
+
+def test_the_field_of_activities_is_no_activity_and_an_edition_is_outside_the_span():
+    assert "公益慈善" not in named("社区开展公益慈善活动。")
+    sentence = "社区举办了“第五届邻里交友活动”。"
+    event = next(m for m in find_mentions(sentence) if m.type == "Initiative")
+    assert event.name == sentence[event.start : event.end] == "邻里交友活动"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_the_branch_of_a_kind_of_body_is_generic_and_a_farming_cooperative_is_named(mode):
+    names = named("村民加入了猕猴桃种植专业合作社，合作社党支部带头，镇党委支持。", mode)
+    assert names.get("猕猴桃种植专业合作社") == "Organization"
+    assert "合作社党支部" not in names and "镇党委" not in names
