@@ -18,18 +18,21 @@ from govkg.explorer import (
     GRAPH_LAYOUT,
     GRAPH_SHOW,
     PAGES,
+    SIMILAR_SCOPES,
     STATUS_WORDS,
     TYPE_COLOURS,
     TYPE_LABELS_ZH,
     article_html,
     cluster_rows,
     different_groups,
+    different_kind_groups,
     edge_evidence,
     entity_url,
     float_param,
     graph_event,
     graph_key,
     int_param,
+    kind_marked_pairs,
     link_ref,
     list_param,
     marked_pairs,
@@ -43,6 +46,7 @@ from govkg.explorer import (
 )
 from ontology import ONTOLOGY
 from queries import run_query
+from queries.similar import kind_pair
 
 RELATIONS = [p for p in ONTOLOGY.predicates if p != "MENTIONED_IN"]
 
@@ -392,6 +396,24 @@ def mark_all(store, ids: list[str], verdict: str) -> None:
 
 
 @safe
+def kind_mark_all(store, ids: list[str], verdict: str) -> None:
+    """Callback: a same-kind verdict on a `similar` cluster (its own marks: never "one initiative")."""
+    pairs = [(ids[0], x) for x in ids[1:]] if verdict == "same" else [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+    for a, b in pairs:
+        store.set_mark(*kind_pair(a, b), verdict)
+    st.session_state["dup_note"] = f"已标记 marked {'same kind' if verdict == 'same' else 'different kinds'}: {len(pairs)} pair(s) — 可撤销 (undo below)"
+
+
+@safe
+def undo_kind_marks(store, ids: list[str]) -> None:
+    """Callback: forget every same-kind verdict among these initiatives."""
+    pairs = kind_marked_pairs(ids, store.marks())
+    for a, b in pairs:
+        store.clear_mark(a, b)
+    st.session_state["dup_note"] = f"已撤销 undone: {len(pairs)} mark(s)"
+
+
+@safe
 def undo_marks(store, ids: list[str]) -> None:
     """Callback: forget every mark among these initiatives; the cluster is back to what the names alone say."""
     pairs = marked_pairs(ids, store.marks())
@@ -418,10 +440,19 @@ def member_row(store, m: dict) -> None:
 
 def page_duplicates(store, params: dict) -> None:
     st.header("重复举措 Duplicate initiatives")
-    bind("dup_threshold", "sim", int_param(params.get("sim"), 85, 60, 100))
-    threshold = st.slider("相似度 Min similarity", 60, 100, key="dup_threshold", on_change=write, args=("dup_threshold", 85))
     if st.session_state.get("dup_note"):
         st.success(st.session_state.pop("dup_note"))
+    by_name, by_kind = st.tabs(["按名称 Same name", "按内容相似 Similar by what they do"])
+    with by_name:
+        name_clusters(store, params)
+    with by_kind:
+        kind_clusters(store, params)
+
+
+def name_clusters(store, params: dict) -> None:
+    """Initiatives whose names say they are one (the `duplicates` query), with same/different/undo."""
+    bind("dup_threshold", "sim", int_param(params.get("sim"), 85, 60, 100))
+    threshold = st.slider("相似度 Min similarity", 60, 100, key="dup_threshold", on_change=write, args=("dup_threshold", 85))
     with st.spinner("正在聚类 Clustering initiatives…"):
         rows = run_query(store, "duplicates", {"min_similarity": float(threshold), "limit": 500}).rows
     clusters = cluster_rows(rows)
@@ -439,10 +470,14 @@ def page_duplicates(store, params: dict) -> None:
                 b2.button("不同举措 Different", key=f"diff_{c['cluster']}_{c['ids'][0]}", on_click=mark_all, args=(store, c["ids"], "different"))
             elif c["status"] == "marked_same":
                 st.button("撤销 Undo “same”", key=f"undo_same_{c['ids'][0]}", on_click=undo_marks, args=(store, c["ids"]))
-
     groups = different_groups(store.marks())
     st.subheader(f"{STATUS_WORDS['marked_different'][0]} · {STATUS_WORDS['marked_different'][1]} ({len(groups)})")
     st.caption("标记为“不同”的举措不再聚在一起；撤销后按名称重新判断 · initiatives marked different are kept apart; undo puts them back to what their names say")
+    marked_groups(store, groups, "undo_diff_", undo_marks)
+
+
+def marked_groups(store, groups: list[list[str]], key: str, undo) -> None:
+    """Groups of initiatives a planner kept apart, each a row of links with its undo button."""
     if not groups:
         st.caption("（暂无 none yet）")
     names = {}
@@ -452,12 +487,60 @@ def page_duplicates(store, params: dict) -> None:
             names[x] = node.name if node else x
     ref = refs(store, list(names.items()))
     for ids in groups:
-        with st.container(border=True, key=f"diff_group_{ids[0]}"):
+        with st.container(border=True, key=f"{key}group_{ids[0]}"):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             with c1.container(horizontal=True, gap="small"):
                 for x in ids:
                     entity_link(names[x], ref[x])
-            c2.button("撤销 Undo", key=f"undo_diff_{ids[0]}", on_click=undo_marks, args=(store, ids))
+            c2.button("撤销 Undo", key=f"{key}{ids[0]}", on_click=undo, args=(store, ids))
+
+
+def kind_clusters(store, params: dict) -> None:
+    """Initiatives that do the same kind of thing under other names (the `similar` query), each cluster
+    with why it holds together, and same-kind/different/undo verdicts."""
+    bind("sim_threshold", "ssim", int_param(params.get("ssim"), 45, 20, 100))
+    bind("sim_scope", "scope", params.get("scope") if params.get("scope") in SIMILAR_SCOPES else "any")
+    c1, c2 = st.columns([2, 3])
+    threshold = c1.slider("相似度 Min similarity", 20, 100, key="sim_threshold", on_change=write, args=("sim_threshold", 45))
+    scope = c2.radio("范围 Scope", list(SIMILAR_SCOPES), format_func=SIMILAR_SCOPES.get, horizontal=True, key="sim_scope",
+                     on_change=write, args=("sim_scope", "any"))
+    st.caption("按名称的中心词、关键词和报道句子比较 · compared by head noun, key terms and the sentences that report them")
+    with st.spinner("正在聚类 Clustering initiatives…"):
+        rows = run_query(store, "similar", {"min_similarity": float(threshold), "scope": scope, "limit": 500}).rows
+    clusters = cluster_rows(rows)
+    if not clusters:
+        st.info("没有发现做法相近的举措 (no similar initiatives at this similarity)")
+    for c in clusters:
+        zh, en = c["words"]
+        with st.container(border=True, key=f"sim_{c['cluster']}"):
+            st.markdown(f"**#{c['cluster']} · {zh}** · {en} · 相似度 similarity {c['similarity']}")
+            st.caption(md_escape(f"为什么 Why — {c['why']}"))
+            for m in c["members"]:
+                kind_member_row(store, m)
+            if c["status"] == "similar":
+                b1, b2, _ = st.columns([1, 1, 3])
+                b1.button("同类 Same kind", key=f"sim_same_{c['cluster']}_{c['ids'][0]}", on_click=kind_mark_all, args=(store, c["ids"], "same"))
+                b2.button("不同类 Different", key=f"sim_diff_{c['cluster']}_{c['ids'][0]}", on_click=kind_mark_all,
+                          args=(store, c["ids"], "different"))
+            elif c["status"] == "marked_same_kind":
+                st.button("撤销 Undo “same kind”", key=f"sim_undo_same_{c['ids'][0]}", on_click=undo_kind_marks, args=(store, c["ids"]))
+    groups = different_kind_groups(store.marks())
+    words = STATUS_WORDS["marked_different_kind"]
+    st.subheader(f"{words[0]} · {words[1]} ({len(groups)})")
+    st.caption("标记为“不同类”的举措不再聚在一起 · initiatives marked as different kinds are kept apart; undo puts them back")
+    marked_groups(store, groups, "sim_undo_diff_", undo_kind_marks)
+
+
+def kind_member_row(store, m: dict) -> None:
+    """One initiative of a `similar` cluster: name, head noun, street and district (links), kind and articles."""
+    c1, c2, c3, c4 = st.columns([3, 1, 4, 2], vertical_alignment="center")
+    entity_link(m["initiative"], refs(store, [(m["id"], m["initiative"])])[m["id"]], where=c1)
+    c2.caption(md_escape(m["head"]))
+    with c3.container(horizontal=True, gap="small"):
+        for place in (m["street"], m["district"]):
+            if place:
+                entity_link(place)
+    c4.caption(f"{m['kind']} · {m['articles']} 篇")
 
 
 def page_path(store, params: dict) -> None:

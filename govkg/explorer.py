@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from graph.base import GraphStore
+from queries.similar import MARK_PREFIX, kind_marks
 
 TYPE_COLOURS = {
     "Area": "#4C78A8", "Community": "#54A24B", "Organization": "#E45756", "Initiative": "#F58518",
@@ -27,7 +28,7 @@ PAGES = {"overview": "概览 Overview", "search": "搜索 Search", "entity": "�
 PAGE_PARAMS = {  # the query parameters each page reads, besides `page`
     "overview": (), "search": ("q", "type"), "entity": ("entity", "edge"),
     "graph": ("entity", "hops", "rel", "conf", "show", "expand", "edge"),
-    "cobuild": ("district", "kind", "org", "conf"), "duplicates": ("sim",), "path": ("from", "to"),
+    "cobuild": ("district", "kind", "org", "conf"), "duplicates": ("sim", "ssim", "scope"), "path": ("from", "to"),
     "article": ("article", "start", "end"), "ingest": (),
 }
 GRAPH_SHOW = 30  # nodes drawn at first; "show more" adds as many again
@@ -38,7 +39,11 @@ STATUS_WORDS = {
     "marked_same": ("已确认为同一举措", "Marked as the same initiative"),
     "reported_twice": ("同一举措，多篇文章报道", "One initiative reported by several articles"),
     "marked_different": ("已确认为不同举措", "Marked as different initiatives"),
+    "similar": ("做法相近，名称不同 · 尚未审核", "Doing the same kind of thing — not reviewed yet"),
+    "marked_same_kind": ("已确认为同类举措", "Marked as the same kind of initiative"),
+    "marked_different_kind": ("已确认为不同类举措", "Marked as different kinds"),
 }
+SIMILAR_SCOPES = {"any": "全部 All", "across": "跨区 Across districts", "within": "区内 Within one district"}
 
 
 def page_of(params: dict) -> str:
@@ -300,7 +305,8 @@ def ranked_pairs(rows: list[dict], limit: int = 15) -> list[dict]:
 
 
 def cluster_rows(rows: list[dict]) -> list[dict]:
-    """`duplicates` rows as clusters: number, status (in plain words), similarity, member rows, ids."""
+    """`duplicates` or `similar` rows as clusters: number, status (in plain words), similarity, member rows,
+    ids, and (for `similar`) why they hold together."""
     clusters: dict[int, dict] = {}
     for r in rows:
         c = clusters.setdefault(r["cluster"], {"cluster": r["cluster"], "status": r["status"], "similarity": r["similarity"], "members": []})
@@ -308,12 +314,15 @@ def cluster_rows(rows: list[dict]) -> list[dict]:
     for c in clusters.values():
         c["ids"] = [m["id"] for m in c["members"]]
         c["words"] = STATUS_WORDS.get(c["status"], (c["status"], c["status"]))
+        c["why"] = c["members"][0].get("why", "")
     return list(clusters.values())
 
 
 def different_groups(marks: dict[tuple[str, str], str]) -> list[list[str]]:
-    """Node ids joined by "different" marks, as groups (connected pieces), in a stable order."""
+    """Node ids joined by "different" (name) marks, as groups (connected pieces), in a stable order;
+    same-kind verdicts of the `similar` view (their own namespace) are not among them."""
     parent: dict[str, str] = {}
+    marks = {p: v for p, v in marks.items() if not p[0].startswith(MARK_PREFIX)}
 
     def find(x: str) -> str:
         parent.setdefault(x, x)
@@ -329,6 +338,16 @@ def different_groups(marks: dict[tuple[str, str], str]) -> list[list[str]]:
     for x in sorted(parent):
         groups.setdefault(find(x), []).append(x)
     return sorted(groups.values())
+
+
+def different_kind_groups(marks: dict[tuple[str, str], str]) -> list[list[str]]:
+    """Initiative ids joined by "different kind" verdicts of the `similar` view, as groups."""
+    return different_groups({p: v for p, v in kind_marks(marks).items() if v == "different"})
+
+
+def kind_marked_pairs(ids: list[str], marks: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
+    """Every same-kind verdict among these initiatives, as the mark keys undo clears (`kind_pair` keys)."""
+    return marked_pairs([MARK_PREFIX + x for x in ids], marks)
 
 
 def marked_pairs(ids: list[str], marks: dict[tuple[str, str], str]) -> list[tuple[str, str]]:

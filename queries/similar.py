@@ -95,7 +95,7 @@ def similar_on_graph(store: GraphStore, g: nx.MultiDiGraph, place_names: list[st
         why = explain(index, members, districts, where)
         for i, w in zip(members, where):
             p = index.profiles[i]
-            rows.append({"cluster": number, "status": "marked_same" if same else "similar", "similarity": round(best * 100, 1),
+            rows.append({"cluster": number, "status": "marked_same_kind" if same else "similar", "similarity": round(best * 100, 1),
                          "initiative": p.item.name, "id": p.item.id, "kind": p.item.kind, "head": p.head,
                          "street": w["street"], "district": w["district"], "articles": len(p.articles), "why": why})
         if len(rows) >= limit:

@@ -130,7 +130,7 @@ def test_planner_marks_separate_join_and_undo_without_touching_duplicates(tmp_pa
     assert rows(s) == before
     for b in cluster[1:]:
         s.set_mark(*kind_pair(cluster[0], b), "same")
-    assert {r["status"] for r in rows(s) if r["id"] in cluster} == {"marked_same"}
+    assert {r["status"] for r in rows(s) if r["id"] in cluster} == {"marked_same_kind"}
 
 
 def test_bad_parameters_are_one_line_errors(sample_store):
@@ -172,3 +172,35 @@ def test_synthetic_pairs_floor(tmp_path):
     assert None not in heads and len(heads) >= 10
     score = bench.score_synthetic(store, 45.0)
     assert score.tp > 100 and score.precision >= 0.95 and score.recall >= 0.9, score.summary()
+
+
+# ---------------------------------------------------------------- the explorer's "similar by what they do" tab
+def test_explorer_similar_tab_says_why_and_marks_same_kind_with_undo(tmp_path, sample_copy, monkeypatch):
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+    from test_app import links, ok, open_view, texts
+
+    from govkg.explorer import STATUS_WORDS
+
+    s = SQLiteStore(tmp_path / "g.db")
+    Pipeline(s).ingest([sample_copy])
+    monkeypatch.setenv("GOVKG_STORE", str(s.path))
+    at = open_view(page="duplicates", scope="across")
+    assert [t.label for t in at.tabs] == ["按名称 Same name", "按内容相似 Similar by what they do"]
+    text = texts(at)
+    assert STATUS_WORDS["similar"][0] in text and "across 2 districts" in text and "食堂" in text
+    assert "邻里食堂" in links(at) and {"锦江区", "成华区"} <= set(links(at))
+
+    ok(at.button(key=next(b.key for b in at.button if b.key.startswith("sim_diff_"))).click().run())
+    assert set(s.marks().values()) == {"different"}
+    assert all(a.startswith("similar:") for a, _ in s.marks())  # verdicts of kind, not of identity
+    assert not any(b.key.startswith("sim_diff_") for b in at.button)
+    assert STATUS_WORDS["marked_different_kind"][0] in texts(at) and not any(b.key.startswith("undo_diff_") for b in at.button)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("sim_undo_diff_"))).click().run()
+    assert s.marks() == {} and any(b.key.startswith("sim_diff_") for b in ok(at).button)
+
+    at.button(key=next(b.key for b in at.button if b.key.startswith("sim_same_"))).click().run()
+    assert set(s.marks().values()) == {"same"} and STATUS_WORDS["marked_same_kind"][0] in texts(ok(at))
+    at.button(key=next(b.key for b in at.button if b.key.startswith("sim_undo_same_"))).click().run()
+    assert s.marks() == {} and STATUS_WORDS["similar"][0] in texts(ok(at))
+    s.close()
