@@ -33,6 +33,7 @@ _ORG_ENDINGS: tuple[tuple[str, str], ...] = (
 _INTERNATIONAL = ("世界", "国际", "联合国", "亚洲", "全球", "欧洲", "非洲")
 # A name opening with these is a generic body of the place talked about (社区图书室, 街道办事处).
 _GENERIC_OPENERS = ("社区", "街道", "辖区", "小区", "村里", "本", "该", "各", "全")
+_CLAUSE_TAGS = frozenset({"v", "vd", "ad", "d", "c", "p"})  # LAC tags of words that make a clause, never a place name
 _CONFIDENCE = 0.55
 _SUFFIXED_CONFIDENCE = 0.7
 
@@ -169,8 +170,12 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         if s.start == cut and s.end < m.end - len(m.suffix) and (_glue(s) or s.tag == "ad"):
             cut = s.end
     stem_end = m.end - len(m.suffix)
-    if cut > m.start and any(s.start == cut and s.end == stem_end and s.tag in ("v", "vd", "ad", "d") for s in spans):
-        return replace(m, generic=True)  # 广泛|传播|社区: words of a clause before a bare suffix, no name
+    inside = [s for s in spans if cut <= s.start and s.end <= stem_end]
+    if m.type == "Community" and inside and sum(len(s.text) for s in inside) == stem_end - cut and all(s.tag in _CLAUSE_TAGS for s in inside):
+        return replace(m, generic=True)  # 广泛|传播|社区, 赋|能|社区: words of a clause before a bare suffix, no name
+    joint = next((s for s in reversed(inside) if s.tag in ("c", "p") and s.text in lx.BOUNDARY_WORDS), None)
+    if joint is not None and m.type in ("Community", "Organization"):  # 营造师|及|社区: a conjunction inside jieba's word
+        return _moved(m, joint.end, sentence) if len(_HAN.findall(sentence[joint.end : stem_end])) >= 2 else replace(m, generic=True)
     if cut > m.start and len(_HAN.findall(sentence[cut : m.end])) - len(m.suffix) >= 2:
         return _moved(m, cut, sentence)
     return m
@@ -187,7 +192,8 @@ def _bracketed_place_before(sentence: str, pos: int) -> int | None:
 
 def _moved(m: Mention, start: int, sentence: str) -> Mention:
     name = sentence[start : m.end].translate(_STRIP_QUOTES)
-    generic = stem_is_generic(name[: len(name) - len(m.suffix)]) if m.suffix else m.generic
+    stem = name[: len(name) - len(m.suffix)]
+    generic = (stem_is_generic(stem) or tag_of(stem).startswith(("v", "a", "d"))) if m.suffix else m.generic  # 安置小区: a description
     return Mention(start, m.end, name, m.type, m.kind, m.confidence, m.source, generic, m.embedded, m.suffix)
 
 

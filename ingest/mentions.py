@@ -109,6 +109,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             continue
         if _counted_floor(units, j):
             break  # 6楼|蓉城驿站: a floor or number of a building is an address, not a name
+        if u.kind == "tok" and not u.tag and len(u.text) >= 2 and u.text[-1] in "及暨":
+            break  # 营造师及|社区: a conjunction jieba read into an unknown word ends the name
         if node_type == "Organization" and _place_in_brackets(units, j):
             first = j - 3  # 华润置地（重庆）有限公司: a place in brackets inside a legal name, and the word before it
             stem_start = units[first].start

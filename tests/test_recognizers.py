@@ -331,3 +331,12 @@ def test_the_branch_of_a_kind_of_body_is_generic_and_a_farming_cooperative_is_na
     names = named("村民加入了猕猴桃种植专业合作社，合作社党支部带头，镇党委支持。", mode)
     assert names.get("猕猴桃种植专业合作社") == "Organization"
     assert "合作社党支部" not in names and "镇党委" not in names
+
+
+def test_descriptions_and_clause_words_before_a_place_suffix_name_no_community():
+    assert not any(t == "Community" for t in named("这是一个典型的拆迁安置小区，凝聚力量 赋能社区“邻里互助”。").values())
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_conjunction_read_into_a_word_ends_the_name(mode):
+    assert not any(t == "Community" for t in named("街道的营造师及社区志愿者走访院落。", mode).values())
