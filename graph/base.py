@@ -16,9 +16,14 @@ class GraphStore(Protocol):
     """A durable property graph of govkg nodes, edges, aliases and provenance."""
 
     uri: str
+    write_batch_size: int  # articles the ingest pipeline gives write_batches at once (1: one write_batch per article)
 
     def write_batch(self, batch: GraphBatch) -> bool:
         """Write one article's batch atomically; False when the article was already stored."""
+
+    def write_batches(self, batches: list[GraphBatch]) -> list[bool]:
+        """Write several articles' batches, in order, each merged as if written alone, and each either fully
+        stored or not at all; per batch False when its article was already stored (or came earlier in the list)."""
 
     def has_article(self, article_id: str) -> bool:
         """True when the article is fully stored."""

@@ -38,11 +38,13 @@ def schema_statements() -> list[str]:
 
 ARTICLE_EXISTS = "MATCH (a:Article {id: $id}) RETURN count(a) AS n"
 
-MERGE_ARTICLE = f"""MERGE (a:Article:{NODE_LABEL} {{id: $id}})
-ON CREATE SET a.type = 'Article', a.path = $path, a.title = $title, a.name = $title, a.text = $text,
-  a.encoding = $encoding, a.extractor = $extractor, a.ingested_at = $ingested_at,
-  a.sentence_starts = $sentence_starts, a.sentence_ends = $sentence_ends
-RETURN a.id AS id"""
+ARTICLES_STORED = "UNWIND $ids AS aid MATCH (a:Article {id: aid}) RETURN a.id AS id"
+
+MERGE_ARTICLES = f"""UNWIND $rows AS row
+MERGE (a:Article:{NODE_LABEL} {{id: row.id}})
+ON CREATE SET a.type = 'Article', a.path = row.path, a.title = row.title, a.name = row.title, a.text = row.text,
+  a.encoding = row.encoding, a.extractor = row.extractor, a.ingested_at = row.ingested_at,
+  a.sentence_starts = row.sentence_starts, a.sentence_ends = row.sentence_ends"""
 
 
 def merge_nodes(label: str) -> str:
@@ -192,8 +194,9 @@ def all_statements() -> list[tuple[str, str, dict]]:
     out += [(f"merge_edges:{rel}", merge_edges(rel), rows_edges) for rel in EDGE_TYPES]
     out += [
         ("article_exists", ARTICLE_EXISTS, {"id": "a"}),
-        ("merge_article", MERGE_ARTICLE, {"id": "a", "path": "p", "title": "t", "text": "x", "encoding": "utf-8", "extractor": "e",
-                                          "ingested_at": "t", "sentence_starts": [0], "sentence_ends": [1]}),
+        ("articles_stored", ARTICLES_STORED, {"ids": ["a"]}),
+        ("merge_articles", MERGE_ARTICLES, {"rows": [{"id": "a", "path": "p", "title": "t", "text": "x", "encoding": "utf-8", "extractor": "e",
+                                                      "ingested_at": "t", "sentence_starts": [0], "sentence_ends": [1]}]}),
         ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
                                                        "surface": "x", "confidence": 1.0}]}),
         ("nodes_for_merge", NODES_FOR_MERGE, {"ids": ["x"]}),

@@ -133,75 +133,108 @@ class Neo4jStore:
             raise StoreError(f"cannot create the govkg schema in Neo4j: {redact(str(exc.message or exc), self._password)}") from None
 
     # ------------------------------------------------------------------ writes
-    def write_batch(self, batch: GraphBatch) -> bool:
-        """One managed (retried) transaction per article: article, nodes, edges, mentions."""
-        def work(tx) -> bool:
-            if tx.run(C.ARTICLE_EXISTS, id=batch.article.id).single()["n"]:
-                return False
-            self._write_rows(tx, batch, with_article=True)
-            return True
+    write_batch_size = 25  # articles per write transaction when the pipeline batches (write_batches)
 
-        return bool(self._write(work))
+    def write_batch(self, batch: GraphBatch) -> bool:
+        """One managed (retried) transaction for one article: article, nodes, edges, mentions."""
+        return self.write_batches([batch])[0]
+
+    def write_batches(self, batches: list[GraphBatch]) -> list[bool]:
+        """Several articles in one managed (retried) transaction, a few statements for all of them;
+        per article True when written, False when it was already stored (or came twice). A failure
+        commits none of them, so every article is either whole in the store or absent."""
+        def work(tx) -> list[bool]:
+            ids = [b.article.id for b in batches]
+            stored = {r["id"] for r in tx.run(C.ARTICLES_STORED, ids=ids).data()}
+            written, seen = [], set()
+            for b in batches:
+                new = b.article.id not in stored and b.article.id not in seen
+                seen.add(b.article.id)
+                written.append(new)
+            fresh = [b for b, new in zip(batches, written) if new]
+            if fresh:
+                self._write_rows(tx, fresh, with_article=True)
+            return written
+
+        return list(self._write(work)) if batches else []
 
     def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
         """Copy rows from another store (migrate); idempotent."""
-        self._write(lambda tx: self._write_rows(tx, batch, with_article))
+        self._write(lambda tx: self._write_rows(tx, [batch], with_article))
 
-    def _write_rows(self, tx, batch: GraphBatch, with_article: bool) -> None:
-        a = batch.article
-        if with_article and a is not None:
-            sentences = sorted(batch.sentences, key=lambda s: s.index)
-            tx.run(C.MERGE_ARTICLE, id=a.id, path=a.path, title=a.title, text=a.text, encoding=a.encoding,
-                   extractor=a.extractor, ingested_at=a.ingested_at or records.utc_now(),
-                   sentence_starts=[s.start for s in sentences], sentence_ends=[s.end for s in sentences]).consume()
+    def _write_rows(self, tx, batches: list[GraphBatch], with_article: bool) -> None:
+        """Every row of `batches`, merged in their order with what is stored, in a few UNWIND statements:
+        one per kind of row (nodes and edges: one per label and type)."""
+        articles = [b.article for b in batches if with_article and b.article is not None]
+        if articles:
+            sentences = {b.article.id: sorted(b.sentences, key=lambda s: s.index) for b in batches if b.article is not None}
+            tx.run(C.MERGE_ARTICLES, rows=[{
+                "id": a.id, "path": a.path, "title": a.title, "text": a.text, "encoding": a.encoding, "extractor": a.extractor,
+                "ingested_at": a.ingested_at or records.utc_now(), "sentence_starts": [s.start for s in sentences[a.id]],
+                "sentence_ends": [s.end for s in sentences[a.id]]} for a in articles]).consume()
         # Merge with what is stored, in this transaction, by the embedded store's rules (merge_node,
-        # merge_edge, merge_evidence above), so both stores hold the same graph.
-        ids = list(dict.fromkeys(n.id for n in batch.nodes))
+        # merge_edge, merge_evidence above), article after article, so both stores hold the same graph.
+        ids = list(dict.fromkeys(n.id for b in batches for n in b.nodes))
         state: dict[str, tuple[NodeRecord, list[str]]] = {
             r["id"]: (self._node(r), list(r["surfaces"] or [])) for r in (tx.run(C.NODES_FOR_MERGE, ids=ids).data() if ids else [])}
-        for n in batch.nodes:
-            old, surfaces = state.get(n.id, (None, []))
-            state[n.id] = merge_node(old, surfaces, n)
+        for b in batches:
+            for n in b.nodes:
+                old, surfaces = state.get(n.id, (None, []))
+                state[n.id] = merge_node(old, surfaces, n)
         by_label: dict[str, list[dict]] = defaultdict(list)
-        for merged, surfaces in state.values():
+        for nid in ids:
+            merged, surfaces = state[nid]
             by_label[merged.type].append({
                 "id": merged.id, "type": merged.type, "name": merged.name, "norm": normalize_name(merged.name), "kind": merged.kind,
                 "confidence": merged.confidence, "props_json": json.dumps(merged.props, ensure_ascii=False, sort_keys=True),
                 "surfaces": surfaces, "norms": [normalize_name(x) for x in surfaces],
                 "aliases": sorted(x for x in surfaces if x != merged.name),
             })
-        for label, rows in by_label.items():
-            tx.run(C.merge_nodes(label), rows=rows).consume()
-        first_of = {e.id: e for e in reversed(batch.edges)}
+        for label in sorted(by_label):
+            tx.run(C.merge_nodes(label), rows=by_label[label]).consume()
+        first_of: dict[str, EdgeRecord] = {}
+        for b in batches:
+            for e in b.edges:
+                first_of.setdefault(e.id, e)
         keys = [{"id": e.id, "src": e.src, "dst": e.dst} for e in first_of.values()]
         stored_edges = {r["id"]: r for r in (tx.run(C.EDGES_FOR_MERGE, rows=keys).data() if keys else [])}
-        merged_edges: dict[str, tuple[EdgeRecord, float, dict]] = {}
-        for e in batch.edges:
-            if e.id in merged_edges:
-                first, conf, props = merged_edges[e.id]
-                merged_edges[e.id] = (first, *merge_edge((conf, props), e))
-            else:
-                old = stored_edges.get(e.id)
-                merged_edges[e.id] = (e, *merge_edge(None if old is None else (old["confidence"], json.loads(old["props_json"] or "{}")), e))
-        evidence = defaultdict(list)
-        for ev in batch.evidence:
-            evidence[ev.edge_id].append(ev)
+        merged_edges: dict[str, tuple[EdgeRecord, float, dict, list[str]]] = {}
+        late_evidence: dict[str, list[EvidenceRecord]] = defaultdict(list)
+        for b in batches:
+            evidence = defaultdict(list)
+            for ev in b.evidence:
+                evidence[ev.edge_id].append(ev)
+            for e in b.edges:
+                if e.id in merged_edges:
+                    first, conf, props, entries = merged_edges[e.id]
+                    conf, props = merge_edge((conf, props), e)
+                else:
+                    old = stored_edges.get(e.id)
+                    first, entries = e, list(old["evidence"] or []) if old else []
+                    conf, props = merge_edge(None if old is None else (old["confidence"], json.loads(old["props_json"] or "{}")), e)
+                merged_edges[e.id] = (first, conf, props, merge_evidence(entries, evidence.pop(e.id, [])))
+            for eid, evs in evidence.items():  # evidence of an edge not in this article's edges
+                if eid in merged_edges:
+                    first, conf, props, entries = merged_edges[eid]
+                    merged_edges[eid] = (first, conf, props, merge_evidence(entries, evs))
+                else:
+                    late_evidence[eid].extend(evs)
         by_type: dict[str, list[dict]] = defaultdict(list)
-        for e, confidence, props in merged_edges.values():
-            old = stored_edges.get(e.id)
-            entries = merge_evidence(old["evidence"] if old else [], evidence.pop(e.id, []))
+        for e, confidence, props, entries in merged_edges.values():
             by_type[e.predicate].append({
                 "id": e.id, "src": e.src, "dst": e.dst, "confidence": confidence,
                 "props_json": json.dumps(props, ensure_ascii=False, sort_keys=True), "evidence": entries,
                 "kind": props.get("kind"), "year": props.get("year"), "date": props.get("date"), "partnership": props.get("partnership"),
             })
-        for rel, rows in by_type.items():
-            tx.run(C.merge_edges(rel), rows=rows).consume()
-        if evidence:  # evidence of edges stored earlier (migrate sends edges and evidence together, so rarely)
-            stored = {r["id"]: r["evidence"] for r in tx.run(C.EVIDENCE_BULK, ids=list(evidence)).data()}
+        for rel in sorted(by_type):
+            tx.run(C.merge_edges(rel), rows=by_type[rel]).consume()
+        if late_evidence:  # evidence of edges stored earlier (migrate sends edges and evidence together, so rarely)
+            stored = {r["id"]: r["evidence"] for r in tx.run(C.EVIDENCE_BULK, ids=list(late_evidence)).data()}
             tx.run(C.SET_EVIDENCE, rows=[{"id": eid, "evidence": merge_evidence(stored[eid], evs)}
-                                         for eid, evs in evidence.items() if eid in stored]).consume()
-        tx.run(C.MERGE_MENTIONS, rows=[m.__dict__ for m in batch.mentions]).consume()
+                                         for eid, evs in late_evidence.items() if eid in stored]).consume()
+        mentions = [m.__dict__ for b in batches for m in b.mentions]
+        if mentions:
+            tx.run(C.MERGE_MENTIONS, rows=mentions).consume()
         tx.run(C.BUMP_VERSION).consume()
 
     def clear(self) -> None:

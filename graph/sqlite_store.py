@@ -111,6 +111,12 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: {exc}; the file may be damaged, re-ingest into a new --store") from exc
 
     # ------------------------------------------------------------------ writes
+    write_batch_size = 1  # a local file gains nothing from grouping articles: one transaction each
+
+    def write_batches(self, batches: list[GraphBatch]) -> list[bool]:
+        """Each article in its own transaction, in order."""
+        return [self.write_batch(b) for b in batches]
+
     def write_batch(self, batch: GraphBatch) -> bool:
         """Write one article's nodes, edges and provenance in one transaction; idempotent."""
         try:

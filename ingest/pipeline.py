@@ -10,11 +10,14 @@ from pathlib import Path
 
 from govkg.errors import GovkgError, InputError
 from graph.base import GraphStore
+from graph.neo4j_store import merge_node
+from graph.records import GraphBatch, NodeRecord
 from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
 from ingest.linker import StoreLinker
 from ingest.model import Extraction
 from ingest.reader import Skipped, iter_article_paths, read_file
+from ingest.resolve import normalize_name
 
 
 @dataclass
@@ -90,15 +93,52 @@ class Pipeline:
         return _extract_file(path, self.extractor, self.store)
 
     def _write_all(self, files: list[str], results, report: IngestReport, progress) -> None:
+        size = max(1, int(self.store.write_batch_size))
+        if size == 1:
+            for path, result in zip(files, results):
+                if isinstance(result, Skipped):
+                    report.skipped.append(result)
+                    _notify(progress, path, "skipped")
+                elif result is None or self.store.has_article(result.article.id):
+                    report.unchanged.append(path)
+                    _notify(progress, path, "unchanged")
+                else:
+                    _notify(progress, path, self.write_extraction(result, report))
+            return
+        self._write_in_batches(files, results, report, progress, size)
+
+    def _write_in_batches(self, files: list[str], results, report: IngestReport, progress, size: int) -> None:
+        """Link each article against the store plus the articles linked but not yet written (PendingView),
+        and write `size` articles per store.write_batches call: the same graph as one write per article."""
+        view = PendingView(self.store)
+        linker = StoreLinker(view, self.linker.min_confidence)
+        pending: list[tuple[str, Extraction, GraphBatch]] = []
+
+        def flush() -> None:
+            t0 = time.perf_counter()
+            written = self.store.write_batches([b for _, _, b in pending]) if pending else []
+            report.write_seconds += time.perf_counter() - t0
+            for (path, ex, batch), ok in zip(pending, written):
+                _notify(progress, path, self._count(ex, batch, ok, report))
+            pending.clear()
+            view.clear()
+
         for path, result in zip(files, results):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 _notify(progress, path, "skipped")
-            elif result is None or self.store.has_article(result.article.id):
+            elif result is None or view.has_article(result.article.id):
                 report.unchanged.append(path)
                 _notify(progress, path, "unchanged")
             else:
-                _notify(progress, path, self.write_extraction(result, report))
+                t0 = time.perf_counter()
+                batch = linker.link(result, self.extractor.name)
+                view.add(batch)
+                report.write_seconds += time.perf_counter() - t0
+                pending.append((path, result, batch))
+                if len(pending) >= size:
+                    flush()
+        flush()
 
     def write_extraction(self, extraction: Extraction, report: IngestReport) -> str:
         """Link an extraction to the store and write it in one transaction."""
@@ -106,6 +146,10 @@ class Pipeline:
         batch = self.linker.link(extraction, self.extractor.name)
         written = self.store.write_batch(batch)
         report.write_seconds += time.perf_counter() - t0
+        return self._count(extraction, batch, written, report)
+
+    @staticmethod
+    def _count(extraction: Extraction, batch: GraphBatch, written: bool, report: IngestReport) -> str:
         if not written:
             report.unchanged.append(extraction.article.path)
             return "unchanged"
@@ -114,6 +158,60 @@ class Pipeline:
         report.nodes_written += len(batch.nodes)
         report.edges_written += len(batch.edges)
         return "added"
+
+
+class PendingView:
+    """What the linker reads while articles wait to be written together: the store's nodes merged (by the
+    stores' own rules, graph.neo4j_store.merge_node) with the nodes of the linked, unwritten articles.
+
+    Only the two reads the linker and the pipeline make are answered: nodes_by_alias and has_article."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the pending articles (after they were written)."""
+        self._nodes: dict[str, list[NodeRecord]] = {}
+        self._by_norm: dict[str, set[str]] = {}
+        self._articles: set[str] = set()
+        self._stored: dict[str, NodeRecord | None] = {}
+
+    def add(self, batch: GraphBatch) -> None:
+        """Count a linked article as written for the articles linked after it."""
+        self._articles.add(batch.article.id)
+        for n in batch.nodes:
+            self._nodes.setdefault(n.id, []).append(n)
+            for form in (n.name, *n.aliases):
+                if form:
+                    self._by_norm.setdefault(normalize_name(form), set()).add(n.id)
+
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is stored or waiting to be written."""
+        return article_id in self._articles or self.store.has_article(article_id)
+
+    def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
+        """The store's answer once the pending articles are written (ordered by id, as the stores order it)."""
+        norms = list(dict.fromkeys(norms))
+        stored = {n.id: n for n in self.store.nodes_by_alias(norms, node_type)} if norms else {}
+        ids = set(stored) | {nid for x in norms for nid in self._by_norm.get(x, ())}
+        out = []
+        for nid in sorted(ids):
+            node = self._merged(nid, stored.get(nid)) if nid in self._nodes else stored[nid]
+            if node_type is None or node.type == node_type:
+                out.append(node)
+        return out
+
+    def _merged(self, nid: str, stored: NodeRecord | None) -> NodeRecord:
+        if stored is None:
+            if nid not in self._stored:  # stored under other names only: read it once
+                self._stored[nid] = self.store.get_node(nid)
+            stored = self._stored[nid]
+        node, surfaces = stored, [stored.name, *stored.aliases] if stored else []
+        for new in self._nodes[nid]:
+            node, surfaces = merge_node(node, surfaces, new)
+        return NodeRecord(node.id, node.type, node.name, node.kind, sorted(x for x in surfaces if x != node.name),
+                          node.confidence, node.props)
 
 
 _WORKER_EXTRACTOR: RuleExtractor | None = None

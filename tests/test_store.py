@@ -96,3 +96,33 @@ def test_marks_are_saved_in_either_order(store):
     assert store.marks() == {("n_a", "n_b"): "same"}
     with pytest.raises(StoreError):
         store.set_mark("n_a", "n_b", "maybe")
+
+
+def _graph(store) -> tuple:
+    nodes = sorted((n.id, n.type, n.name, n.kind, tuple(sorted(n.aliases)), n.confidence, repr(sorted(n.props.items())))
+                   for n in store.iter_nodes())
+    edges = sorted((e.id, e.src, e.dst, e.predicate, e.confidence, repr(sorted(e.props.items()))) for e in store.iter_edges())
+    return nodes, edges, sorted(store.iter_mentions(), key=repr), sorted(store.iter_evidence(), key=repr)
+
+
+def test_articles_written_in_batches_give_the_graph_of_one_write_each(tmp_path, sample_copy):
+    """The pipeline links each article against the store plus the articles waiting in its batch
+    (PendingView), so writing several per write_batches call changes no node id, name or merge
+    (the sample articles name the same community and platform again: linked without the view,
+    they would become second nodes)."""
+    from bench.generator import write_corpus
+
+    write_corpus(tmp_path / "synthetic", 40, seed=21)
+    paths = [sample_copy, tmp_path / "synthetic"]
+    one = SQLiteStore(tmp_path / "one.db")
+    Pipeline(one).ingest(paths)
+    batched = SQLiteStore(tmp_path / "batched.db")
+    batched.write_batch_size = 3
+    calls = []
+    write_batches = batched.write_batches
+    batched.write_batches = lambda batches: calls.append(len(batches)) or write_batches(batches)
+    report = Pipeline(batched).ingest(paths)
+    assert len(report.added) == 44 and calls[0] == 3 and sum(calls) == 44
+    assert _graph(batched) == _graph(one)
+    again = Pipeline(batched).ingest(paths)  # nothing new: every article is seen as stored
+    assert not again.added and len(again.unchanged) == 44

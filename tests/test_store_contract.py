@@ -139,12 +139,13 @@ records.utc_now = lambda: sys.argv[3]
 from graph.factory import open_store
 from ingest.pipeline import Pipeline
 store = open_store(sys.argv[1])
-cls, calls = type(store), []
+store.write_batch_size = min(store.write_batch_size, 2)  # a store writing several articles per transaction: two
+cls, written = type(store), []
 original = cls._write_rows
-def write_then_die(self, *args, **kwargs):
-    original(self, *args, **kwargs)  # every row of the article is sent, the transaction is still open
-    calls.append(1)
-    if len(calls) == int(sys.argv[2]):
+def write_then_die(self, tx, batch, *args, **kwargs):
+    original(self, tx, batch, *args, **kwargs)  # every row is sent, the transaction is still open
+    written.extend(batch if isinstance(batch, list) else [batch])
+    if len(written) > int(sys.argv[2]):
         os.kill(os.getpid(), signal.SIGKILL)
 cls._write_rows = write_then_die
 Pipeline(store).ingest(sys.argv[4:])
@@ -212,7 +213,7 @@ class StoreContract:
     def test_a_process_killed_mid_article_leaves_no_half_article(self, reference, ref_canonical):
         store = self.fresh()
         files = sorted(str(p) for d in corpus_paths() for p in d.iterdir() if p.suffix == ".txt")
-        proc = subprocess.run([sys.executable, "-c", KILL_CHILD, self.child_uri(store), "3", FIXED_NOW, *files], cwd=REPO,
+        proc = subprocess.run([sys.executable, "-c", KILL_CHILD, self.child_uri(store), "2", FIXED_NOW, *files], cwd=REPO,
                               capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
         assert proc.returncode == -signal.SIGKILL, proc.stderr[-500:]
         self.assert_whole_articles(store, reference, expected=2)
@@ -369,8 +370,8 @@ class TestNeo4jStore(StoreContract):
         return type(self)._loaded
 
     def test_a_connection_dropped_mid_article_leaves_no_half_article(self, reference, ref_canonical, monkeypatch):
-        """The socket is shut down after every row of an article was sent, before the commit: the
-        server rolls the transaction back; the driver's managed retry (or a re-run) writes it whole."""
+        """The socket is shut down after every row of a transaction's articles was sent, before the commit:
+        the server rolls the transaction back; the driver's managed retry (or a re-run) writes it whole."""
         import socket
 
         from govkg.errors import StoreConnectionError
@@ -379,11 +380,12 @@ class TestNeo4jStore(StoreContract):
         store = self.fresh()
         original, dropped = Neo4jStore._write_rows, []
 
-        def write_then_drop(self_, tx, batch, with_article):
-            original(self_, tx, batch, with_article)
-            if not dropped and batch.article.path.endswith("002_0cefa76649957665.txt"):
-                dropped.append(batch.article.id)
-                assert not store.has_article(batch.article.id)  # another session cannot see it yet
+        def write_then_drop(self_, tx, batches, with_article):
+            original(self_, tx, batches, with_article)
+            victim = [b for b in batches if b.article.path.endswith("002_0cefa76649957665.txt")]
+            if not dropped and victim:
+                dropped.append(victim[0].article.id)
+                assert not store.has_article(victim[0].article.id)  # another session cannot see it yet
                 tx._connection.socket._socket.shutdown(socket.SHUT_RDWR)  # the TCP connection, under the driver
 
         monkeypatch.setattr(Neo4jStore, "_write_rows", write_then_drop)
