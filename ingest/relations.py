@@ -278,6 +278,10 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
         cs = clauses[ci][0]
         before = sentence[cs : m.start]
         local = [a for a in actors if cs <= a.start and a.end <= m.start and a.mention.type in ACTOR_TYPES and not _chain_prefix(a, actors)]
+        credits = _credits(sentence, m, actors)
+        if credits:  # 金水社区主办、海尔集团承办、红星社区协办的“邻里节”: each actor in its role
+            facts += [Fact(a.key, predicate, key, 0.65) for a, predicate in credits]
+            continue
         maker = _maker_after(sentence, m, actors, clauses[ci][1])
         if maker is not None:
             facts.append(Fact(maker.key, "RUNS", key, 0.65))
@@ -312,6 +316,28 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+def _credits(sentence: str, m: Mention, actors: list[_Actor]) -> list[tuple[_Actor, str]]:
+    """(actor, RUNS or SUPPORTS) for a credit list right before an initiative: A主办，B、C承办，D协办的X.
+
+    Read backwards from the initiative: each group of coordinated actors takes the role verb written
+    after it; only when at least two groups take a role (one is the ordinary clause rule)."""
+    before = [a for a in actors if a.end <= m.start and not _chain_prefix(a, actors)]
+    out: list[tuple[_Actor, str]] = []
+    edge, groups = m.start, 0
+    tail = r"的[“《]?$"
+    while before:
+        group = _coordinated(sentence, before)
+        role = re.match(r"^(?:共同|联合)?(主办|承办|举办|主导|牵头|发起|协办|支持|赞助|冠名|参与)" + tail, sentence[group[-1].end : edge])
+        if not role:
+            break
+        predicate = "SUPPORTS" if role.group(1) in ("协办", "支持", "赞助", "冠名", "参与") else "RUNS"
+        out += [(a, predicate) for a in group]
+        groups += 1
+        edge, tail = group[0].start, "[、，,]$"
+        before = [a for a in before if a.end <= edge]
+    return out if groups >= 2 else []
 
 
 _IS_BY = re.compile(r"^”?(?:是|系|为|则是|就是)?(?:由)?$")
@@ -403,6 +429,10 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
         if not verb:
             continue
         verb_pos = cs + verb.start()
+        conferred = _conferred_on(sentence, verb, cs, m, holders_all)
+        if conferred:  # 市北区授予金水社区“…”称号: the one after the verb receives it, the one before confers it
+            facts += [Fact(entity_key(h), "AWARDED", entity_key(m), 0.65, dict(props)) for h in _coordinated(sentence, conferred)]
+            continue
         holders = [h for h in holders_all if cs <= h.start and h.end <= verb_pos
                    and sentence[h.start - 1 : h.start] != "被"  # 被民政部认定为: the conferrer
                    and not (h.type == "Area" and _COUNTED.match(sentence[h.end : verb_pos]))]  # 天津13个典型入选: a place counting its winners
@@ -415,6 +445,17 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
         elif subjects[ci] is not None and verb.start() <= 2 and not re.search(r"[0-9一二三四五六七八九十两]个", sentence[cs:verb_pos]):
             facts.append(Fact(subjects[ci].key, "AWARDED", entity_key(m), 0.5, dict(props)))
     return facts
+
+
+_CONFER_VERBS = ("授予", "颁发给", "颁给", "授牌给")
+
+
+def _conferred_on(sentence: str, verb: re.Match, clause_start: int, award: Mention, holders: list[Mention]) -> list[Mention]:
+    """The receivers of an active conferring verb (A授予B…称号), named between the verb and the award; [] otherwise."""
+    end = clause_start + verb.end()
+    if verb.group() not in _CONFER_VERBS or sentence[clause_start + verb.start() - 1 : clause_start + verb.start()] == "被":
+        return []
+    return [h for h in holders if end <= h.start and h.end <= award.start]
 
 
 def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | None = None) -> tuple[list[Fact], list[PartnerFact]]:
@@ -566,6 +607,30 @@ def _residents(sentence: str, mentions: list[Mention], actors: list[_Actor], ctx
         for m in mentions:
             if m.start == p.end + 1 and m.type in ("Organization", "Initiative") and not m.generic:
                 facts.append(Fact(entity_key(m), "LOCATED_IN", entity_key(p), 0.65))
+    facts += _situated(sentence, mentions, places)
+    return facts
+
+
+_SITUATED = re.compile(r"^”?(?:就|则|现|目前)?(?:位于|地处|坐落于|坐落在|设在|设于|落户于|落户在|落户)$")
+
+
+def _situated(sentence: str, mentions: list[Mention], places: list[Mention]) -> list[Fact]:
+    """X位于/地处/坐落在Y: a body or initiative sits in Y, a place is part of it (the last link of Y's address chain)."""
+    facts = []
+    for m in mentions:
+        if m.generic or m.embedded or m.type not in ("Organization", "Initiative", "Area", "Community"):
+            continue
+        after = [p for p in places if p.start >= m.end and p is not m]
+        if not after or not _SITUATED.match(sentence[m.end : after[0].start]):
+            continue
+        chain = after[0]
+        for p in after[1:]:
+            if p.start == chain.end:
+                chain = p
+        if m.type in ("Organization", "Initiative"):
+            facts.append(Fact(entity_key(m), "LOCATED_IN", entity_key(chain), 0.65))
+        elif LEVEL.get(m.kind or "", 9) < LEVEL.get(chain.kind or "", -1):
+            facts.append(Fact(entity_key(m), "PART_OF", entity_key(chain), 0.7))
     return facts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.article_relations import name_affiliations
 from ingest.calibration import Outcome, apply_calibration, fit
 from ingest.components import ExtractorConfig, build_recognizers
+from ingest.mentions import Mention
 from ingest.model import Article, Entity, Evidence, Extraction, Relation, Sentence
 from ingest.relations import RELATION_CUES, Context, sentence_facts
 
@@ -126,3 +127,34 @@ def test_calibration_lifts_an_unsure_name_to_the_confidence_of_the_relation_nami
     awarded = extraction.relations[0].confidence
     assert awarded > 0.8 and extraction.entities[holder.key].confidence == awarded
     assert extraction.entities[lonely.key].confidence < 0.4  # no relation vouches for it: the name's own map
+
+
+def _mention(sentence: str, name: str, node_type: str, kind: str | None, at: int = 0) -> Mention:
+    start = sentence.index(name, at)
+    return Mention(start, start + len(name), name, node_type, kind, 0.8, "test")
+
+
+def test_the_one_after_an_active_conferring_verb_receives_the_award():
+    s = "2021年，市北区授予金水社区、红星社区“文明社区”称号。"
+    mentions = [_mention(s, "市北区", "Area", "district"), _mention(s, "金水社区", "Community", "community"),
+                _mention(s, "红星社区", "Community", "community"), _mention(s, "文明社区", "Award", None, s.index("“"))]
+    facts, _ = sentence_facts(s, mentions, Context())
+    awarded = {(f.subject, f.object) for f in facts if f.predicate == "AWARDED"}
+    assert awarded == {("Community:金水社区", "Award:文明社区"), ("Community:红星社区", "Award:文明社区")}
+
+
+def test_a_body_or_initiative_situated_in_a_place_is_located_there():
+    facts = _facts("邻里互助服务站位于金水社区，面积300平方米。")
+    assert ("Initiative:邻里互助服务站", "LOCATED_IN", "Community:金水社区") in facts
+    part = _facts("金水社区地处青岛市市北区，辖区内有学校3所。")
+    assert ("Community:金水社区", "PART_OF", "Area:市北区") in part
+
+
+def test_a_credit_list_gives_each_group_its_role():
+    facts = _facts("金水街道党工委主办，金水社区、青岛海尔集团有限公司协办的“邻里文化节”开幕。")
+    assert ("Organization:金水街道党工委", "RUNS", "Initiative:邻里文化节") in facts
+    assert ("Community:金水社区", "SUPPORTS", "Initiative:邻里文化节") in facts
+    assert ("Organization:青岛海尔集团有限公司", "SUPPORTS", "Initiative:邻里文化节") in facts
+    both = _facts("金水社区主办、青岛海尔集团有限公司承办的“邻里文化节”开幕。")
+    assert {("Community:金水社区", "RUNS", "Initiative:邻里文化节"),
+            ("Organization:青岛海尔集团有限公司", "RUNS", "Initiative:邻里文化节")} <= both
