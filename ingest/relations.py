@@ -37,6 +37,35 @@ _GENERIC_ACTOR = {
     "社区党委": ("Community", "community"), "社区党组织": ("Community", "community"),
     "小区": ("Community", "compound"), "该小区": ("Community", "compound"),
 }
+# 该镇, 本村, 这个小区…: a demonstrative and a level word refer back to the nearest named place of that level.
+_DEMONSTRATIVE = re.compile(r"(?:该|本|这个|此)(街道|镇|乡|村|社区|小区|院落|县|区|市)(?![域内级间委])")
+_LEVEL_WORD = {"街道": ("Area", "subdistrict"), "镇": ("Area", "subdistrict"), "乡": ("Area", "subdistrict"),
+               "村": ("Community", "community"), "社区": ("Community", "community"),
+               "小区": ("Community", "compound"), "院落": ("Community", "compound"),
+               "县": ("Area", "district"), "区": ("Area", "district"), "市": ("Area", "city")}
+
+
+def _generic_target(name: str) -> tuple[str, str] | None:
+    """(type, kind) of the place a generic actor word stands for, if it is one."""
+    if name in _GENERIC_ACTOR:
+        return _GENERIC_ACTOR[name]
+    m = _DEMONSTRATIVE.fullmatch(name)
+    return _LEVEL_WORD[m.group(1)] if m else None
+
+
+def _with_demonstratives(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions plus a generic one for each demonstrative place word no mention covers (该镇, 本村)."""
+    extra, covered = [], []
+    for d in _DEMONSTRATIVE.finditer(sentence):
+        inside = [m for m in mentions if m.start < d.end() and d.start() < m.end]
+        if any(not m.generic or not (d.start() <= m.start and m.end <= d.end()) for m in inside):
+            continue  # part of a name, or of a longer generic phrase
+        covered += inside  # a bare 镇 of 该镇: the demonstrative stands for it
+        node_type, kind = _LEVEL_WORD[d.group(1)]
+        extra.append(Mention(d.start(), d.end(), d.group(), node_type, kind, 0.5, "demonstrative", generic=True))
+    if not extra:
+        return mentions
+    return sorted([m for m in mentions if not any(m is c for c in covered)] + extra, key=lambda m: (m.start, -(m.end - m.start)))
 
 
 @dataclass
@@ -87,7 +116,7 @@ class Context:
 
     def resolve(self, m: Mention) -> str | None:
         """The named entity a generic actor (街道, 该社区…) refers back to, if any."""
-        target = _GENERIC_ACTOR.get(m.name)
+        target = _generic_target(m.name)
         if target is None:
             return None
         node_type, kind = target
@@ -112,6 +141,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     """All facts one sentence states, given the mentions found in it and the article context."""
     facts: list[Fact] = []
     partners: list[PartnerFact] = []
+    mentions = _with_demonstratives(sentence, mentions)
     actors = _actors(sentence, mentions, ctx)
     clauses = _clauses(sentence)
     facts += _part_of(sentence, mentions)
@@ -157,7 +187,7 @@ def _actors(sentence: str, mentions: list[Mention], ctx: Context) -> list[_Actor
 
 def _named_before(m: Mention, mentions: list[Mention]) -> str | None:
     """The nearest named place of the kind a generic actor (该社区, 街道) stands for, earlier in the same sentence."""
-    target = _GENERIC_ACTOR.get(m.name)
+    target = _generic_target(m.name)
     if target is None:
         return None
     before = [p for p in mentions if p.end <= m.start and not p.generic and not p.embedded and (p.type, p.kind) == target]

@@ -158,3 +158,20 @@ def test_a_credit_list_gives_each_group_its_role():
     both = _facts("金水社区主办、青岛海尔集团有限公司承办的“邻里文化节”开幕。")
     assert {("Community:金水社区", "RUNS", "Initiative:邻里文化节"),
             ("Organization:青岛海尔集团有限公司", "RUNS", "Initiative:邻里文化节")} <= both
+
+
+def test_a_demonstrative_place_word_refers_back_to_the_place_of_its_level():
+    ctx = Context()
+    for s in ("木兰村地处山区。", "该村联合青岛海尔集团有限公司打造了“邻里客厅”。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    found = {(f.subject, f.predicate, f.object) for f in facts}
+    assert ("Community:木兰村", "RUNS", "Initiative:邻里客厅") in found
+    assert frozenset(("Community:木兰村", "Organization:青岛海尔集团有限公司")) in _pairs(found)
+    village = Context()
+    for s in ("木兰村地处山区。", "2020年，该村被评为全国乡村治理示范村。"):
+        facts, _ = sentence_facts(s, _mentions(s), village)
+    assert any(f.predicate == "AWARDED" and f.subject == "Community:木兰村" for f in facts)
+    town = Context()
+    for s in ("红星镇地处山区。", "该镇打造了“邻里客厅”。"):
+        facts, _ = sentence_facts(s, _mentions(s), town)
+    assert ("Area:红星镇", "RUNS", "Initiative:邻里客厅") in {(f.subject, f.predicate, f.object) for f in facts}
