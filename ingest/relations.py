@@ -510,7 +510,9 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
         else:
             left = [a for a in named if cs <= a.start and a.end <= trig.start()]
             right = [a for a in named if trig.end() <= a.start < ce]
-            right = [a for a in right if not _MADE_BY.search(sentence[trig.end() : _quoted_run_start(sentence, a.mention, mentions)])]  # 引导社区创建的“X联盟”: made, not brought in
+            right = [a for a in right if not _MADE_BY.search(sentence[trig.end() : _quoted_run_start(sentence, a.mention, mentions)])]
+            if word in lx.DIRECTED_TRIGGERS and right:  # 引入A打造了B: B is what A makes, not one more party brought in
+                right = [a for a in right if not _has_run_verb(sentence[right[0].end : a.start])]  # 引导社区创建的“X联盟”: made, not brought in
             given = _giver_before(sentence, left, trig.start())
             if given is not None:  # 得到盈浦基金会扶持的…: the giver is named after 得到, the receivers open the sentence
                 left, right = [given], _coordinated(sentence, [a for a in named if a.end <= given.start - 2]) if given.start >= 2 else []
@@ -560,8 +562,9 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                     facts.append(Fact(p, "RUNS", entity_key(m), 0.6))
         if kind == "引入":
             brought = [a for a in right if a.mention.type == "Organization"]
+            upto = next((t.start() for t in lx.PARTNER_RE.finditer(sentence, trig.end())), len(sentence))  # 引入A打造X，引入B打造Y
             for m in mentions:
-                if m.type == "Initiative" and not m.generic and not m.embedded and m.start > trig.end() and brought:
+                if m.type == "Initiative" and not m.generic and not m.embedded and trig.end() < m.start < upto and brought:
                     facts.append(Fact(brought[0].key, "SUPPORTS", entity_key(m), 0.6))
     return facts, partners
 

@@ -175,3 +175,12 @@ def test_a_demonstrative_place_word_refers_back_to_the_place_of_its_level():
     for s in ("红星镇地处山区。", "该镇打造了“邻里客厅”。"):
         facts, _ = sentence_facts(s, _mentions(s), town)
     assert ("Area:红星镇", "RUNS", "Initiative:邻里客厅") in {(f.subject, f.predicate, f.object) for f in facts}
+
+
+def test_what_a_brought_in_body_makes_is_no_partner_and_each_brings_its_own():
+    made = _pairs(_facts("金水社区引入青岛海尔集团有限公司打造了红星艺术培训学校。"))
+    assert frozenset(("Community:金水社区", "Organization:青岛海尔集团有限公司")) in made
+    assert frozenset(("Community:金水社区", "Organization:红星艺术培训学校")) not in made
+    two = _facts("金水社区引入青岛海尔集团有限公司打造了邻里互助服务站，引入红星合唱团打造了“邻里客厅”。")
+    assert ("Organization:青岛海尔集团有限公司", "SUPPORTS", "Initiative:邻里互助服务站") in two
+    assert ("Organization:青岛海尔集团有限公司", "SUPPORTS", "Initiative:邻里客厅") not in two
