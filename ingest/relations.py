@@ -148,7 +148,8 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _affiliations(sentence, mentions, actors, clauses)
     subjects = _clause_subjects(sentence, clauses, actors, ctx)
     topic = None
-    if not any(subjects):
+    plural = any(m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]) for m in mentions)
+    if not any(subjects) and not plural:  # 各社区打造了…: many places act, not the one talked about
         key = ctx.topic or ctx.article_topic
         if key and key.startswith("Area:") and key not in ctx.last.values():
             key = None
@@ -176,6 +177,8 @@ def _actors(sentence: str, mentions: list[Mention], ctx: Context) -> list[_Actor
             continue
         if m.generic and sentence.startswith(RELATION_CUES["topic_head"], m.end):
             continue  # 社区发展治理, 社区服务: the word names a field of work, not the place acting
+        if m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]):
+            continue  # 各社区, 多个小区: many places, none of them the one named before
         if m.generic:
             key = _named_before(m, mentions) or ctx.resolve(m)  # 在府城社区，该社区…: the one just named
             if key:
@@ -569,6 +572,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
     return facts, partners
 
 
+_PLURAL_BEFORE = re.compile(r"(?:各|各个|每个|所有|全部|多个|部分|[0-9一二三四五六七八九十两]+个)$")
 _WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
 

@@ -184,3 +184,14 @@ def test_what_a_brought_in_body_makes_is_no_partner_and_each_brings_its_own():
     two = _facts("金水社区引入青岛海尔集团有限公司打造了邻里互助服务站，引入红星合唱团打造了“邻里客厅”。")
     assert ("Organization:青岛海尔集团有限公司", "SUPPORTS", "Initiative:邻里互助服务站") in two
     assert ("Organization:青岛海尔集团有限公司", "SUPPORTS", "Initiative:邻里客厅") not in two
+
+
+def test_many_places_acting_are_not_the_one_named_before():
+    ctx = Context()
+    for s in ("三元社区环境优美。", "各社区打造了“阳光家园”。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    assert not any(f.predicate == "RUNS" for f in facts)
+    one = Context()
+    for s in ("三元社区环境优美。", "社区打造了“阳光家园”。"):
+        facts, _ = sentence_facts(s, _mentions(s), one)
+    assert any(f.predicate == "RUNS" and f.subject == "Community:三元社区" for f in facts)
