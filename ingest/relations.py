@@ -337,6 +337,8 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             candidates = [a for a in local if located is None or a.key != entity_key(located)]
             if candidates:
                 runner, conf = candidates[0] if _opens_clause(sentence, candidates[0], cs) else candidates[-1], 0.7
+        if runner is None and _is_venue(sentence, m, mentions, cs):
+            continue  # 在兴隆湖畔、海昌极地海洋公园举行…: where something happens, nobody's initiative here
         if runner is None and subjects[ci] is not None and (m.kind == "work_method" or not _INSTRUMENT.search(before)):
             runner, conf = subjects[ci], 0.6  # 依托/通过“X平台”开展…: a means the subject uses, not its own (a method it applies is)
         if runner is None and topic is not None and _has_run_verb(before):
@@ -371,6 +373,20 @@ def _credits(sentence: str, m: Mention, actors: list[_Actor]) -> list[tuple[_Act
         edge, tail = group[0].start, "[、，,]$"
         before = [a for a in before if a.end <= edge]
     return out if groups >= 2 else []
+
+
+def _is_venue(sentence: str, m: Mention, mentions: list[Mention], clause_start: int) -> bool:
+    """True when the initiative is one of the places listed right after 在 (在A、B举行): a venue."""
+    at = sentence.rfind("在", clause_start, m.start)
+    if at < 0:
+        return False
+    gap = list(sentence[at + 1 : m.start])
+    for other in mentions:
+        if at < other.start and other.end <= m.start:
+            gap[other.start - at - 1 : other.end - at - 1] = [""] * (other.end - other.start)
+    rest = "".join(gap)  # what is left between 在 and the initiative: other venues' names, unrecognized ones (兴隆湖畔、)
+    return len(rest) <= 10 and (rest == "" or rest.endswith(("、", "和", "及", "与", "“"))) and not _has_run_verb(rest) \
+        and sentence[m.end : m.end + 1] != "的"
 
 
 _IS_BY = re.compile(r"^”?(?:是|系|为|则是|就是)?(?:由)?$")
@@ -545,6 +561,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             continue
         conf = 0.75 if word in ("签署", "签订", "签约", "结对", "携手") else 0.65
         date_props = {"date": date} if date else {}
+        if word in lx.DIRECTED_TRIGGERS:  # 该镇引导社区建立…: a place guiding a smaller one administers it, no partnership
+            right = [b for b in right if not any(_governs(a, b) for a in left)]
+            if not right:
+                continue
         if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0):
             pairs = [(a.key, b.key) for a in left for b in right if a.key != b.key]
             for a, b in pairs:
@@ -690,6 +710,13 @@ def _giver_before(sentence: str, left: list[_Actor], trigger_at: int) -> _Actor 
         if sentence[max(0, a.start - 2) : a.start] in _RECEIVED and a.end <= trigger_at:
             return a
     return None
+
+
+def _governs(a: _Actor, b: _Actor) -> bool:
+    """A place of a higher administrative level than another place (街道 over 社区)."""
+    kinds = (a.mention.kind or "", b.mention.kind or "")
+    return a.mention.type in ("Area", "Community") and b.mention.type in ("Area", "Community") \
+        and all(k in LEVEL for k in kinds) and LEVEL[kinds[0]] > LEVEL[kinds[1]]
 
 
 def _chain_prefix(a: _Actor, actors: list[_Actor]) -> bool:

@@ -195,3 +195,15 @@ def test_many_places_acting_are_not_the_one_named_before():
     for s in ("三元社区环境优美。", "社区打造了“阳光家园”。"):
         facts, _ = sentence_facts(s, _mentions(s), one)
     assert any(f.predicate == "RUNS" and f.subject == "Community:三元社区" for f in facts)
+
+
+def test_venues_listed_after_zai_are_nobodys_initiative():
+    facts = _facts("金水社区联合红星合唱团先后在翠湖公园、邻里广场举行了三届“邻里文化节”。")
+    assert ("Community:金水社区", "RUNS", "Initiative:邻里文化节") in facts
+    assert not any(p == "RUNS" and o in ("Initiative:翠湖公园", "Initiative:邻里广场") for _, p, o in facts)
+
+
+def test_a_place_guiding_a_smaller_one_is_no_partner_of_it():
+    facts = _facts("金水街道引导金水社区成立了邻里议事会。")
+    assert not _pairs(facts)
+    assert ("Organization:邻里议事会", "AFFILIATED_WITH", "Community:金水社区") in facts
