@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ingest import lexicon as lx
 from ingest.lac_tagger import TaggedSpan
-from ingest.mentions import Mention, area_prefix_re, is_generic_word, settle, stem_is_generic, suffix_of, unglued
+from ingest.mentions import PLATFORM_ENDINGS, Mention, area_prefix_re, is_event, is_generic_word, settle, stem_is_generic, suffix_of, unglued
 from ingest.tokens import cut, tag_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -123,6 +123,10 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
             if kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and tag_of(stem)[:1] in ("n", "v", "a"):
                 continue  # 民宿酒店: a kind of business, not a named one
             out.append(Mention(s.start, s.end, name, node_type, kind, _SUFFIXED_CONFIDENCE, "lac", suffix=suffix))
+        elif is_event(name):  # 阳光沙龙, …论坛: LAC reads an event as a body
+            out.append(Mention(s.start, s.end, name, "Initiative", "activity", _CONFIDENCE, "lac"))
+        elif len(name) >= 4 and name.endswith(PLATFORM_ENDINGS):  # 天府市民云: an app, not a body
+            out.append(Mention(s.start, s.end, name, "Initiative", "platform", _CONFIDENCE, "lac"))
         elif not _cut_inside_word(sentence, s.start, s.end) and (len(name) >= 4 or _known_short(name)):
             out.append(Mention(s.start, s.end, name, "Organization", _org_kind(name), _CONFIDENCE, "lac"))
     return out

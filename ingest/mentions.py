@@ -20,6 +20,7 @@ _COMPOUND_LIST = re.compile(
 )
 _AWARD_TITLE_TAIL = re.compile(r"(?:的)?(?:荣誉称号|光荣称号|称号|荣誉)$")
 _AWARD_HEADS = tuple(rule_data.words("award_heads"))  # what a title names: …社区, …单位, …集体
+PLATFORM_ENDINGS = tuple(rule_data.words("platform_endings"))  # …市民云, …APP: how apps and online platforms are named
 _EVENT_HEADS = tuple(sorted(rule_data.words("event_heads"), key=len, reverse=True))  # …节, …赛, …论坛
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+[届批]|年度|首批|首届)+")
 
@@ -267,6 +268,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
+        if suffix == "平台" and not generic and len(name) >= 6 and name[:-2].endswith(PLATFORM_ENDINGS):
+            end, name = end - 2, name[:-2]  # 天府市民云平台: an app is named without the category word
         out.append(Mention(start, end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
     return out
 
@@ -405,7 +408,7 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
         return "Organization", body[1], 0.6  # “街长委员会”: a kind of body the lexicon knows, named in quotes
     if 3 <= len(inner) <= 5 and inner.endswith("委") and not tag_of(inner):
         return "Organization", "self_governance", 0.55  # “自协委”: a committee called by its short form
-    if _is_event(inner) and not re.search(r"(?:[0-9一二三四五六七八九十两]+|几)(?:个|项|场|次|类)$", before):
+    if is_event(inner) and not re.search(r"(?:[0-9一二三四五六七八九十两]+|几)(?:个|项|场|次|类)$", before):
         return "Initiative", "activity", 0.6  # “邻里节”“龙舟赛”“…交友活动”: a named event (not 60个“好活动”, a count of a kind)
     if m and "等" in after[: m.start(1)] and lx.CATEGORY_WORDS[m.group(1)][0] == "Organization":
         return "Organization", lx.CATEGORY_WORDS[m.group(1)][1], 0.7  # “A”“B”等志愿服务小队: a list of bodies, whatever each ends in
@@ -448,7 +451,7 @@ _BATCH_TAIL = re.compile(r"(?:首批|首届|第[一二三四五六七八九十0-
 _CONFERRING_VERBS = ("评为", "命名为", "授予", "获评", "荣获", "认定为", "评选为", "确定为")
 
 
-def _is_event(inner: str) -> bool:
+def is_event(inner: str) -> bool:
     """True when a quoted name ends in an event head (…节, …赛, …论坛, …活动) after a stem of its own."""
     name = _EDITION.sub("", inner)
     head = next((h for h in _EVENT_HEADS if name.endswith(h)), "")

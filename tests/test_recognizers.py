@@ -340,3 +340,19 @@ def test_descriptions_and_clause_words_before_a_place_suffix_name_no_community()
 @pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_conjunction_read_into_a_word_ends_the_name(mode):
     assert not any(t == "Community" for t in named("街道的营造师及社区志愿者走访院落。", mode).values())
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_an_app_is_named_without_the_category_word(mode):
+    assert named("居民可通过金水市民云平台办理业务。", mode).get("金水市民云") == "Initiative"
+
+
+def test_lac_names_of_apps_and_events_are_initiatives_not_bodies():
+    from ingest.lac_mentions import statistical_mentions
+    from ingest.lac_tagger import TaggedSpan
+
+    sentence = "居民用金水市民云报名红星邻里沙龙。"
+    spans = [TaggedSpan(0, 2, "居民", "n"), TaggedSpan(2, 3, "用", "v"), TaggedSpan(3, 8, "金水市民云", "ORG"),
+             TaggedSpan(8, 10, "报名", "v"), TaggedSpan(10, 16, "红星邻里沙龙", "ORG"), TaggedSpan(16, 17, "。", "w")]
+    found = {m.name: (m.type, m.kind) for m in statistical_mentions(sentence, spans)}
+    assert found == {"金水市民云": ("Initiative", "platform"), "红星邻里沙龙": ("Initiative", "activity")}
