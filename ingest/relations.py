@@ -145,8 +145,8 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     actors = _actors(sentence, mentions, ctx)
     clauses = _clauses(sentence)
     facts += _part_of(sentence, mentions)
-    facts += _affiliations(sentence, mentions, actors, clauses)
     subjects = _clause_subjects(sentence, clauses, actors, ctx)
+    facts += _affiliations(sentence, mentions, actors, clauses, subjects)
     topic = None
     plural = any(m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]) for m in mentions)
     if not any(subjects) and not plural:  # 各社区打造了…: many places act, not the one talked about
@@ -265,7 +265,7 @@ def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
     return facts
 
 
-def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
+def _affiliations(sentence, mentions, actors, clauses, subjects=None) -> list[Fact]:
     facts = []
     places = [m for m in mentions if m.embedded and m.type in ("Area", "Community")]
     for m in mentions:
@@ -283,6 +283,10 @@ def _affiliations(sentence, mentions, actors, clauses) -> list[Fact]:
         if m.kind in ("party", "self_governance", "foundation", "social_org") and any(v in before for v in lx.FOUND_VERBS):
             founder = [a for a in actors if a.end <= run_start and a.key != entity_key(m)]
             if founder:
+                group = _coordinated(sentence, founder)
+                subject = subjects[_clause_of(m.start, clauses)] if subjects else None
+                if subject is not None and subject.key != entity_key(m) and _JOINED_BY.search(sentence[max(0, group[0].start - 4) : group[0].start]):
+                    founder = [subject]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
     return facts
 
@@ -593,6 +597,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
 
 
 _PLURAL_BEFORE = re.compile(r"(?:各|各个|每个|所有|全部|多个|部分|[0-9一二三四五六七八九十两]+个)$")
+_JOINED_BY = re.compile(r"(?:联合|携手|牵手|带动|引导|组织|动员)$")
 _WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
 

@@ -207,3 +207,9 @@ def test_a_place_guiding_a_smaller_one_is_no_partner_of_it():
     facts = _facts("金水街道引导金水社区成立了邻里议事会。")
     assert not _pairs(facts)
     assert ("Organization:邻里议事会", "AFFILIATED_WITH", "Community:金水社区") in facts
+
+
+def test_the_one_uniting_others_founds_the_body_they_set_up():
+    facts = _facts("金水街道联合木兰村、红旗村，成立了金水乡村振兴协会。")
+    assert ("Organization:金水乡村振兴协会", "AFFILIATED_WITH", "Area:金水街道") in facts
+    assert ("Organization:金水乡村振兴协会", "AFFILIATED_WITH", "Community:红旗村") not in facts
