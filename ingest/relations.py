@@ -597,7 +597,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
 
 
 _PLURAL_BEFORE = re.compile(r"(?:各|各个|每个|所有|全部|多个|部分|[0-9一二三四五六七八九十两]+个)$")
-_JOINED_BY = re.compile(r"(?:联合|携手|牵手|带动|引导|组织|动员)$")
+_JOINED_BY = re.compile(r"(?:联合|携手|牵手)$")  # not 引导/动员: A引导B成立X, B founds it
 _WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
 
