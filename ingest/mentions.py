@@ -114,8 +114,10 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             break  # 营造师及|社区: a conjunction jieba read into an unknown word ends the name
         if node_type == "Organization" and _place_in_brackets(units, j):
             first = j - 3  # 华润置地（重庆）有限公司: a place in brackets inside a legal name, and the word before it
+            if len(units[first].text) == 1 and first > 0 and _loose_char(units[first - 1]) and units[first - 1].end == units[first].start:
+                first -= 1  # 置|地（重庆）, 中|新（重庆）: jieba cut the word before the bracket into single characters
             stem_start = units[first].start
-            j -= 4
+            j = first - 1
             continue
         if u.kind == "quote":
             if node_type in ("Area", "Community") or len(u.inner) > 12 or not _plausible_name(u.inner):
@@ -151,8 +153,15 @@ def _place_in_brackets(units: list[Unit], j: int) -> bool:
     if j < 3 or units[j].text not in ("）", ")") or units[j - 2].text not in ("（", "("):
         return False
     place, before = units[j - 1], units[j - 3]
+    long_enough = len(before.text) >= 2 or (j >= 4 and _loose_char(before) and _loose_char(units[j - 4]) and units[j - 4].end == before.start)
     return (place.kind == "area" or place.tag == "ns" or (place.kind == "tok" and 2 <= len(place.text) <= 4 and is_generic_word(place.text) is False and place.tag in ("", "ns", "nr"))) \
-        and before.kind == "tok" and before.end == units[j - 2].start and before.text not in lx.BOUNDARY_WORDS and len(before.text) >= 2
+        and before.kind == "tok" and before.end == units[j - 2].start and before.text not in lx.BOUNDARY_WORDS and long_enough
+
+
+def _loose_char(u: Unit) -> bool:
+    """A one-character word that may be a piece of a name jieba cut up (置, 地, 新), not a function word."""
+    return u.kind == "tok" and len(u.text) == 1 and _HAN.match(u.text) is not None and u.text not in lx.BOUNDARY_WORDS \
+        and u.text not in "在的了被把将对从向由为让使等着和与及或是有"
 
 
 def _absorbable(u: Unit) -> bool:

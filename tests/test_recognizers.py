@@ -356,3 +356,10 @@ def test_lac_names_of_apps_and_events_are_initiatives_not_bodies():
              TaggedSpan(8, 10, "报名", "v"), TaggedSpan(10, 16, "红星邻里沙龙", "ORG"), TaggedSpan(16, 17, "。", "w")]
     found = {m.name: (m.type, m.kind) for m in statistical_mentions(sentence, spans)}
     assert found == {"金水市民云": ("Initiative", "platform"), "红星邻里沙龙": ("Initiative", "activity")}
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_legal_name_with_a_bracketed_place_keeps_a_word_jieba_cut_in_characters(mode):
+    names = named("签约单位有华润置地（杭州）有限公司和中新（苏州）机场管理有限公司。", mode)
+    assert names.get("华润置地（杭州）有限公司") == "Organization" and names.get("中新（苏州）机场管理有限公司") == "Organization"
+    assert "有限公司" not in names
