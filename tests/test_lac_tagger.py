@@ -8,7 +8,12 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from ingest.lac_tagger import _model_dir, default_tagger, encoder_groups, with_sequence_lengths
+from ingest.lac_tagger import (
+    _model_dir,
+    default_tagger,
+    encoder_groups,
+    with_sequence_lengths,
+)
 from ingest.punctuation import fullwidth_view
 
 
