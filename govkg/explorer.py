@@ -39,7 +39,7 @@ STATUS_WORDS = {
     "marked_same": ("已确认为同一举措", "Marked as the same initiative"),
     "reported_twice": ("同一举措，多篇文章报道", "One initiative reported by several articles"),
     "marked_different": ("已确认为不同举措", "Marked as different initiatives"),
-    "similar": ("做法相近，名称不同 · 尚未审核", "Doing the same kind of thing — not reviewed yet"),
+    "similar": ("做法相近 · 尚未审核", "Doing the same kind of thing — not reviewed yet"),
     "marked_same_kind": ("已确认为同类举措", "Marked as the same kind of initiative"),
     "marked_different_kind": ("已确认为不同类举措", "Marked as different kinds"),
 }

@@ -20,13 +20,13 @@ KIND_WORDS = ("项目", "工程", "计划", "行动", "活动", "机制", "制�
 NAME_WEIGHT = 0.65  # share of the score from the name (n-grams and head); the rest from the mention sentences
 # Names propose, sentences confirm: the sentences count in full once the names' cosine reaches NAME_FLOOR,
 # less below it, so sentences written to one template cannot join names that share only a syllable.
-NAME_FLOOR = 0.35
+NAME_FLOOR = 0.5
 # A name term only one initiative has (a proper name's syllables), or a sentence term only one article
 # uses (its topic), says nothing of what kind of thing an initiative is: its weight is cut to this share.
 UNIQUE_DAMP = 0.3
 HEAD_BOOST = 3.0  # the head noun (last two characters of the core name) counts as three n-grams
 CONTEXT_TERMS = 8  # a profile's strongest context terms that enter the inverted index
-BUCKET_CAP = 300  # a term shared by more profiles compares each only with its WINDOW nearest in name order
+BUCKET_CAP = 100  # a term shared by more profiles compares each only with its WINDOW nearest in name order
 WINDOW = 20
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _MASK = "\u3000"
@@ -141,9 +141,8 @@ def _unit(terms: Counter, idf: dict[str, float]) -> dict[str, float]:
 
 
 def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[t] for t, v in sorted(a.items()) if t in b)
+    """Dot product of two unit vectors, summed over the shared terms in key order (the same float every run)."""
+    return sum(a[t] * b[t] for t in sorted(a.keys() & b.keys()))
 
 
 class SimilarityIndex:

@@ -309,6 +309,11 @@ def test_search_profile_graph_open_back_evidence_and_bookmark(browser, server, s
     assert page.get_by_text("reported_twice").count() == 0 and page.get_by_text("similar_separate").count() == 0
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / "duplicates.png"))
+    page.get_by_role("tab", name="按内容相似 Similar by what they do").click()  # clusters by what they do, each with why
+    page.get_by_text("为什么 Why").first.wait_for(timeout=30000)
+    assert page.get_by_role("button", name="同类 Same kind").count() >= 1 and page.get_by_text("shared terms").count() >= 1
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(shots / "similar.png"))
     page.close()
 
 

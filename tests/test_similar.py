@@ -82,7 +82,7 @@ def test_a_list_sentence_alone_does_not_make_two_things_alike():
 
 
 def test_candidates_stay_bounded_on_a_large_bucket_and_clusters_stay_whole():
-    n = BUCKET_CAP * 2
+    n = BUCKET_CAP * 6
     syllables = "安宝碧长朝城春翠丹东芳枫福府光桂海禾和红华槐欢吉佳嘉锦景静菊康兰蓝乐莲林柳龙茂梅民明南宁平浦"
     items = [Item(f"n{i:04d}", syllables[i % 40] + syllables[i // 40] + "长者食堂", "space",
                   syllables[i % 40] + syllables[i // 40] + "长者食堂") for i in range(n)]
