@@ -222,6 +222,7 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
         text = sentence[s:e]
         opener = lx.ADVERBIAL_OPENERS.match(text)
         lead = s + (opener.end() if opener else 0)
+        lead = _past_speech(sentence, lead, e)
         if sentence[lead:lead + 1] == "在":
             lead += 1
         if sentence[lead:lead + 1] == "以" and _LEAD_ROLE.search(text):  # 以(龙头企业)A为龙头，联合B…: A leads what follows
@@ -245,6 +246,20 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
                 break
         subjects.append(current)
     return subjects
+
+
+def _past_speech(sentence: str, lead: int, end: int) -> int:
+    """Where a clause's own words begin after quoted speech that opens it (“这里可以加一点休闲椅……”社区通过…):
+    past a ” that closes a quote opened in an earlier clause, or past a quote that holds a sentence, not a name."""
+    close = sentence.find("”", lead, end)
+    if close < 0:
+        return lead
+    opening = sentence.find("“", lead, close)
+    if opening < 0 and "“" in sentence[:lead]:
+        return close + 1  # the speech began in an earlier clause
+    if opening == lead and (re.search(r"[，。！？…,!?]", sentence[lead:close]) or close - lead > 16):
+        return close + 1
+    return lead
 
 
 def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:

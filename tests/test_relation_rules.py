@@ -213,3 +213,13 @@ def test_the_one_uniting_others_founds_the_body_they_set_up():
     facts = _facts("金水街道联合木兰村、红旗村，成立了金水乡村振兴协会。")
     assert ("Organization:金水乡村振兴协会", "AFFILIATED_WITH", "Area:金水街道") in facts
     assert ("Organization:金水乡村振兴协会", "AFFILIATED_WITH", "Community:红旗村") not in facts
+
+
+def test_speech_quoted_first_does_not_hide_the_clauses_actor():
+    ctx = Context(last={"community": "Community:木兰社区"}, last_paragraph={"community": 0}, paragraph=0)
+    s = "“这里可以多种些花，孩子们也有地方玩……”社区收集居民意见，打造了“邻里花园”。"
+    facts, _ = sentence_facts(s, _mentions(s), ctx)
+    runs = {(f.subject, f.object) for f in facts if f.predicate == "RUNS"}
+    assert runs == {("Community:木兰社区", "Initiative:邻里花园")}
+    named = _facts("“邻里同心圆”在金水社区宣布成立。")  # a quoted name is no speech: nothing after it is skipped
+    assert not any(p == "RUNS" and s.startswith("Area:") for s, p, _ in named)
