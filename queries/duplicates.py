@@ -16,7 +16,7 @@ from ingest.lexicon import SUFFIXES
 from ingest.mentions import is_generic_word
 import networkx as nx
 
-from queries.cypher import N
+from queries.cypher import N, roll_up_call
 from queries.helpers import attach_evidence, limit_param, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 
@@ -169,46 +169,64 @@ def duplicates_on_graph(store: GraphStore, g, place_names: list[str], min_simila
     """The clustering and rows of `duplicates` on any graph holding initiatives, runners and places."""
     cache = g.graph.setdefault("duplicate_index", {})
     if kind not in cache:  # an index like the others: built once per graph version
-        places = {normalize_name(p) for p in place_names}
-        longest = max(map(len, places), default=0)
-        items = [Item(n, d["name"], d["kind"] or "", core_name(d["name"], places, longest))
-                 for n, d in sorted(g.nodes(data=True)) if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
-        cache[kind] = (items, scored_pairs(items))
+        initiatives = [(n, d["name"], d["kind"]) for n, d in sorted(g.nodes(data=True))
+                       if d["type"] == "Initiative" and (not kind or d["kind"] == kind)]
+        cache[kind] = duplicate_index(initiatives, place_names)
     items, pairs = cache[kind]
-    marks = store.marks()
-    rows = []
+    chosen = choose_rows(items, pairs, store.marks(), min_similarity, limit, lambda it: g.nodes[it.id].get("articles", 0))
+    rows = [_dup_row(store, g, *c) for c in chosen]
+    return attach_evidence(store, rows, 1, limit, cap=2)
+
+
+def duplicate_index(initiatives: list[tuple[str, str, str | None]], place_names: list[str]) -> tuple[list[Item], list]:
+    """(items, scored candidate pairs) of (id, name, kind) initiatives in id order, place names stripped."""
+    places = {normalize_name(p) for p in place_names}
+    longest = max(map(len, places), default=0)
+    items = [Item(n, name, k or "", core_name(name, places, longest)) for n, name, k in initiatives]
+    return items, scored_pairs(items)
+
+
+def choose_rows(items: list[Item], pairs: list, marks: dict, min_similarity: float, limit: int,
+                articles) -> list[tuple[int, Item, str, float]]:
+    """(cluster number, item, status, similarity) of the rows `duplicates` returns, in order: the clusters,
+    best first, whole (the last one may pass `limit`), then initiatives reported by two articles or more."""
+    chosen = []
     cluster_no = 0
     for members, score in sorted(cluster_items(items, min_similarity, marks, pairs), key=lambda c: (-c[1], items[c[0][0]].name)):
         cluster_no += 1
         ids = [items[i].id for i in members]
         marked_same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
-        for i in members:
-            rows.append(_dup_row(store, g, cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score))
-        if len(rows) >= limit:
-            return attach_evidence(store, rows, 1, limit, cap=2)
+        chosen += [(cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score) for i in members]
+        if len(chosen) >= limit:
+            return chosen
     for it in items:
-        if len(rows) >= limit:
+        if len(chosen) >= limit:
             break
-        if g.nodes[it.id].get("articles", 0) >= 2:
+        if articles(it) >= 2:
             cluster_no += 1
-            rows.append(_dup_row(store, g, cluster_no, it, "reported_twice", 100.0))
-    return attach_evidence(store, rows, 1, limit, cap=2)
+            chosen.append((cluster_no, it, "reported_twice", 100.0))
+    return chosen
+
+
+def _row(cluster: int, it: Item, status: str, score: float, runners: list[str], place: dict, articles: int, edges: list[str]) -> dict:
+    return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
+            "kind": it.kind, "runners": "、".join(sorted(runners)), "street": place["street"], "district": place["district"],
+            "articles": articles, "_edges": edges}
 
 
 def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dict:
     runs = sorted(((u, k) for u, _, k, d in g.in_edges(it.id, keys=True, data=True) if d["predicate"] == "RUNS"), key=lambda x: x[1])
-    runners = sorted(g.nodes[u]["name"] for u, _ in runs)
     place = roll_up(g, it.id)
     if not place["street"] and not place["district"]:
         for u, _ in sorted(runs):
             place = roll_up(g, u)
             if place["street"] or place["district"]:
                 break
-    return {"cluster": cluster, "status": status, "similarity": round(score, 1), "initiative": it.name, "id": it.id,
-            "kind": it.kind, "runners": "、".join(runners), "street": place["street"], "district": place["district"],
-            "articles": g.nodes[it.id].get("articles", 0), "_edges": [k for _, k in runs]}
+    return _row(cluster, it, status, score, [g.nodes[u]["name"] for u, _ in runs], place, g.nodes[it.id].get("articles", 0),
+                [k for _, k in runs])
 
 
+# What H5's `similar` query reads too (kept as they were).
 DUPLICATE_SUBGRAPH = f"""MATCH (i:Initiative)
 WHERE $kind IS NULL OR i.kind = $kind
 OPTIONAL MATCH (i)-[up:PART_OF|LOCATED_IN*1..6]->(p:{N})
@@ -222,27 +240,57 @@ RETURN i.id AS id, i.name AS name, i.kind AS kind, i.aliases AS aliases,
        collect(DISTINCT [p.id, p.name, p.type, p.kind]) + collect(DISTINCT [q.id, q.name, q.type, q.kind]) AS places"""
 PLACE_NAMES = f"MATCH (n:{N}) WHERE n.type IN ['Area', 'Community'] RETURN n.name AS name"
 
+# The clustering needs every initiative's name, kind and article count and every place name (one row each,
+# as lists: a record per initiative costs the driver more than the query); runners and the street/district
+# roll-up are read only for the rows returned.
+DUPLICATE_ITEMS = """CALL () {
+  MATCH (i:Initiative)
+  WHERE $kind IS NULL OR i.kind = $kind
+  WITH i ORDER BY i.id
+  RETURN collect([i.id, i.name, i.kind, COUNT { MATCH (i)-[:MENTIONED_IN]->(a:Article) RETURN DISTINCT a }]) AS items
+}
+CALL () { MATCH (n:Area) RETURN collect(n.name) AS areas }
+CALL () { MATCH (n:Community) RETURN collect(n.name) AS communities }
+RETURN items, areas + communities AS places"""
+DUPLICATE_DETAILS = f"""UNWIND $ids AS iid
+MATCH (i:Initiative {{id: iid}})
+{roll_up_call("i")}
+CALL (i) {{
+  OPTIONAL MATCH (r:{N})-[ru:RUNS]->(i)
+  CALL (r) {{
+    OPTIONAL MATCH ps = ANY SHORTEST (r)-[:PART_OF|LOCATED_IN]->{{0,6}}(st:Area {{kind: 'subdistrict'}})
+    WITH st ORDER BY length(ps), st.id
+    RETURN coalesce(head(collect(st.name)), '') AS runner_street
+  }}
+  CALL (r) {{
+    OPTIONAL MATCH pd = ANY SHORTEST (r)-[:PART_OF|LOCATED_IN]->{{0,6}}(di:Area {{kind: 'district'}})
+    WITH di ORDER BY length(pd), di.id
+    RETURN coalesce(head(collect(di.name)), '') AS runner_district
+  }}
+  RETURN collect([r.id, r.name, ru.id, runner_street, runner_district]) AS runners
+}}
+RETURN i.id AS id, street, district, runners"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    """Cypher fetches initiatives with their runners and places; the embedded code clusters them."""
-    g = nx.MultiDiGraph()
-    for r in store.read_cypher(DUPLICATE_SUBGRAPH, kind=p["kind"]):
-        g.add_node(r["id"], type="Initiative", kind=r["kind"], name=r["name"], aliases=tuple(r["aliases"] or []), articles=r["articles"])
-        for pid, name, typ, kind in r["places"]:
-            if pid:
-                g.add_node(pid, type=typ, kind=kind, name=name, aliases=())
-        for rid, name, typ, kind, eid, conf in r["runners"]:
-            if rid:
-                g.add_node(rid, type=typ, kind=kind, name=name, aliases=())
-                g.add_edge(rid, r["id"], key=eid, predicate="RUNS", confidence=conf)
-        for path in r["up_paths"] + r["runner_paths"]:
-            for eid, u, v, pred in path:
-                if not g.has_edge(u, v, key=eid):
-                    g.add_edge(u, v, key=eid, predicate=pred, confidence=1.0)
-    place_names = [r["name"] for r in store.read_cypher(PLACE_NAMES)]
-    return duplicates_on_graph(store, g, place_names, float(p["min_similarity"]), int(p["limit"]))
-
+    """Cypher reads initiatives and place names; the embedded code clusters them; Cypher adds the rows' details."""
+    found = store.read_cypher(DUPLICATE_ITEMS, kind=p["kind"])[0]
+    counts = {i: n for i, _, _, n in found["items"]}
+    items, pairs = duplicate_index([(i, name, k) for i, name, k, _ in found["items"]], found["places"])
+    chosen = choose_rows(items, pairs, store.marks(), float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
+    details = {r["id"]: r for r in store.read_cypher(DUPLICATE_DETAILS, ids=list(dict.fromkeys(it.id for _, it, _, _ in chosen)))}
+    rows = []
+    for cluster, it, status, score in chosen:
+        d = details[it.id]
+        runs = sorted((x for x in d["runners"] if x[0] is not None), key=lambda x: x[2])
+        place = {"street": d["street"], "district": d["district"]}
+        if not place["street"] and not place["district"]:
+            for _, _, _, street, district in sorted(runs, key=lambda x: (x[0], x[2])):
+                if street or district:
+                    place = {"street": street, "district": district}
+                    break
+        rows.append(_row(cluster, it, status, score, [x[1] for x in runs], place, counts[it.id], [x[2] for x in runs]))
+    return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
 
 
 SPEC = register(QuerySpec(
@@ -251,4 +299,4 @@ SPEC = register(QuerySpec(
     (Param("min_similarity", float, 85.0, "0-100", minimum=0.0, maximum=100.0),
      Param("kind", str, None, "initiative kind", choices=ontology_kinds("Initiative"), what="Initiative kind"), limit_param(100)),
     embedded, cypher,
-    lambda: [("duplicates", DUPLICATE_SUBGRAPH, {"kind": None}), ("place_names", PLACE_NAMES, {})]))
+    lambda: [("duplicate_items", DUPLICATE_ITEMS, {"kind": None}), ("duplicate_details", DUPLICATE_DETAILS, {"ids": ["x"]})]))

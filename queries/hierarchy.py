@@ -23,24 +23,35 @@ def embedded(store, root: str = "", limit=500) -> list[dict]:
     return shape_hierarchy(places, part_of, located, find_node(store, g, root) if root else None, int(limit))
 
 
-HIERARCHY_PLACES = """MATCH (n:Area) RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind
-UNION ALL
-MATCH (n:Community) RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind"""
-HIERARCHY_PART_OF = f"MATCH (u:{N})-[r:PART_OF]->(v:{N}) RETURN u.id AS u, v.id AS v ORDER BY r.id"
-HIERARCHY_LOCATED = f"MATCH (u:{N})-[:LOCATED_IN]->(v:{N}) RETURN v.id AS place, u.type AS type, count(*) AS n"
+# One row of lists (a record per place costs the driver more than the query): places, PART_OF pairs in
+# edge-id order, LOCATED_IN counts per place and type.
+HIERARCHY_INPUTS = f"""CALL () {{
+  CALL () {{ MATCH (n:Area) RETURN n UNION ALL MATCH (n:Community) RETURN n }}
+  RETURN collect([n.id, n.name, n.type, n.kind]) AS places
+}}
+CALL () {{
+  MATCH (u:{N})-[r:PART_OF]->(v:{N})
+  WITH u, v ORDER BY r.id
+  RETURN collect([u.id, v.id]) AS part_of
+}}
+CALL () {{
+  MATCH (u:{N})-[:LOCATED_IN]->(v:{N})
+  WITH v.id AS place, u.type AS type, count(*) AS n
+  RETURN collect([place, type, n]) AS located
+}}
+RETURN places, part_of, located"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    places = {r["id"]: r for r in store.read_cypher(HIERARCHY_PLACES)}
-    part_of = [(r["u"], r["v"]) for r in store.read_cypher(HIERARCHY_PART_OF)]
-    located = {(r["place"], r["type"]): r["n"] for r in store.read_cypher(HIERARCHY_LOCATED)}
+    found = store.read_cypher(HIERARCHY_INPUTS)[0]
+    places = {i: {"name": name, "type": t, "kind": k} for i, name, t, k in found["places"]}
+    part_of = [(u, v) for u, v in found["part_of"]]
+    located = {(place, t): n for place, t, n in found["located"]}
     return shape_hierarchy(places, part_of, located, find_cypher(store, p["root"]) if p["root"] else None, int(p["limit"]))
-
 
 
 SPEC = register(QuerySpec(
     "hierarchy", "The area tree (PART_OF) with counts of communities, organizations and initiatives.",
     ("area", "type", "kind", "depth", "path", "communities", "organizations", "initiatives"),
     (Param("root", str, "", "start at this area"), limit_param(500)), embedded, cypher,
-    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("hierarchy_places", HIERARCHY_PLACES, {}),
-             ("hierarchy_part_of", HIERARCHY_PART_OF, {}), ("hierarchy_located", HIERARCHY_LOCATED, {})]))
+    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("hierarchy_inputs", HIERARCHY_INPUTS, {})]))
