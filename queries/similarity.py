@@ -24,7 +24,8 @@ NAME_FLOOR = 0.5
 # A name term only one initiative has (a proper name's syllables), or a sentence term only one article
 # uses (its topic), says nothing of what kind of thing an initiative is: its weight is cut to this share.
 UNIQUE_DAMP = 0.3
-HEAD_BOOST = 3.0  # the head noun (last two characters of the core name) counts as three n-grams
+HEAD_BOOST = 3.0
+FRONT_WEIGHT = 0.4  # weight of a name's n-grams at its first character (1 at its last)  # the head noun (last two characters of the core name) counts as three n-grams
 CONTEXT_TERMS = 8  # a profile's strongest context terms that enter the inverted index
 BUCKET_CAP = 100  # a term shared by more profiles compares each only with its WINDOW nearest in name order
 WINDOW = 20
@@ -95,11 +96,13 @@ def head_of(core: str) -> str:
 
 
 def name_terms(core: str) -> Counter:
-    """Character bigrams and trigrams of a core name, plus its head noun (weighted by HEAD_BOOST)."""
+    """Character bigrams and trigrams of a core name, plus its head noun (weighted by HEAD_BOOST). A Chinese
+    name ends with what the thing is and starts with whose it is: a gram's weight rises from FRONT_WEIGHT
+    at the first character to 1 at the last, so a shared proper name in front (紫旭…) counts less."""
     grams: Counter = Counter()
     for n in (2, 3):
         for i in range(len(core) - n + 1):
-            grams["n:" + core[i : i + n]] += 1
+            grams["n:" + core[i : i + n]] += FRONT_WEIGHT + (1 - FRONT_WEIGHT) * (i + n) / len(core)
     if not grams and core:
         grams["n:" + core] += 1
     head = head_of(core)
@@ -134,8 +137,8 @@ def build_profiles(items: list[Item], contexts: list[Context]) -> list[Profile]:
 
 
 def _unit(terms: Counter, idf: dict[str, float]) -> dict[str, float]:
-    """Sublinear TF-IDF weights, L2-normalized (summed in key order, so every store gets the same floats)."""
-    w = {t: (1.0 + math.log(c)) * idf[t] for t, c in sorted(terms.items()) if c > 0}
+    """Sublinear TF-IDF weights (a count above 1 counts 1 + log), L2-normalized (summed in key order, so every store gets the same floats)."""
+    w = {t: (c if c <= 1 else 1.0 + math.log(c)) * idf[t] for t, c in sorted(terms.items()) if c > 0}
     norm = math.sqrt(sum(v * v for _, v in sorted(w.items())))
     return {t: v / norm for t, v in w.items()} if norm else {}
 
@@ -170,6 +173,8 @@ class SimilarityIndex:
         """0–1: NAME_WEIGHT × name cosine + the rest × context cosine, the latter scaled down while the name
         cosine is under NAME_FLOOR; the name alone when a side has no sentence besides those they share."""
         name = _cos(self.names[i], self.names[j])
+        if name == 0.0:  # the sentences only confirm what the names propose
+            return 0.0
         a, b = self.contexts[i], self.contexts[j]
         shared = self.profiles[i].sentences.keys() & self.profiles[j].sentences.keys()
         if shared:  # a sentence naming both says they were listed together, not that they do the same

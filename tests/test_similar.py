@@ -8,13 +8,21 @@ import json
 from collections import Counter
 
 import pytest
+from conftest import SHARED, need_shared
 
 from bench import similar as bench
-from conftest import SHARED, need_shared
 from govkg.errors import QueryError
 from queries import run_query
 from queries.similar import kind_marks, kind_pair
-from queries.similarity import BUCKET_CAP, WINDOW, Context, Item, SimilarityIndex, build_profiles, head_of
+from queries.similarity import (
+    BUCKET_CAP,
+    WINDOW,
+    Context,
+    Item,
+    SimilarityIndex,
+    build_profiles,
+    head_of,
+)
 
 
 def rows(store, **params):
@@ -176,11 +184,11 @@ def test_synthetic_pairs_floor(tmp_path):
 
 # ---------------------------------------------------------------- the explorer's "similar by what they do" tab
 def test_explorer_similar_tab_says_why_and_marks_same_kind_with_undo(tmp_path, sample_copy, monkeypatch):
-    from graph.sqlite_store import SQLiteStore
-    from ingest.pipeline import Pipeline
     from test_app import links, ok, open_view, texts
 
     from govkg.explorer import STATUS_WORDS
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
 
     s = SQLiteStore(tmp_path / "g.db")
     Pipeline(s).ingest([sample_copy])
