@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
 
 if TYPE_CHECKING:
     from queries.registry import QuerySpec
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -96,3 +98,7 @@ class CypherStore(GraphStore, Protocol):
 
     def read_cypher(self, query: str, **params) -> list[dict]:
         """Run one read-only Cypher statement with parameters; rows as dicts."""
+
+    def query_index(self, name: str, build: "Callable[[], T]") -> "T":
+        """What `build()` returns, built once per graph version (store.version()): a query's index, kept
+        like the indexes the embedded store keeps on its cached graph; any write rebuilds it."""

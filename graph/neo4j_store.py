@@ -81,6 +81,7 @@ class Neo4jStore:
         self.uri = uri
         self.database = database or None
         self._password = password
+        self._indexes: dict = {}  # query_index: {None: graph version, name: index}
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30,
                                                       notifications_min_severity="OFF")
@@ -374,6 +375,16 @@ class Neo4jStore:
         """Write counter."""
         rows = self.read_cypher(C.READ_VERSION)
         return int(rows[0]["value"]) if rows else 0
+
+    def query_index(self, name: str, build):
+        """What `build()` returns, built once per graph version: every write bumps the version, in any process."""
+        version = self.version()
+        indexes = self._indexes
+        if indexes.get(None) != version:
+            indexes = self._indexes = {None: version}
+        if name not in indexes:
+            indexes[name] = build()
+        return indexes[name]
 
     def run_named_query(self, spec, params: dict) -> list[dict]:
         """Run a named query's Cypher (its module's `cypher`, with the same shaping as the embedded store)."""

@@ -273,10 +273,14 @@ RETURN i.id AS id, street, district, runners"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    """Cypher reads initiatives and place names; the embedded code clusters them; Cypher adds the rows' details."""
-    found = store.read_cypher(DUPLICATE_ITEMS, kind=p["kind"])[0]
-    counts = {i: n for i, _, _, n in found["items"]}
-    items, pairs = duplicate_index([(i, name, k) for i, name, k, _ in found["items"]], found["places"])
+    """Cypher reads initiatives and place names, the embedded code scores their candidate pairs (once per graph
+    version) and clusters them; Cypher adds the details of the rows returned."""
+    def build():  # the candidate pairs, scored: kept by the store until the graph changes, as on the embedded store
+        found = store.read_cypher(DUPLICATE_ITEMS, kind=p["kind"])[0]
+        return ({i: n for i, _, _, n in found["items"]},
+                *duplicate_index([(i, name, k) for i, name, k, _ in found["items"]], found["places"]))
+
+    counts, items, pairs = store.query_index(f"duplicates:{p['kind']}", build)
     chosen = choose_rows(items, pairs, store.marks(), float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
     details = {r["id"]: r for r in store.read_cypher(DUPLICATE_DETAILS, ids=list(dict.fromkeys(it.id for _, it, _, _ in chosen)))}
     rows = []

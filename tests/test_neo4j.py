@@ -96,3 +96,22 @@ def test_explorer_neighbourhood_on_neo4j_reads_only_the_neighbourhood(migrated, 
     got = neighbourhood_elements(migrated, centre, hops=2)
     assert got == expected and len(got["nodes"]) > 3 and got["edges"]
     assert node_name(migrated, centre) == "水碾河社区"
+
+
+@pytest.mark.neo4j
+def test_the_duplicates_index_is_rebuilt_after_a_write(neo4j_store, corpus_dir, tmp_path):
+    """Neo4j keeps the scored candidate pairs per graph version (store.query_index): articles written
+    after a query are in the next answer, as on an embedded store holding the same articles."""
+    from govkg.cli import SAMPLE_CORPUS
+
+    neo4j_store.clear()
+    Pipeline(neo4j_store).ingest([SAMPLE_CORPUS])
+    embedded = SQLiteStore(tmp_path / "same.db")
+    Pipeline(embedded).ingest([SAMPLE_CORPUS])
+    params = {"min_similarity": 60.0}
+    first = run_query(neo4j_store, "duplicates", params).rows
+    assert first == run_query(embedded, "duplicates", params).rows and first
+    Pipeline(neo4j_store).ingest([corpus_dir])
+    Pipeline(embedded).ingest([corpus_dir])
+    again = run_query(neo4j_store, "duplicates", params).rows
+    assert again == run_query(embedded, "duplicates", params).rows and again != first
