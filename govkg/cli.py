@@ -17,12 +17,12 @@ SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
 
 def _store(args, must_exist: bool = False):
     """The store of `--store`; commands that only read it refuse an embedded store that does not exist
-    (a mistyped path would otherwise be a new, empty store)."""
+    (a mistyped path would otherwise be a new, empty store) and open it read-only."""
     from graph.factory import open_store
 
     if must_exist:
         _existing_store(args.store, "--store")
-    return open_store(args.store)
+    return open_store(args.store, read_only=must_exist)
 
 
 def _existing_store(uri: str | None, option: str) -> None:
@@ -300,7 +300,7 @@ def cmd_migrate(args) -> int:
     from graph.migrate import migrate
 
     _existing_store(args.src, "--from")  # never migrate from a new, empty store made by a typo
-    src = open_store(args.src)
+    src = open_store(args.src, read_only=True)
     dst = open_store(args.dst)
     try:
         counts = migrate(src, dst, args.batch, progress=None if args.quiet else lambda what, n: print(f"  {what}: {n}", file=sys.stderr))

@@ -16,8 +16,9 @@ def default_store_uri() -> str:
     return os.environ.get("GOVKG_STORE") or DEFAULT_STORE
 
 
-def open_store(uri: str | None = None) -> GraphStore:
-    """Open (creating if needed) the store named by `uri`."""
+def open_store(uri: str | None = None, read_only: bool = False) -> GraphStore:
+    """Open (creating if needed) the store named by `uri`; `read_only`: an embedded store that must exist,
+    opened for reading only (commands that only read; Neo4j permissions are the server's)."""
     uri = uri or default_store_uri()
     if uri.startswith(NEO4J_SCHEMES):
         from graph.neo4j_store import Neo4jStore
@@ -29,4 +30,4 @@ def open_store(uri: str | None = None) -> GraphStore:
     p = Path(path).expanduser()
     if p.is_dir() or path.endswith(("/", os.sep)):
         p = p / "graph.db"
-    return SQLiteStore(p)
+    return SQLiteStore(p, read_only=read_only)

@@ -56,14 +56,24 @@ CREATE TABLE IF NOT EXISTS marks(
 class SQLiteStore:
     """GraphStore on a local SQLite file; networkx traversal is built from it (graph.traversal)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
+        """Open (creating when absent, unless `read_only`) the store in `path`. A SQLite file that holds
+        other tables than a govkg store's, or a store of another schema version, is refused untouched;
+        `read_only` opens it for reading only (a file the user may not write is still queryable)."""
         self.path = Path(path)
         self.uri = f"sqlite:///{self.path}"
+        self.read_only = read_only
+        self._local = threading.local()
+        if read_only:
+            if not self.path.is_file():
+                raise StoreError(f"no govkg store at {self.path}; check the path, or create it with `govkg ingest PATH`")
+            self._check_store(self._con())
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create store folder {self.path.parent}: {exc.strerror}; pass another --store") from exc
-        self._local = threading.local()
+        self._check_before_creating()
         try:
             self._con().executescript(_SCHEMA)  # executescript manages its own transaction
         except sqlite3.DatabaseError as exc:
@@ -72,19 +82,69 @@ class SQLiteStore:
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0')")
 
+    def _check_before_creating(self) -> None:
+        """Refuse, before any table is made or any setting changed, a file that is no govkg store."""
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return
+        try:
+            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables:
+                self._check_store(con, tables)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
+        finally:
+            con.close()
+
+    def _check_store(self, con: sqlite3.Connection, tables: set[str] | None = None) -> None:
+        """A StoreError unless `con` holds a govkg store of this schema version."""
+        try:
+            if tables is None:
+                tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if "meta" in tables else None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
+        if row is None:
+            listed = ", ".join(sorted(tables)[:5]) or "no tables"
+            raise StoreError(f"{self.path} is a SQLite database but not a govkg store (it has {listed}, no govkg meta table); "
+                             "it was left untouched, pass another --store path")
+        if str(row[0]) != str(SCHEMA_VERSION):
+            raise StoreError(f"{self.path} is a govkg store of schema version {row[0]}, this govkg reads version {SCHEMA_VERSION}; "
+                             "use the govkg version that wrote it, or re-ingest into a new --store")
+
     # ------------------------------------------------------------------ connections
     def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
+        con = self._local.__dict__.get("con")
         if con is None:
             try:
-                con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("PRAGMA synchronous=NORMAL")
+                con = self._read_only_connection() if self.read_only else self._connection()
                 con.execute("PRAGMA foreign_keys=ON")
                 con.execute("PRAGMA busy_timeout=30000")
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
             self._local.con = con
+        return con
+
+    def _connection(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        return con
+
+    def _read_only_connection(self) -> sqlite3.Connection:
+        """mode=ro; where even the WAL index cannot be made (a folder the user may not write), the file
+        is read as immutable: no writer can be at work on it then."""
+        uri = self.path.resolve().as_uri()
+        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            con.close()
+            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA query_only=ON")
         return con
 
     class _Tx:
@@ -102,6 +162,8 @@ class SQLiteStore:
                 self.con.execute("ROLLBACK")
 
     def _tx(self) -> "SQLiteStore._Tx":
+        if self.read_only:
+            raise StoreError(f"{self.path} was opened read-only; nothing was written (open it without read_only to change it)")
         return SQLiteStore._Tx(self._con())
 
     def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
