@@ -103,6 +103,9 @@ class Context:
     paragraph: int = -1
     topic: str | None = None
     article_topic: str | None = None
+    section: str | None = None  # the place or body a heading line (a paragraph that is only its name) introduced
+    sentences: int = 0  # sentences read so far
+    counted_award: tuple[str, int] | None = None  # (award, sentence number) a counted group received: 13个典型入选X
 
     def note(self, m: Mention) -> None:
         """Remember a named actor mention."""
@@ -123,7 +126,7 @@ class Context:
         key = self.last.get(kind)
         if key is not None and self.last_paragraph.get(kind) == self.paragraph:
             return key  # the nearest one named in this paragraph
-        for topic in (self.topic, self.article_topic):  # else what the paragraph or the article is about, if it fits
+        for topic in (self.topic, self.section, self.article_topic):  # else what the paragraph, section or article is about, if it fits
             if topic and topic.startswith(node_type + ":") and (kind != "subdistrict" or topic.endswith(("街道", "镇", "乡", "街"))):
                 return topic
         return key
@@ -141,7 +144,11 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     """All facts one sentence states, given the mentions found in it and the article context."""
     facts: list[Fact] = []
     partners: list[PartnerFact] = []
+    ctx.sentences += 1
     mentions = _with_demonstratives(sentence, mentions)
+    heading = _heading(sentence, mentions)
+    if heading is not None:
+        ctx.section = heading
     actors = _actors(sentence, mentions, ctx)
     clauses = _clauses(sentence)
     facts += _part_of(sentence, mentions)
@@ -150,13 +157,13 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     topic = None
     plural = any(m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]) for m in mentions)
     if not any(subjects) and not plural:  # 各社区打造了…: many places act, not the one talked about
-        key = ctx.topic or ctx.article_topic
+        key = ctx.topic or ctx.section or ctx.article_topic
         if key and key.startswith("Area:") and key not in ctx.last.values():
             key = None
         if key:
             topic = _Actor(key, -1, -1, Mention(-1, -1, key.split(":", 1)[1], key.split(":", 1)[0], None, 0.5, "topic"))
     facts += _initiative_facts(sentence, mentions, actors, clauses, subjects, topic)
-    facts += _awards(sentence, mentions, actors, clauses, subjects)
+    facts += _awards(sentence, mentions, actors, clauses, subjects, ctx)
     facts += _memberships(sentence, mentions, actors)
     facts += _residents(sentence, mentions, actors, ctx)
     p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects, ctx)
@@ -168,6 +175,21 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     if first_subject and (first_subject.mention.kind in ("subdistrict", "community", "compound") or first_subject.mention.type == "Organization"):
         ctx.topic = first_subject.key
     return facts, partners
+
+
+def _heading(sentence: str, mentions: list[Mention]) -> str | None:
+    """The key of the place or body a heading line names (东海街龙江里社区: only an address chain), else None."""
+    text = sentence.strip().rstrip("。")
+    named = [m for m in mentions if not m.generic and not m.embedded and m.type in ("Area", "Community", "Organization")]
+    if not named or len(text) > 30:
+        return None
+    offset = len(sentence) - len(sentence.lstrip())
+    pos = offset
+    for m in named:
+        if m.start != pos:
+            return None
+        pos = m.end
+    return entity_key(named[-1]) if pos == offset + len(text) else None
 
 
 def _actors(sentence: str, mentions: list[Mention], ctx: Context) -> list[_Actor]:
@@ -483,7 +505,7 @@ def _place_of(sentence: str, m: Mention, mentions: list[Mention]) -> tuple[Menti
     return None
 
 
-def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
+def _awards(sentence, mentions, actors, clauses, subjects, ctx: Context | None = None) -> list[Fact]:
     facts = []
     year = lx.YEAR_RE.search(sentence)
     props = {"year": int(year.group(1))} if year else {}
@@ -512,7 +534,44 @@ def _awards(sentence, mentions, actors, clauses, subjects) -> list[Fact]:
             facts.append(Fact(resolved[-1].key, "AWARDED", entity_key(m), 0.55, dict(props)))
         elif subjects[ci] is not None and verb.start() <= 2 and not re.search(r"[0-9一二三四五六七八九十两]个", sentence[cs:verb_pos]):
             facts.append(Fact(subjects[ci].key, "AWARDED", entity_key(m), 0.5, dict(props)))
+        if ctx is not None and _COUNT_OF.search(sentence[cs:verb_pos]):
+            ctx.counted_award = (entity_key(m), ctx.sentences)  # 天津13个典型入选X: the ones listed after 其中 received X
+    if ctx is not None and ctx.counted_award is not None:
+        facts += _among_them(sentence, holders_all, ctx, props)
     return facts
+
+
+_COUNT_OF = re.compile(r"[0-9一二三四五六七八九十百两]+(?:个|家|名|支|所|位)")
+_AMONG = re.compile(r"(?:^|[，。；,;])\s*其中(?:包括|有)?[，,：:]?\s*")
+
+
+def _among_them(sentence: str, holders: list[Mention], ctx: Context, props: dict) -> list[Fact]:
+    """其中，A、B、C…: each item listed after 其中 received the award a counted group received just before
+    (天津13个典型入选X。其中，A社区、B社区…), in this sentence or the one before."""
+    award, said_in = ctx.counted_award
+    if ctx.sentences - said_in > 1:
+        ctx.counted_award = None
+        return []
+    among = _AMONG.search(sentence)
+    if among is None:
+        return []
+    items: list[Mention] = []
+    edge = among.end()
+    for h in holders:
+        if h.start < edge:
+            continue
+        if any(o.start == h.end and o.type in ("Area", "Community") for o in holders) and h.type in ("Area", "Community"):
+            if h.start == edge:
+                edge = h.end  # a place locating the next one (和平区|新兴街|朝阳里社区)
+            continue
+        if h.start != edge:
+            break
+        items.append(h)
+        if sentence[h.end : h.end + 1] not in ("、", "和", "及", "与"):
+            break
+        edge = h.end + 1
+    ctx.counted_award = None
+    return [Fact(entity_key(h), "AWARDED", award, 0.55, dict(props)) for h in items]
 
 
 _CONFER_VERBS = ("授予", "颁发给", "颁给", "授牌给")

@@ -223,3 +223,28 @@ def test_speech_quoted_first_does_not_hide_the_clauses_actor():
     assert runs == {("Community:木兰社区", "Initiative:邻里花园")}
     named = _facts("“邻里同心圆”在金水社区宣布成立。")  # a quoted name is no speech: nothing after it is skipped
     assert not any(p == "RUNS" and s.startswith("Area:") for s, p, _ in named)
+
+
+def test_items_listed_after_qizhong_receive_the_award_of_the_counted_group():
+    ctx = Context()
+    counted = "日前，河东市12个志愿服务先进典型入选全国志愿服务“四个100”先进典型。"
+    award = "Award:" + next(m.name for m in _mentions(counted) if m.type == "Award")
+    first = _facts(counted, ctx)
+    assert not any(p == "AWARDED" and s == "Area:河东市" for s, p, _ in first)  # the place counts its winners
+    facts = _facts("其中，青山区绿水街道金桥社区、银湖社区被推选为全国最美志愿服务社区。", ctx)
+    for holder in ("Community:金桥社区", "Community:银湖社区"):
+        assert (holder, "AWARDED", award) in facts
+        assert (holder, "AWARDED", "Award:全国最美志愿服务社区") in facts
+    assert not any(s == "Area:绿水街道" and p == "AWARDED" for s, p, _ in facts)  # it only locates 金桥社区
+    later = _facts("其中，金桥社区建成“邻里帮”服务站。", ctx)  # the list was read: a later 其中 names no winner
+    assert not any(p == "AWARDED" for _, p, _ in later)
+
+
+def test_a_heading_line_names_what_the_next_paragraphs_are_about():
+    ctx = Context()
+    ctx.paragraph = 1
+    _facts("绿水街道金桥社区", ctx)
+    ctx.paragraph, ctx.topic = 2, None  # a new paragraph, as the extractor starts one
+    facts = _facts("2013年6月成立“手拉手”志愿服务品牌，全面推广“红帽子”服务新模式。", ctx)
+    assert ("Community:金桥社区", "RUNS", "Initiative:手拉手") in facts
+    assert ("Community:金桥社区", "RUNS", "Initiative:红帽子") in facts
