@@ -365,7 +365,8 @@ def _plausible(text: str, start: int, end: int, form: str, before: list[tuple[in
     prev_adjacent = bool(before) and before[-1][1] == start
     t = _table()
     if form[-1] not in _END_CHARS:  # a short form: 重庆, 西安, 九龙坡
-        return not (nxt and nxt in _SHORT_NEXT_STOP) and text[end : end + 2] not in _SHORT_NEXT_STOP2
+        return not (nxt and nxt in _SHORT_NEXT_STOP) and text[end : end + 2] not in _SHORT_NEXT_STOP2 \
+            and not _above_in_chain(text, start, form, before)
     if nxt and nxt in _FULL_NEXT_STOP.get(form[-1], ""):
         return False
     if len(form) == 2 and start > 0 and _HAN.match(text[start - 1]) and not prev_adjacent:
@@ -378,6 +379,24 @@ def _plausible(text: str, start: int, end: int, form: str, before: list[tuple[in
                 return True
         return bool(_CONDITIONAL_NEXT.match(text, end)) and text[end : end + 2] not in ("社区", "街道")
     return True
+
+
+_LEVEL = {"province": 0, "city": 1, "district": 2, "subdistrict": 3}
+_CHAIN_GAP = re.compile(r"[\u4e00-\u9fff]{1,3}")
+_NOT_IN_CHAIN = set("和与及同到至在的对从向、")
+
+
+def _above_in_chain(text: str, start: int, form: str, before: list[tuple[int, int, str]]) -> bool:
+    """True when a short form sits inside an address chain below a smaller division (金牛区沙河|河源|办: a city
+    can not follow a district of the same address), so it is part of a local name, not that city."""
+    if not before or not 0 < start - before[-1][1] <= 3:
+        return False
+    gap = text[before[-1][1] : start]
+    if not _CHAIN_GAP.fullmatch(gap) or set(gap) & _NOT_IN_CHAIN:
+        return False
+    parents, here = lookup(before[-1][2]), lookup(form)
+    return bool(parents and here) and all(
+        _LEVEL.get(d.kind, 9) < _LEVEL.get(p.kind, -1) and not d.is_within(p) for d in here for p in parents)
 
 
 def prefix_length(text: str) -> int:

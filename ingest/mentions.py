@@ -126,7 +126,7 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             j -= 1
             continue
         if _is_boundary(u, node_type):
-            if _absorbable(u) and suffix_start - stem_start < 2:
+            if (_absorbable(u) and suffix_start - stem_start < 2) or _township_char(units, j):
                 first = j
                 stem_start = u.start
                 absorbed = True
@@ -139,6 +139,17 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+def _township_char(units: list[Unit], j: int) -> bool:
+    """都江堰|向|峨乡, 向|峨|镇党委: one character jieba took for a preposition, before a one-character
+    stem and 镇/乡, at the start of a clause or right after its county, is the township's first character."""
+    u = units[j]
+    if u.kind != "tok" or len(u.text) != 1 or _HAN.match(u.text) is None or len(units) < j + 2:
+        return False
+    rest = "".join(x.text for x in units[j + 1 : j + 3])
+    opens = j == 0 or units[j - 1].kind in ("area", "punct") and units[j - 1].end == u.start
+    return opens and len(units[j + 1].text) <= 2 and rest[1:2] in ("镇", "乡") and _HAN.match(rest[:1]) is not None
 
 
 def _counted_floor(units: list[Unit], j: int) -> bool:
@@ -275,12 +286,23 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
+            if conf == 0.45 and _clause_stem(units[first:k], stem):
+                continue  # 不出社区, 全面推行社区, 调动社区: a verb phrase before 社区, not a community's name
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
         if suffix == "平台" and not generic and len(name) >= 6 and name[:-2].endswith(PLATFORM_ENDINGS):
             end, name = end - 2, name[:-2]  # 天府市民云平台: an app is named without the category word
         out.append(Mention(start, end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
     return out
+
+
+_CLAUSE_TAGS = ("v", "d", "p", "ad")
+
+
+def _clause_stem(stem_units: list[Unit], stem: str) -> bool:
+    """True when the words before a community suffix make a clause (a verb or adverb among them, or a verb
+    ending them: 全面|推行), so 社区 is the object of a verb rather than the head of a name."""
+    return any(u.kind == "tok" and u.tag.startswith(_CLAUSE_TAGS) for u in stem_units) or tag_of(stem[-2:]).startswith("v")
 
 
 def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, sentence: str) -> bool:
@@ -680,8 +702,20 @@ def unglued(found: list[Mention]) -> list[Mention]:
     """Names split where a joining word glued two bodies (甲集团联合乙党工委) or a category phrase opens them (辖区企业…)."""
     out = []
     for m in found:
-        out.extend(_split_glued(m) if m.type == "Organization" and not m.generic else [m])
+        out.extend(_split_glued(m) if m.type == "Organization" and not m.generic else [_after_office(m)] if m.type == "Community" else [m])
     return out
+
+
+_OFFICE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:街办|办)(?=[\u4e00-\u9fff]{2})")
+
+
+def _after_office(m: Mention) -> Mention:
+    """沙河源办|汇泽路社区: 办 (街道办事处 abbreviated) ends an address chain, the community is named after it."""
+    found = _OFFICE.search(m.name, 0, len(m.name) - len(m.suffix)) if m.suffix in ("社区", "村", "小区") else None
+    if found is None or m.name.startswith(("创办", "举办", "承办", "主办", "协办", "开办")):
+        return m
+    cut = found.end()
+    return Mention(m.start + cut, m.end, m.name[cut:], m.type, m.kind, m.confidence, m.source, m.generic, m.embedded, m.suffix)
 
 
 def _split_glued(m: Mention) -> list[Mention]:

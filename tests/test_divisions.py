@@ -209,3 +209,9 @@ def test_dev_areas_stay_perfect():
     for extractor in (RuleExtractor(), _rules_extractor()):
         area = _area_scores(DEV_GOLD, CORPUS, extractor)
         assert area.f1 == 1.0, (extractor.name, area.precision, area.recall)
+
+
+def test_a_city_short_form_inside_an_address_after_a_district_is_no_city():
+    forms = [f for _, _, f in dv.find_areas("金牛区沙河河源办汇泽路社区开放了活动室")]
+    assert forms == ["金牛区"]
+    assert [f for _, _, f in dv.find_areas("锦江区与河源签订协议")] == ["锦江区", "河源"]

@@ -363,3 +363,23 @@ def test_a_legal_name_with_a_bracketed_place_keeps_a_word_jieba_cut_in_character
     names = named("签约单位有华润置地（杭州）有限公司和中新（苏州）机场管理有限公司。", mode)
     assert names.get("华润置地（杭州）有限公司") == "Organization" and names.get("中新（苏州）机场管理有限公司") == "Organization"
     assert "有限公司" not in names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_verb_phrase_before_a_community_suffix_names_no_community(mode):
+    names = named("今后居民不出社区就能办事，街道还将全面推行社区议事制度。", mode)
+    assert not any(t == "Community" for t in names.values())
+    assert named("河湾社区今年新建了食堂。", mode).get("河湾社区") == "Community"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_an_abbreviated_street_office_before_a_community_is_not_part_of_its_name(mode):
+    names = named("雁塔区长延堡办青松路社区开设了图书角。", mode)
+    assert names.get("青松路社区") == "Community"
+    assert not any(n.endswith("社区") and "办" in n for n in names)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_township_jieba_cut_after_a_preposition_like_character_keeps_it(mode):
+    assert named("记者来到彭州市向峨乡走访农户。", mode).get("向峨乡") == "Area"
+    assert named("向峨镇党委组织了一场培训。", mode).get("向峨镇党委") == "Organization"
