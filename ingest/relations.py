@@ -312,8 +312,8 @@ def _affiliations(sentence, mentions, actors, clauses, subjects=None) -> list[Fa
             inner = [p for p in places if p.start == m.start and p.end <= m.end and p.kind in _HOST_KINDS]
             if inner:
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", entity_key(inner[-1]), 0.75))
-        run_start = _quoted_run_start(sentence, m, mentions)
-        before = sentence[max(0, run_start - 6) : m.start]
+        run_start = _list_start(sentence, m, mentions)
+        before = sentence[max(0, run_start - 6) : run_start]
         dash = sentence.rfind("——", 0, run_start)
         if dash >= 0 and sentence[dash + 2 : run_start].strip("“") == "":  # 建立…共同体——“同心社”: what the dash names
             before = sentence[max(0, dash - 20) : dash]
@@ -326,6 +326,17 @@ def _affiliations(sentence, mentions, actors, clauses, subjects=None) -> list[Fa
                     founder = [subject]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
     return facts
+
+
+def _list_start(sentence: str, m: Mention, mentions: list[Mention]) -> int:
+    """Where the list of bodies m closes begins: 培育了A协会、B协会, for B协会, starts at A协会 (quoted runs too)."""
+    start = _quoted_run_start(sentence, m, mentions)
+    while sentence[start - 1 : start] in ("、", "和", "及"):
+        prev = next((p for p in mentions if p.end == start - 1 and p.type == "Organization" and not p.embedded and not p.generic), None)
+        if prev is None:
+            break
+        start = _quoted_run_start(sentence, prev, mentions)
+    return start
 
 
 def _quoted_run_start(sentence: str, m: Mention, mentions: list[Mention]) -> int:
@@ -608,6 +619,8 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             left = [a for a in named if cs <= a.start and a.end <= trig.start()]
             right = [a for a in named if trig.end() <= a.start < ce]
             right = [a for a in right if not _MADE_BY.search(sentence[trig.end() : _quoted_run_start(sentence, a.mention, mentions)])]
+            if word in lx.DIRECTED_TRIGGERS:  # 引导培育了A协会: a body the actor founds or incubates, not one it brings in
+                right = [a for a in right if not any(v in sentence[trig.end() : a.start] for v in lx.FOUND_VERBS)]
             if word in lx.DIRECTED_TRIGGERS and right:  # 引入A打造了B: B is what A makes, not one more party brought in
                 right = [a for a in right if not _has_run_verb(sentence[right[0].end : a.start])]  # 引导社区创建的“X联盟”: made, not brought in
             given = _giver_before(sentence, left, trig.start())

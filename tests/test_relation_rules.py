@@ -248,3 +248,12 @@ def test_a_heading_line_names_what_the_next_paragraphs_are_about():
     facts = _facts("2013年6月成立“手拉手”志愿服务品牌，全面推广“红帽子”服务新模式。", ctx)
     assert ("Community:金桥社区", "RUNS", "Initiative:手拉手") in facts
     assert ("Community:金桥社区", "RUNS", "Initiative:红帽子") in facts
+
+
+def test_bodies_a_place_incubates_are_its_own_not_partners():
+    facts = _facts("近年来，金水社区引导培育了邻里互助协会、银发书画协会等5个社会组织。")
+    for body in ("Organization:邻里互助协会", "Organization:银发书画协会"):
+        assert (body, "AFFILIATED_WITH", "Community:金水社区") in facts
+    assert not _pairs(facts)
+    brought = _facts("金水社区引导邻里互助协会参与社区治理。")  # guided to take part: a partner
+    assert frozenset(("Community:金水社区", "Organization:邻里互助协会")) in _pairs(brought)
