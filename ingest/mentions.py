@@ -518,18 +518,34 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if not clause or clause.startswith(("了", "得", "到", "的")) and len(clause) < 3:
             continue
         offset = m.end()
+        titled = bool(re.search(r"[”》」](?:的)?(?:荣誉称号|光荣称号|称号)$", clause))  # 获得“A”和“B”称号: the tail titles every part
         for part_start, part in _award_parts(clause):
             lead = len(part) - len(part.lstrip("了得到的"))
             year = _YEAR_PREFIX.match(part, lead)
             skip = year.end() if year else lead
             body = _AWARD_TITLE_TAIL.sub("", part[skip:])
             name = body.translate(_STRIP_QUOTES).strip()
-            if not lx.AWARD_RE.search(name) or len(name) < 4 or len(name) > 40:
+            quoted_title = titled and any(ch in part for ch in "“《「") and len(_HAN.findall(name)) >= 4
+            if not quoted_title and (not lx.AWARD_RE.search(name) or len(name) < 4) or len(name) > 40:
                 continue
-            if m.group() in ("成为", "获", "获得") and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型|样板|最美", name):
+            if m.group() in ("成为", "获", "获得") and not quoted_title and not re.search("示范|优秀|先进|奖|称号|场景|十佳|典型|样板|最美", name):
                 continue
             start = offset + part_start + skip
             out.append(Mention(start, start + len(body), name, "Award", None, 0.7, "award"))
+    return out
+
+
+_IS_TITLE = re.compile(r"(?:也|还|更|均|都|就|已)是([^，。；！？、“”《》是的]{4,24}?(?:样板项目|示范项目|示范点|示范基地|示范单位|示范社区|示范村|示范小区|样板村|样板))(?=[，。；！？,;]|$)")
+
+
+def is_title_mentions(sentence: str) -> list[Mention]:
+    """…也是山东省乡村振兴样板项目: after 是, a model title of a named level (a place, 全国, 全省) is an award."""
+    out = []
+    for m in _IS_TITLE.finditer(sentence):
+        name = m.group(1)
+        level = area_prefix_re().match(name)
+        if (level is not None and level.end() < len(name) - 3) or name.startswith(("全国", "全省", "全市", "全区", "全县")):
+            out.append(Mention(m.start(1), m.end(1), name, "Award", None, 0.6, "award"))
     return out
 
 
@@ -689,7 +705,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
     found += head_list_mentions(sentence) + activity_mentions(sentence)
-    found += award_mentions(sentence, units) + award_list_mentions(sentence)
+    found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)
     quoted = quoted_mentions(sentence, units, found)
     for m in found:  # 高端民宿项目“故乡的云”: the description before a named quote is no name of its own
         if m.source == "suffix" and m.suffix in lx.APPOSITIVE_HEADS and any(q.start - 1 == m.end and q.type == m.type for q in quoted):

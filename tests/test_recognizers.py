@@ -383,3 +383,15 @@ def test_an_abbreviated_street_office_before_a_community_is_not_part_of_its_name
 def test_a_township_jieba_cut_after_a_preposition_like_character_keeps_it(mode):
     assert named("记者来到彭州市向峨乡走访农户。", mode).get("向峨乡") == "Area"
     assert named("向峨镇党委组织了一场培训。", mode).get("向峨镇党委") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_title_word_after_a_list_of_quoted_titles_titles_each(mode):
+    names = named("该村近年获得南京市“整洁庭院”和“和美家庭”称号。", mode)
+    assert names.get("南京市整洁庭院") == "Award" and names.get("和美家庭") == "Award"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_model_title_of_a_named_level_after_shi_is_an_award(mode):
+    assert named("这个茶园是村里打造的项目，也是河北省乡村振兴样板项目。", mode).get("河北省乡村振兴样板项目") == "Award"
+    assert not any(t == "Award" for t in named("这也是我们做好工作的样板。", mode).values())
