@@ -141,6 +141,9 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
     return first, crossed
 
 
+_MECHANISM_AFTER = re.compile(r"(?:工作|运行|议事)?(?:机制|制度|模式)")
+
+
 def _township_char(units: list[Unit], j: int) -> bool:
     """都江堰|向|峨乡, 向|峨|镇党委: one character jieba took for a preposition, before a one-character
     stem and 镇/乡, at the start of a clause or right after its county, is the township's first character."""
@@ -282,6 +285,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if node_type == "Organization" and crossed and _country_prefix(units, first):
             kind = kind if kind == "public_institution" else "international"
         conf = 0.75 if not crossed else 0.7
+        if kind == "self_governance" and _MECHANISM_AFTER.match(sentence, end):
+            node_type, kind = "Initiative", "work_method"  # “拉家常”议事会机制: the body's name names the mechanism
         if node_type == "Community" and suffix in ("社区", "村"):
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
@@ -688,6 +693,30 @@ def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[
     return out
 
 
+_COUNTED_BODIES = re.compile(r"((?:[\u4e00-\u9fffA-Za-z]{2,10}、)+[\u4e00-\u9fffA-Za-z]{2,8}?)等?(?:[0-9]+|[一二两三四五六七八九十百]+)余?家[\u4e00-\u9fff]{0,4}?(企业|公司|商家|商户|社会组织)")
+_COUNTED_KIND = {"社会组织": "social_org"}
+
+
+def counted_body_mentions(sentence: str) -> list[Mention]:
+    """棉庄服饰、缘木摄影、蜜蜂教育9家初创企业: the items of a list counted as N家 firms (or 社会组织) are
+    bodies of that kind, whatever their names end in (brands rarely carry 公司)."""
+    out = []
+    for m in _COUNTED_BODIES.finditer(sentence):
+        parts = m.group(1).split("、")
+        words = cut(parts[0])
+        lead = 0
+        for k, w in enumerate(words):  # 引进了|甲乙: the first item starts after the clause's last verb or particle
+            if tag_of(w)[:1] in ("v", "p", "u", "d", "c", "r"):
+                lead = sum(len(x) for x in words[: k + 1])
+        pos = m.start(1) + lead
+        parts[0] = parts[0][lead:]
+        for part in parts:
+            if len(part) >= 2 and not is_generic_word(part) and not tag_of(part):
+                out.append(Mention(pos, pos + len(part), part, "Organization", _COUNTED_KIND.get(m.group(2), "enterprise"), 0.6, "list"))
+            pos += len(part) + 1
+    return out
+
+
 def compound_list_mentions(sentence: str) -> list[Mention]:
     """Named estates in lists counted as compounds: 慕和南道、夏纳滨江两个小区."""
     out = []
@@ -704,7 +733,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     units = units if units is not None else units_of(sentence)
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
-    found += head_list_mentions(sentence) + activity_mentions(sentence)
+    found += head_list_mentions(sentence) + activity_mentions(sentence) + counted_body_mentions(sentence)
     found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)
     quoted = quoted_mentions(sentence, units, found)
     for m in found:  # 高端民宿项目“故乡的云”: the description before a named quote is no name of its own

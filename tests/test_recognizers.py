@@ -395,3 +395,17 @@ def test_a_title_word_after_a_list_of_quoted_titles_titles_each(mode):
 def test_a_model_title_of_a_named_level_after_shi_is_an_award(mode):
     assert named("这个茶园是村里打造的项目，也是河北省乡村振兴样板项目。", mode).get("河北省乡村振兴样板项目") == "Award"
     assert not any(t == "Award" for t in named("这也是我们做好工作的样板。", mode).values())
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_council_named_before_mechanism_is_the_mechanism(mode):
+    assert named("街道推行“板凳会”议事会工作机制，收集民意。", mode).get("板凳会议事会") == "Initiative"
+    assert named("“板凳会”议事会每周开会。", mode).get("板凳会议事会") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_items_counted_as_firms_are_enterprises_whatever_they_end_in(mode):
+    names = mentions_of("社区引进了青禾书店、山风咖啡两家商户。", mode)
+    found = {m.name: (m.type, m.kind) for m in names if not m.generic}
+    assert found.get("青禾书店") == ("Organization", "enterprise") and found.get("山风咖啡") == ("Organization", "enterprise")
+    assert not any(m.type == "Organization" for m in mentions_of("街道联系了电力、燃气等5家企业。", mode) if not m.generic)
