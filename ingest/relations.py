@@ -254,6 +254,11 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
         if sentence[s - 1 : s] == "—":  # 建立…共同体——“同心社”: an appositive names what came before, it opens no clause
             subjects.append(current)
             continue
+        topic_phrase = _closing_group(sentence, s, e, lead, actors) if not subjects else None
+        if topic_phrase is not None:  # 由…组成的A、B，也是…，去年获得…: the phrase that opens the sentence is its topic
+            subjects.append(topic_phrase)
+            current = topic_phrase
+            continue
         for a in actors:
             if a.start == lead + 1 and sentence[lead] in "与同和跟":
                 break  # 与社区共建…: a co-agent, the subject stays the one before
@@ -268,6 +273,16 @@ def _clause_subjects(sentence: str, clauses, actors: list[_Actor], ctx: Context)
                 break
         subjects.append(current)
     return subjects
+
+
+def _closing_group(sentence: str, start: int, end: int, lead: int, actors: list[_Actor]) -> _Actor | None:
+    """The last actor of a list that closes a sentence's first clause after a modifier ending in 的
+    (成立于2015年的A基金会，是…; 由…组成的A、B，…), when no actor opens the clause; else None."""
+    inside = [a for a in actors if start <= a.start and a.end <= end and not a.mention.generic]
+    if not inside or inside[-1].end != end or any(lead <= a.start <= lead + 1 for a in actors):
+        return None
+    group = _coordinated(sentence, inside)
+    return inside[-1] if sentence[group[0].start - 1 : group[0].start] == "的" else None
 
 
 def _past_speech(sentence: str, lead: int, end: int) -> int:
@@ -544,7 +559,9 @@ def _awards(sentence, mentions, actors, clauses, subjects, ctx: Context | None =
         elif resolved:
             facts.append(Fact(resolved[-1].key, "AWARDED", entity_key(m), 0.55, dict(props)))
         elif subjects[ci] is not None and verb.start() <= 2 and not re.search(r"[0-9一二三四五六七八九十两]个", sentence[cs:verb_pos]):
-            facts.append(Fact(subjects[ci].key, "AWARDED", entity_key(m), 0.5, dict(props)))
+            subject = subjects[ci]  # 甲社区、乙社区积极创新，荣获…: each of a coordinated subject
+            group = _coordinated(sentence, [a for a in actors if a.end <= subject.end and not a.mention.generic]) if subject.start >= 0 and not subject.mention.generic else [subject]
+            facts += [Fact(a.key, "AWARDED", entity_key(m), 0.5, dict(props)) for a in group]
         if ctx is not None and _COUNT_OF.search(sentence[cs:verb_pos]):
             ctx.counted_award = (entity_key(m), ctx.sentences)  # 天津13个典型入选X: the ones listed after 其中 received X
     if ctx is not None and ctx.counted_award is not None:

@@ -257,3 +257,11 @@ def test_bodies_a_place_incubates_are_its_own_not_partners():
     assert not _pairs(facts)
     brought = _facts("金水社区引导邻里互助协会参与社区治理。")  # guided to take part: a partner
     assert frozenset(("Community:金水社区", "Organization:邻里互助协会")) in _pairs(brought)
+
+
+def test_a_list_closing_the_first_clause_after_de_is_the_sentence_topic():
+    facts = _facts("由二十位退休教师组成的金秋合唱团、兆丰艺术团，也是社区的文艺骨干，去年获得区优秀学习团队荣誉称号。")
+    for holder in ("Organization:金秋合唱团", "Organization:兆丰艺术团"):
+        assert (holder, "AWARDED", "Award:区优秀学习团队") in facts
+    visited = _facts("志愿者们走访了金秋合唱团，去年获得区优秀学习团队荣誉称号。")  # an object, no 的 phrase: no topic
+    assert not any(p == "AWARDED" for _, p, _ in visited)
