@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ingest import lexicon as lx
 from ingest.lac_tagger import TaggedSpan
-from ingest.mentions import PLATFORM_ENDINGS, Mention, area_prefix_re, is_event, is_generic_word, settle, stem_is_generic, suffix_of, unglued
+from ingest.mentions import PLATFORM_ENDINGS, Mention, after_description, area_prefix_re, is_event, is_generic_word, settle, stem_is_generic, suffix_of, unglued
 from ingest.tokens import cut, tag_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -118,6 +118,8 @@ def statistical_mentions(sentence: str, spans: list[TaggedSpan]) -> list[Mention
         if typed:
             node_type, kind, suffix = typed
             stem = name[: -len(suffix)]
+            if after_description(stem):
+                continue  # 上海市郊首家社区基金会: a description of a body, the rules read what follows it
             if node_type not in ("Organization", "Community") or is_generic_word(stem) or len(_HAN.findall(stem)) < 2:
                 continue
             if kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and tag_of(stem)[:1] in ("n", "v", "a"):
@@ -165,7 +167,7 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         if name_before is not None:
             return _moved(m, name_before.start, sentence)
     word = _word_across(spans, m.start)
-    if _starts_with_place(m.name) or (word is not None and _joins(sentence[word.start : m.start + 2])):
+    if _starts_with_place(m.name) or (word is not None and (_joins(sentence[word.start : m.start + 2]) or after_description(sentence[word.start : m.start]))):
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
         return _moved(m, word.start, sentence)

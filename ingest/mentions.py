@@ -22,6 +22,7 @@ _AWARD_TITLE_TAIL = re.compile(r"(?:的)?(?:荣誉称号|光荣称号|称号|荣
 _AWARD_HEADS = tuple(rule_data.words("award_heads"))  # what a title names: …社区, …单位, …集体
 PLATFORM_ENDINGS = tuple(rule_data.words("platform_endings"))  # …市民云, …APP: how apps and online platforms are named
 _EVENT_HEADS = tuple(sorted(rule_data.words("event_heads"), key=len, reverse=True))  # …节, …赛, …论坛
+_DESCRIPTION_MARKS = tuple(sorted(rule_data.words("description_marks"), key=len, reverse=True))  # 首家, 性质
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)[0-9]{2}年度?|第[一二三四五六七八九十0-9]+[届批]|年度|首批|首届)+")
 
 
@@ -214,6 +215,11 @@ def stem_is_generic(stem: str) -> bool:
     return is_generic_word(stem)
 
 
+def after_description(stem: str) -> int:
+    """Offset in `stem` after its last description word (上海市郊首家|社区, 非公募性质|社区公益), 0 if none."""
+    return max((k + len(w) for w in _DESCRIPTION_MARKS for k in [stem.rfind(w)] if k >= 0), default=0)
+
+
 def _describes(stem: str) -> bool:
     """True when a stem ending in 化/型/式/性 is a description (精细化, 服务型), not a proper name plus that word."""
     word = next((stem[-n:] for n in (4, 3, 2) if len(stem) > n and tag_of(stem[-n:])), "")
@@ -268,6 +274,9 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         name = sentence[start : end].translate(_STRIP_QUOTES)
         if name[:1] in "这那该其本每各此":
             continue
+        cut_at = after_description(name[: -len(suffix)])
+        if cut_at and node_type == "Organization":
+            start, name = start + cut_at, name[cut_at:]  # 上海市郊首家|社区基金会: what describes the body is no part of its name
         generic = len(name) <= len(suffix) or stem_is_generic(name[: -len(suffix)]) or (
             node_type == "Community" and divisions.kind_of(name[: -len(suffix)]) in ("province", "city"))  # 成都社区
         quoted = any(x.kind == "quote" for x in units[first : i + 1])

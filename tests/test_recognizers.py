@@ -409,3 +409,10 @@ def test_items_counted_as_firms_are_enterprises_whatever_they_end_in(mode):
     found = {m.name: (m.type, m.kind) for m in names if not m.generic}
     assert found.get("青禾书店") == ("Organization", "enterprise") and found.get("山风咖啡") == ("Organization", "enterprise")
     assert not any(m.type == "Organization" for m in mentions_of("街道联系了电力、燃气等5家企业。", mode) if not m.generic)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_description_before_a_body_suffix_is_no_part_of_a_name(mode):
+    names = named("这是一家非营利性质社区公益基金会，也是杭州市郊首家社区基金会。", mode)
+    assert not any(t == "Organization" for t in names.values()), names
+    assert named("全市首家社区书院由青松文化发展中心运营。", mode).get("青松文化发展中心") == "Organization"
