@@ -543,6 +543,9 @@ def _awards(sentence, mentions, actors, clauses, subjects, ctx: Context | None =
         cs = clauses[ci][0]
         verb = re.search("|".join(lx.AWARD_VERBS), sentence[cs : m.start])
         if not verb:
+            named = _named_before_clause(sentence, cs, holders_all) if _IS_ALSO.match(sentence[cs : m.start]) else None
+            if named is not None:  # …打造的“故乡的云”，也是省级样板项目: what closes the clause before holds the title
+                facts.append(Fact(entity_key(named), "AWARDED", entity_key(m), 0.55, dict(props)))
             continue
         verb_pos = cs + verb.start()
         conferred = _conferred_on(sentence, verb, cs, m, holders_all)
@@ -600,6 +603,16 @@ def _among_them(sentence: str, holders: list[Mention], ctx: Context, props: dict
         edge = h.end + 1
     ctx.counted_award = None
     return [Fact(entity_key(h), "AWARDED", award, 0.55, dict(props)) for h in items]
+
+
+_IS_ALSO = re.compile(r"^(?:也|还|更|又|同时)?(?:是|为)“?$")
+
+
+def _named_before_clause(sentence: str, clause_start: int, holders: list[Mention]) -> Mention | None:
+    """The named entity that closes the clause before clause_start (…“故乡的云”，), if one does."""
+    end = len(sentence[:clause_start].rstrip("，,；; "))
+    end = end - 1 if sentence[end - 1 : end] == "”" else end
+    return next((h for h in holders if h.end == end), None) if clause_start > 0 else None
 
 
 _CONFER_VERBS = ("授予", "颁发给", "颁给", "授牌给")

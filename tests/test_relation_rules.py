@@ -265,3 +265,10 @@ def test_a_list_closing_the_first_clause_after_de_is_the_sentence_topic():
         assert (holder, "AWARDED", "Award:区优秀学习团队") in facts
     visited = _facts("志愿者们走访了金秋合唱团，去年获得区优秀学习团队荣誉称号。")  # an object, no 的 phrase: no topic
     assert not any(p == "AWARDED" for _, p, _ in visited)
+
+
+def test_what_closes_a_clause_holds_the_title_of_a_clause_saying_it_also_is_one():
+    facts = _facts("这是金水集团在银湖村投资打造的民宿项目“山居云”，也是山东省乡村振兴样板项目。")
+    assert ("Initiative:山居云", "AWARDED", "Award:山东省乡村振兴样板项目") in facts
+    unnamed = _facts("民宿建设如火如荼，也是山东省乡村振兴样板项目。")
+    assert not any(p == "AWARDED" for _, p, _ in unnamed)
