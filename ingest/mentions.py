@@ -749,7 +749,31 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
         if m.source == "suffix" and m.suffix in lx.APPOSITIVE_HEADS and any(q.start - 1 == m.end and q.type == m.type for q in quoted):
             m.generic = True
     found += quoted + place_before_quote_mentions(sentence, units, quoted)
-    return settle(unglued(found))
+    return shared_place_bodies(sentence, settle(unglued(found)))
+
+
+def shared_place_bodies(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """盈浦街道党工委、办事处, 青山区委、区政府: a bare body word (or the place's level + it) listed right after a
+    body named with a place is that place's body (盈浦街道办事处, 青山区政府); the list shares the place."""
+    out = list(mentions)
+    for k, m in enumerate(mentions):
+        if not (m.generic and m.type == "Organization" and m.suffix and m.kind in ("government", "party", "self_governance")):
+            continue
+        bare = m.end - len(m.suffix)
+        level = sentence[bare - 1] if bare - 1 >= m.start and sentence[bare - 1] in "区市县镇乡" else ""
+        head = bare - len(level)
+        if head < 2 or sentence[head - 1] not in "、和及与" or head - 1 < m.start - 1:
+            continue
+        joint = head - 1 if sentence[head - 1] != "、" or head - 1 < m.start else m.start - 1
+        prev = next((p for p in mentions if p.end == joint and p.type == "Organization" and not p.generic), None)
+        place = prev and next((p for p in mentions if p.start == prev.start and p.embedded and p.type in ("Area", "Community")), None)
+        if place is None or place.end >= prev.end:
+            continue
+        place_name = sentence[place.start : place.end]
+        if level and not place_name.endswith(level):
+            continue
+        out[k] = Mention(head, m.end, place_name + m.suffix, m.type, m.kind, 0.6, m.source, suffix=m.suffix)
+    return out
 
 
 def unglued(found: list[Mention]) -> list[Mention]:

@@ -416,3 +416,10 @@ def test_a_description_before_a_body_suffix_is_no_part_of_a_name(mode):
     names = named("这是一家非营利性质社区公益基金会，也是杭州市郊首家社区基金会。", mode)
     assert not any(t == "Organization" for t in names.values()), names
     assert named("全市首家社区书院由青松文化发展中心运营。", mode).get("青松文化发展中心") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_bare_body_listed_after_a_placed_body_shares_its_place(mode):
+    assert named("活动由金湖街道党工委、办事处联合主办。", mode).get("金湖街道办事处") == "Organization"
+    assert named("红星社区党委和居委会组织居民开会。", mode).get("红星社区居委会") == "Organization"
+    assert "街道办事处" not in named("街道党工委、办事处联合主办。", mode)
