@@ -106,6 +106,7 @@ class Context:
     section: str | None = None  # the place or body a heading line (a paragraph that is only its name) introduced
     sentences: int = 0  # sentences read so far
     counted_award: tuple[str, int] | None = None  # (award, sentence number) a counted group received: 13个典型入选X
+    resident_bodies: tuple[list[str], int] = ([], -1)  # (keys, paragraph) of the bodies a 辖区企业A、B list named last
 
     def note(self, m: Mention) -> None:
         """Remember a named actor mention."""
@@ -166,6 +167,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _awards(sentence, mentions, actors, clauses, subjects, ctx)
     facts += _memberships(sentence, mentions, actors)
     facts += _residents(sentence, mentions, actors, ctx)
+    facts += _group_support(sentence, mentions, clauses, ctx)
     p_facts, p_partners = _partnerships(sentence, mentions, actors, clauses, subjects, ctx)
     facts += p_facts
     partners += p_partners
@@ -777,8 +779,11 @@ def _residents(sentence: str, mentions: list[Mention], actors: list[_Actor], ctx
     orgs = [a for a in actors if a.mention.type == "Organization" and not a.mention.embedded]
     place = ctx.topic or ctx.article_topic
     for i, a in enumerate(orgs):
-        if place and place.split(":", 1)[0] in ("Community", "Area") and _RESIDENTS.search(sentence[max(0, a.start - 8) : a.start]):
-            facts += [Fact(b.key, "LOCATED_IN", place, 0.55) for b in _listed(sentence, orgs[i:])]
+        if _RESIDENTS.search(sentence[max(0, a.start - 8) : a.start]):
+            listed = _listed(sentence, orgs[i:])
+            ctx.resident_bodies = ([b.key for b in listed], ctx.paragraph)
+            if place and place.split(":", 1)[0] in ("Community", "Area"):
+                facts += [Fact(b.key, "LOCATED_IN", place, 0.55) for b in listed]
     places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and not m.embedded]
     for p in places:
         if not _LOCATED_AT.search(sentence[max(0, p.start - 3) : p.start]) or sentence[p.end : p.end + 1] != "的":
@@ -787,6 +792,32 @@ def _residents(sentence: str, mentions: list[Mention], actors: list[_Actor], ctx
             if m.start == p.end + 1 and m.type in ("Organization", "Initiative") and not m.generic:
                 facts.append(Fact(entity_key(m), "LOCATED_IN", entity_key(p), 0.65))
     facts += _situated(sentence, mentions, places)
+    return facts
+
+
+_GROUP_OF_BODIES = re.compile(r"^(?:辖区|驻区|周边|这些|上述|该批)(?:爱心|共建)?(?:企业|商家|单位)(?:们)?")
+_GIVEN_FOR = re.compile(r"^[^，。；]{0,8}?[为给向]“?$")
+
+
+def _group_support(sentence: str, mentions: list[Mention], clauses, ctx: Context) -> list[Fact]:
+    """辖区企业A、B…参与共建，辖区爱心企业为“X”捐助…: a clause opened by the group word supports X with each body
+    the last 辖区企业 list of the paragraph named."""
+    keys, paragraph = ctx.resident_bodies
+    if not keys or paragraph != ctx.paragraph:
+        return []
+    facts = []
+    for cs, ce in clauses:
+        text = sentence[cs:ce]
+        opener = lx.ADVERBIAL_OPENERS.match(text)
+        group = _GROUP_OF_BODIES.match(text[opener.end() if opener else 0 :])
+        if group is None:
+            continue
+        after_group = cs + (opener.end() if opener else 0) + group.end()
+        for m in mentions:
+            if m.type != "Initiative" or m.generic or m.embedded or not after_group <= m.start < ce:
+                continue
+            if _GIVEN_FOR.match(sentence[after_group : m.start]) and any(v in sentence[m.end : ce] for v in lx.SUPPORT_VERBS):
+                facts += [Fact(k, "SUPPORTS", entity_key(m), 0.55) for k in keys]
     return facts
 
 

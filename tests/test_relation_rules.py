@@ -272,3 +272,14 @@ def test_what_closes_a_clause_holds_the_title_of_a_clause_saying_it_also_is_one(
     assert ("Initiative:山居云", "AWARDED", "Award:山东省乡村振兴样板项目") in facts
     unnamed = _facts("民宿建设如火如荼，也是山东省乡村振兴样板项目。")
     assert not any(p == "AWARDED" for _, p, _ in unnamed)
+
+
+def test_a_group_word_gives_for_an_initiative_with_the_bodies_its_list_named():
+    facts = _facts("辖区企业金桥实业有限公司、银湖科技有限公司等爱心企业积极参与社区共建，辖区爱心企业为“邻里互助”工程捐赠物资。")
+    for body in ("Organization:金桥实业有限公司", "Organization:银湖科技有限公司"):
+        assert (body, "SUPPORTS", "Initiative:邻里互助工程") in facts
+    ctx = Context()
+    _facts("辖区企业金桥实业有限公司、银湖科技有限公司等爱心企业积极参与社区共建。", ctx)
+    ctx.paragraph = 5  # another paragraph: the group word no longer points at that list
+    later = _facts("辖区爱心企业为“邻里互助”工程捐赠物资。", ctx)
+    assert not any(p == "SUPPORTS" for _, p, _ in later)
