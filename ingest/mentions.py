@@ -142,6 +142,14 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
     return first, crossed
 
 
+_PARALLEL_NUMBERS = re.compile(r"([百千万])[\u4e00-\u9fff]{1,3}\1")
+
+
+def _common_nouns(stem_units: list[Unit]) -> bool:
+    """True when a stem is only ordinary dictionary nouns (民宿, 村民|闲置), none a proper name or unknown word."""
+    return bool(stem_units) and all(u.kind == "tok" and u.tag == "n" and len(u.text) >= 2 and tag_of(u.text) == "n" for u in stem_units)
+
+
 _MECHANISM_AFTER = re.compile(r"(?:工作|运行|议事)?(?:机制|制度|模式)")
 
 
@@ -296,6 +304,10 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         conf = 0.75 if not crossed else 0.7
         if kind == "self_governance" and _MECHANISM_AFTER.match(sentence, end):
             node_type, kind = "Initiative", "work_method"  # “拉家常”议事会机制: the body's name names the mechanism
+        if node_type == "Community" and _PARALLEL_NUMBERS.search(name):
+            node_type, kind = "Initiative", "project"  # 百企联百村, 万企帮万村: a programme's slogan, no village
+        if node_type == "Community" and suffix == "院落" and _common_nouns(units[first:k]):
+            continue  # 民宿院落, 村民闲置院落: a description of courtyards, not a named one
         if node_type == "Community" and suffix in ("社区", "村"):
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"

@@ -57,12 +57,24 @@ def same_entity(a_name: str, b_name: str, node_type: str) -> bool:
     if node_type == "Organization":
         return _same_body(short, long)
     if node_type == "Initiative":
+        if _named_with_category(short, long):
+            return True  # 百企联百村 = 百企联百村行动, 同心圆 = 党建共建同心圆工程: the name with or without its kind
         if short[-2:] != long[-2:]:
             return False
         if len(short) >= 3 and long.endswith(short) and len(long) - len(short) <= 8:
             return True
         return len(short) >= 4 and long[:2] == short[:2] and len(long) - len(short) <= 2 and _is_subsequence(short, long)
     return False
+
+
+_KIND_TAILS = ("工程", "行动", "项目", "计划", "活动", "机制", "工作机制", "品牌", "实事工程", "实事项目", "系列活动")
+
+
+def _named_with_category(short: str, long: str) -> bool:
+    """True when `long` is `short` (three characters or more) followed by a word of its kind, with at most a
+    few characters before it (党建共建|同心圆|工程)."""
+    at = long.rfind(short)
+    return len(short) >= 3 and at >= 0 and at <= 6 and long[at + len(short):] in _KIND_TAILS
 
 
 def _descriptor_inside(short: str, long: str) -> bool:

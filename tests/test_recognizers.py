@@ -423,3 +423,22 @@ def test_a_bare_body_listed_after_a_placed_body_shares_its_place(mode):
     assert named("活动由金湖街道党工委、办事处联合主办。", mode).get("金湖街道办事处") == "Organization"
     assert named("红星社区党委和居委会组织居民开会。", mode).get("红星社区居委会") == "Organization"
     assert "街道办事处" not in named("街道党工委、办事处联合主办。", mode)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_ordinary_nouns_before_courtyard_describe_no_compound(mode):
+    assert not any(t == "Community" for t in named("村里利用村民闲置院落开办民宿。", mode).values())
+    assert named("锦华院落的居民自发成立了议事会。", mode).get("锦华院落") == "Community"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_slogan_of_parallel_numbers_ending_in_village_is_a_programme(mode):
+    assert named("全省推进万企帮万村 助力乡村振兴。", mode).get("万企帮万村") == "Initiative"
+
+
+def test_an_initiative_named_with_or_without_its_kind_is_one():
+    from ingest.resolve import same_entity
+
+    assert same_entity("万企帮万村", "万企帮万村行动", "Initiative")
+    assert same_entity("同心圆", "党建共建同心圆工程", "Initiative")
+    assert not same_entity("同心圆", "同心圆广场", "Initiative")
