@@ -105,7 +105,7 @@ class Context:
     article_topic: str | None = None
     section: str | None = None  # the place or body a heading line (a paragraph that is only its name) introduced
     sentences: int = 0  # sentences read so far
-    counted_award: tuple[str, int] | None = None  # (award, sentence number) a counted group received: 13个典型入选X
+    counted_award: tuple[str, int, Mention | None] | None = None  # (award, sentence number, the place counting) of 天津13个典型入选X
     resident_bodies: tuple[list[str], int] = ([], -1)  # (keys, paragraph) of the bodies a 辖区企业A、B list named last
 
     def note(self, m: Mention) -> None:
@@ -567,8 +567,9 @@ def _awards(sentence, mentions, actors, clauses, subjects, ctx: Context | None =
             subject = subjects[ci]  # 甲社区、乙社区积极创新，荣获…: each of a coordinated subject
             group = _coordinated(sentence, [a for a in actors if a.end <= subject.end and not a.mention.generic]) if subject.start >= 0 and not subject.mention.generic else [subject]
             facts += [Fact(a.key, "AWARDED", entity_key(m), 0.5, dict(props)) for a in group]
-        if ctx is not None and _COUNT_OF.search(sentence[cs:verb_pos]):
-            ctx.counted_award = (entity_key(m), ctx.sentences)  # 天津13个典型入选X: the ones listed after 其中 received X
+        if ctx is not None and _COUNT_OF.search(sentence[cs:verb_pos]):  # 天津13个典型入选X: those listed after 其中 received X
+            counting = next((h for h in holders_all if cs <= h.start and h.type == "Area" and _COUNTED.match(sentence[h.end : verb_pos])), None)
+            ctx.counted_award = (entity_key(m), ctx.sentences, counting)
     if ctx is not None and ctx.counted_award is not None:
         facts += _among_them(sentence, holders_all, ctx, props)
     return facts
@@ -580,8 +581,9 @@ _AMONG = re.compile(r"(?:^|[，。；,;])\s*其中(?:包括|有)?[，,：:]?\s*"
 
 def _among_them(sentence: str, holders: list[Mention], ctx: Context, props: dict) -> list[Fact]:
     """其中，A、B、C…: each item listed after 其中 received the award a counted group received just before
-    (天津13个典型入选X。其中，A社区、B社区…), in this sentence or the one before."""
-    award, said_in = ctx.counted_award
+    (天津13个典型入选X。其中，A社区、B社区…), in this sentence or the one before; the place that counted them
+    contains the place each item's address opens with (河西区 of 河西区东海街龙江里社区 PART_OF 天津)."""
+    award, said_in, counting = ctx.counted_award
     if ctx.sentences - said_in > 1:
         ctx.counted_award = None
         return []
@@ -589,22 +591,31 @@ def _among_them(sentence: str, holders: list[Mention], ctx: Context, props: dict
     if among is None:
         return []
     items: list[Mention] = []
+    tops: list[Mention] = []
     edge = among.end()
+    top = None
     for h in holders:
         if h.start < edge:
             continue
         if any(o.start == h.end and o.type in ("Area", "Community") for o in holders) and h.type in ("Area", "Community"):
             if h.start == edge:
+                top = top or h
                 edge = h.end  # a place locating the next one (和平区|新兴街|朝阳里社区)
             continue
         if h.start != edge:
             break
         items.append(h)
+        tops.append(top or h)
+        top = None
         if sentence[h.end : h.end + 1] not in ("、", "和", "及", "与"):
             break
         edge = h.end + 1
     ctx.counted_award = None
-    return [Fact(entity_key(h), "AWARDED", award, 0.55, dict(props)) for h in items]
+    facts = [Fact(entity_key(h), "AWARDED", award, 0.55, dict(props)) for h in items]
+    if counting is not None:
+        facts += [Fact(entity_key(t), "PART_OF", entity_key(counting), 0.55) for t in tops
+                  if t.type == "Area" and LEVEL.get(t.kind or "", 9) < LEVEL.get(counting.kind or "", -1)]
+    return facts
 
 
 _IS_ALSO = re.compile(r"^(?:也|还|更|又|同时)?(?:是|为)“?$")

@@ -227,15 +227,16 @@ def test_speech_quoted_first_does_not_hide_the_clauses_actor():
 
 def test_items_listed_after_qizhong_receive_the_award_of_the_counted_group():
     ctx = Context()
-    counted = "日前，河东市12个志愿服务先进典型入选全国志愿服务“四个100”先进典型。"
+    counted = "日前，沈阳市12个志愿服务先进典型入选全国志愿服务“四个100”先进典型。"
     award = "Award:" + next(m.name for m in _mentions(counted) if m.type == "Award")
     first = _facts(counted, ctx)
-    assert not any(p == "AWARDED" and s == "Area:河东市" for s, p, _ in first)  # the place counts its winners
-    facts = _facts("其中，青山区绿水街道金桥社区、银湖社区被推选为全国最美志愿服务社区。", ctx)
+    assert not any(p == "AWARDED" and s == "Area:沈阳市" for s, p, _ in first)  # the place counts its winners
+    facts = _facts("其中，铁西区绿水街道金桥社区、银湖社区被推选为全国最美志愿服务社区。", ctx)
     for holder in ("Community:金桥社区", "Community:银湖社区"):
         assert (holder, "AWARDED", award) in facts
         assert (holder, "AWARDED", "Award:全国最美志愿服务社区") in facts
     assert not any(s == "Area:绿水街道" and p == "AWARDED" for s, p, _ in facts)  # it only locates 金桥社区
+    assert ("Area:铁西区", "PART_OF", "Area:沈阳市") in facts  # the place that counted them holds the address
     later = _facts("其中，金桥社区建成“邻里帮”服务站。", ctx)  # the list was read: a later 其中 names no winner
     assert not any(p == "AWARDED" for _, p, _ in later)
 
