@@ -68,10 +68,15 @@ ORDER BY communities DESC, organization, o.id LIMIT $limit"""
 
 
 def cypher(store, p: dict) -> list[dict]:
-    rows = store.read_cypher(BROKERS, **p)
-    for r in rows:
-        r["names"] = "、".join(sorted(r["names"]))
-    return rows
+    # every organization is ranked anyway: the whole ranking is kept per confidence level and graph version
+    # (as on the embedded store), and serves every limit
+    def ranking() -> list[dict]:
+        rows = store.read_cypher(BROKERS, min_confidence=p["min_confidence"], limit=2**62)
+        for r in rows:
+            r["names"] = "、".join(sorted(r["names"]))
+        return rows
+
+    return [dict(r) for r in store.query_index(f"brokers:{p['min_confidence']!r}", ranking)[: int(p["limit"])]]
 
 
 SPEC = register(QuerySpec(

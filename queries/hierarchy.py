@@ -42,11 +42,17 @@ CALL () {{
 RETURN places, part_of, located"""
 
 
-def cypher(store, p: dict) -> list[dict]:
+def _inputs(store) -> tuple[dict, list, dict]:
     found = store.read_cypher(HIERARCHY_INPUTS)[0]
     places = {i: {"name": name, "type": t, "kind": k} for i, name, t, k in found["places"]}
     part_of = [(u, v) for u, v in found["part_of"]]
     located = {(place, t): n for place, t, n in found["located"]}
+    return places, part_of, located
+
+
+def cypher(store, p: dict) -> list[dict]:
+    # the whole tree is read once per graph version, as the embedded store keeps its hierarchy inputs
+    places, part_of, located = store.query_index("hierarchy", lambda: _inputs(store))
     return shape_hierarchy(places, part_of, located, find_cypher(store, p["root"]) if p["root"] else None, int(p["limit"]))
 
 

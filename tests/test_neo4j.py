@@ -99,19 +99,22 @@ def test_explorer_neighbourhood_on_neo4j_reads_only_the_neighbourhood(migrated, 
 
 
 @pytest.mark.neo4j
-def test_the_duplicates_index_is_rebuilt_after_a_write(neo4j_store, corpus_dir, tmp_path):
-    """Neo4j keeps the scored candidate pairs per graph version (store.query_index): articles written
-    after a query are in the next answer, as on an embedded store holding the same articles."""
+def test_indexes_kept_per_graph_version_are_rebuilt_after_a_write(neo4j_store, corpus_dir, tmp_path):
+    """Neo4j keeps some queries' indexes per graph version (store.query_index: duplicates' scored pairs,
+    the area tree, the broker ranking): articles written after a query are in the next answer, as on an
+    embedded store holding the same articles."""
     from govkg.cli import SAMPLE_CORPUS
 
     neo4j_store.clear()
     Pipeline(neo4j_store).ingest([SAMPLE_CORPUS])
     embedded = SQLiteStore(tmp_path / "same.db")
     Pipeline(embedded).ingest([SAMPLE_CORPUS])
-    params = {"min_similarity": 60.0}
-    first = run_query(neo4j_store, "duplicates", params).rows
-    assert first == run_query(embedded, "duplicates", params).rows and first
+    cases = [("duplicates", {"min_similarity": 60.0}), ("hierarchy", {}), ("brokers", {"limit": 100})]
+    first = {name: run_query(neo4j_store, name, params).rows for name, params in cases}
+    for name, params in cases:
+        assert first[name] == run_query(embedded, name, params).rows and first[name], name
     Pipeline(neo4j_store).ingest([corpus_dir])
     Pipeline(embedded).ingest([corpus_dir])
-    again = run_query(neo4j_store, "duplicates", params).rows
-    assert again == run_query(embedded, "duplicates", params).rows and again != first
+    for name, params in cases:
+        again = run_query(neo4j_store, name, params).rows
+        assert again == run_query(embedded, name, params).rows and again != first[name], name
