@@ -405,7 +405,9 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             located = place[0] if place else None
             candidates = [a for a in local if located is None or a.key != entity_key(located)]
             if candidates:
-                runner, conf = candidates[0] if _opens_clause(sentence, candidates[0], cs) else candidates[-1], 0.7
+                first = candidates[0]  # 东西门村的嬗变是泰安市实施…: a possessive opening the clause does not act
+                opens = _opens_clause(sentence, first, cs) and sentence[first.end : first.end + 1] != "的"
+                runner, conf = first if opens else candidates[-1], 0.7
         if runner is None and _is_venue(sentence, m, mentions, cs):
             continue  # 在兴隆湖畔、海昌极地海洋公园举行…: where something happens, nobody's initiative here
         if runner is None and subjects[ci] is not None and (m.kind == "work_method" or not _INSTRUMENT.search(before)):

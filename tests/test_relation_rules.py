@@ -284,3 +284,9 @@ def test_a_group_word_gives_for_an_initiative_with_the_bodies_its_list_named():
     ctx.paragraph = 5  # another paragraph: the group word no longer points at that list
     later = _facts("辖区爱心企业为“邻里互助”工程捐赠物资。", ctx)
     assert not any(p == "SUPPORTS" for _, p, _ in later)
+
+
+def test_a_possessive_opening_the_clause_does_not_run_what_the_next_actor_implements():
+    facts = _facts("金水社区的变化是青岛市实施“百企帮百村”工程的一个缩影。")
+    assert ("Area:青岛市", "RUNS", "Initiative:百企帮百村工程") in facts
+    assert not any(s == "Community:金水社区" and p == "RUNS" for s, p, _ in facts)
