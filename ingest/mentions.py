@@ -120,6 +120,12 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             stem_start = units[first].start
             j = first - 1
             continue
+        gloss = _latin_gloss(units, j) if node_type in ("Organization", "Initiative") else None
+        if gloss is not None:
+            first = gloss  # “YAM”（you and me）国际志愿服务队: a quoted name glossed in brackets before the suffix, kept whole (the fullest form)
+            stem_start = units[gloss].start
+            j = gloss - 1
+            continue
         if u.kind == "quote":
             if node_type in ("Area", "Community") or len(u.inner) > 12 or not _plausible_name(u.inner):
                 break
@@ -151,6 +157,22 @@ def _common_nouns(stem_units: list[Unit]) -> bool:
 
 
 _MECHANISM_AFTER = re.compile(r"(?:工作|运行|议事)?(?:机制|制度|模式)")
+
+
+_GLOSS = re.compile(r"[（(][A-Za-z][A-Za-z .'&-]{0,40}[）)]")
+
+
+def _latin_gloss(units: list[Unit], j: int) -> int | None:
+    """Index of the quote before a bracketed Latin gloss that ends at units[j] (“YAM”|（you and me）), else None."""
+    if units[j].text not in ("）", ")"):
+        return None
+    k = j - 1
+    while k >= 0 and units[k].text not in ("（", "(") and j - k <= 12:
+        k -= 1
+    if k < 1 or units[k - 1].kind != "quote" or units[k - 1].end != units[k].start:
+        return None
+    text = "".join(u.text for u in units[k : j + 1])
+    return k - 1 if _GLOSS.fullmatch(text) and _plausible_name(units[k - 1].inner) else None
 
 
 def _township_char(units: list[Unit], j: int) -> bool:

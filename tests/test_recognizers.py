@@ -442,3 +442,9 @@ def test_an_initiative_named_with_or_without_its_kind_is_one():
     assert same_entity("万企帮万村", "万企帮万村行动", "Initiative")
     assert same_entity("同心圆", "党建共建同心圆工程", "Initiative")
     assert not same_entity("同心圆", "同心圆广场", "Initiative")
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_quoted_latin_name_glossed_in_brackets_heads_the_body(mode):
+    names = named(fullwidth_view("社区成立了“GoTogether”(go together)邻里志愿服务队，服务外籍居民。"), mode)
+    assert names.get("GoTogether（go together）邻里志愿服务队") == "Organization", names
