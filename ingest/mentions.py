@@ -132,7 +132,7 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
-        if _is_boundary(u, node_type):
+        if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type):
             if (_absorbable(u) and suffix_start - stem_start < 2) or _township_char(units, j):
                 first = j
                 stem_start = u.start
@@ -140,7 +140,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
                 j -= 1
                 continue
             break
-        if absorbed and len(u.text) > 1 and not (node_type == "Community" and u.tag in ("ns", "nr", "nz", "") and u.kind == "tok"):
+        if absorbed and len(u.text) > 1 and not (node_type == "Community" and u.tag in ("ns", "nr", "nz", "") and u.kind == "tok") \
+                and not _named_in_chain(units, j, node_type):
             break  # 朝阳|里|社区: a place name before an absorbed 里 stays in
         first = j
         stem_start = u.start
@@ -173,6 +174,16 @@ def _latin_gloss(units: list[Unit], j: int) -> int | None:
         return None
     text = "".join(u.text for u in units[k : j + 1])
     return k - 1 if _GLOSS.fullmatch(text) and _plausible_name(units[k - 1].inner) else None
+
+
+def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
+    """向阳路街|昔阳|里社区: right after its street in an address chain, a word jieba tags as a time, adjective
+    or locative (昔阳/t) is the community's name, not a boundary."""
+    u = units[j]
+    return node_type == "Community" and u.kind == "tok" and j > 0 and _is_unit_end(units[j - 1]) \
+        and units[j - 1].end == u.start and u.tag[:1] in ("t", "a", "f", "s", "b") and len(u.text) >= 2 \
+        and u.text not in lx.BOUNDARY_WORDS and u.text not in lx.PLACE_BOUNDARY_WORDS and not any(ch.isdigit() for ch in u.text) \
+        and not (u.tag[:1] == "t" and any(ch in u.text for ch in "年月日时今昨明前后来期初底"))
 
 
 def _township_char(units: list[Unit], j: int) -> bool:

@@ -448,3 +448,9 @@ def test_an_initiative_named_with_or_without_its_kind_is_one():
 def test_a_quoted_latin_name_glossed_in_brackets_heads_the_body(mode):
     names = named(fullwidth_view("社区成立了“GoTogether”(go together)邻里志愿服务队，服务外籍居民。"), mode)
     assert names.get("GoTogether（go together）邻里志愿服务队") == "Organization", names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_time_tagged_word_right_after_its_street_names_the_community(mode):
+    assert named("南开区向阳路街三秦里社区开展了义诊。", mode).get("三秦里社区") == "Community"
+    assert not any(t == "Community" for t in named("锦江区今年社区工作成效明显。", mode).values())
