@@ -186,6 +186,11 @@ def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
         and not (u.tag[:1] == "t" and any(ch in u.text for ch in "年月日时今昨明前后来期初底"))
 
 
+def _glued_preposition(u: Unit) -> bool:
+    """An unknown word jieba made of a preposition and the first characters of a name (对盈星, 把金牛)."""
+    return u.kind == "tok" and not u.tag and len(u.text) >= 3 and u.text[0] in "对把被将给让使从在" and not tag_of(u.text)
+
+
 def _township_char(units: list[Unit], j: int) -> bool:
     """都江堰|向|峨乡, 向|峨|镇党委: one character jieba took for a preposition, before a one-character
     stem and 镇/乡, at the start of a clause or right after its county, is the township's first character."""
@@ -309,6 +314,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if _quote_then_category(units, first, i, suffix, sentence):
             continue
         start = units[first].start
+        if _glued_preposition(units[first]) and first < i:
+            start += 1  # 开始对盈星|文化艺术团: jieba read the preposition into an unknown word opening the name
         while node_type == "Initiative" and first < i and units[first].kind == "tok" and units[first].text in ("社区", "街道", "辖区", "小区") and not crossed:
             first += 1
             start = units[first].start

@@ -454,3 +454,24 @@ def test_a_quoted_latin_name_glossed_in_brackets_heads_the_body(mode):
 def test_a_time_tagged_word_right_after_its_street_names_the_community(mode):
     assert named("南开区向阳路街三秦里社区开展了义诊。", mode).get("三秦里社区") == "Community"
     assert not any(t == "Community" for t in named("锦江区今年社区工作成效明显。", mode).values())
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_rehabilitation_and_health_centres_are_public_institutions(mode):
+    found = {m.name: (m.type, m.kind) for m in mentions_of("市康宁康复中心和青湖社区卫生服务中心派医生上门。", mode) if not m.generic}
+    assert found.get("市康宁康复中心") == ("Organization", "public_institution")
+    assert found.get("青湖社区卫生服务中心") == ("Organization", "public_institution")
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_community_troupes_are_social_organizations(mode):
+    assert named("基金会开始对瑞星舞蹈团进行资金扶持。", mode).get("瑞星舞蹈团") == "Organization"
+
+
+def test_a_preposition_jieba_glued_to_a_name_is_left_out():
+    from ingest.mentions import suffix_mentions
+    from ingest.tokens import Unit
+
+    sentence = "对嘉月文化艺术团"
+    units = [Unit(0, 3, "对嘉月", "tok", ""), Unit(3, 5, "文化", "tok", "n"), Unit(5, 8, "艺术团", "tok", "n")]
+    assert [m.name for m in suffix_mentions(sentence, units)] == ["嘉月文化艺术团"]
