@@ -728,6 +728,23 @@ def activity_mentions(sentence: str) -> list[Mention]:
     return out
 
 
+_CEREMONY = re.compile(r"(?:举行|举办|召开)(?:了)?(“[^“”]{2,12}”[^，。；、“”！？\s]{0,10}?(?:签约|启动|揭牌|授牌|颁奖|开营)?仪式)")
+
+
+def ceremony_mentions(sentence: str, found: list[Mention]) -> list[Mention]:
+    """举行“幸福布新”社企共建签约仪式: a ceremony named by a quote and what it is of is one activity (not when a
+    body is named inside it: “红欣”服务中心揭牌仪式 keeps the body)."""
+    out = []
+    for m in _CEREMONY.finditer(sentence):
+        if any(f.type == "Organization" and not f.generic and m.start(1) <= f.start and f.end <= m.end(1) for f in found):
+            continue
+        name = m.group(1).translate(_STRIP_QUOTES)
+        inner = m.group(1)[1 : m.group(1).index("”")]
+        if _plausible_name(inner) and not is_generic_word(inner):
+            out.append(Mention(m.start(1), m.end(1), name, "Initiative", "activity", 0.55, "activity"))
+    return out
+
+
 def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[Mention]:
     """Stems sharing one suffix: 麓湖、安公、南山国际化社区 → 麓湖社区, 安公社区; 麓湖、南山三个国际化社区."""
     out = []
@@ -794,7 +811,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     units = units if units is not None else units_of(sentence)
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
-    found += head_list_mentions(sentence) + activity_mentions(sentence) + counted_body_mentions(sentence)
+    found += head_list_mentions(sentence) + activity_mentions(sentence) + ceremony_mentions(sentence, found) + counted_body_mentions(sentence)
     found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)
     quoted = quoted_mentions(sentence, units, found)
     for m in found:  # 高端民宿项目“故乡的云”: the description before a named quote is no name of its own

@@ -475,3 +475,10 @@ def test_a_preposition_jieba_glued_to_a_name_is_left_out():
     sentence = "对嘉月文化艺术团"
     units = [Unit(0, 3, "对嘉月", "tok", ""), Unit(3, 5, "文化", "tok", "n"), Unit(5, 8, "艺术团", "tok", "n")]
     assert [m.name for m in suffix_mentions(sentence, units)] == ["嘉月文化艺术团"]
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_ceremony_named_by_a_quote_is_one_activity_unless_a_body_is_named_in_it(mode):
+    assert named("青湖社区举行“邻里同心”共建签约仪式，居民代表参加。", mode).get("邻里同心共建签约仪式") == "Initiative"
+    names = named("街道举行“红欣”服务中心揭牌仪式。", mode)
+    assert names.get("红欣服务中心") == "Organization" and not any(n.endswith("仪式") for n in names)
