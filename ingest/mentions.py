@@ -359,6 +359,24 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if suffix == "平台" and not generic and len(name) >= 6 and name[:-2].endswith(PLATFORM_ENDINGS):
             end, name = end - 2, name[:-2]  # 天府市民云平台: an app is named without the category word
         out.append(Mention(start, end, name, node_type, kind, conf, "suffix", generic=generic, suffix=suffix))
+    return _departments_of_committees(sentence, out)
+
+
+_COMMITTEES = ("区委", "市委", "县委", "州委", "省委")
+
+
+def _departments_of_committees(sentence: str, found: list[Mention]) -> list[Mention]:
+    """成都市青羊区委 + 青羊区委宣传部 → 成都市青羊区委宣传部: a department read from inside a committee's name
+    (the scan crosses one area) is the department of the whole committee name."""
+    out = list(found)
+    for a in found:
+        if a.type != "Organization" or a.generic or a.suffix not in _COMMITTEES:
+            continue
+        for b in found:
+            if b.type == "Organization" and not b.generic and a.start < b.start < a.end < b.end and b.suffix != a.suffix \
+                    and sentence[b.start : a.end].endswith(a.suffix):
+                out.append(Mention(a.start, b.end, sentence[a.start : b.end].translate(_STRIP_QUOTES), b.type, b.kind,
+                                   a.confidence, "suffix", suffix=b.suffix))
     return out
 
 

@@ -482,3 +482,9 @@ def test_a_ceremony_named_by_a_quote_is_one_activity_unless_a_body_is_named_in_i
     assert named("青湖社区举行“邻里同心”共建签约仪式，居民代表参加。", mode).get("邻里同心共建签约仪式") == "Initiative"
     names = named("街道举行“红欣”服务中心揭牌仪式。", mode)
     assert names.get("红欣服务中心") == "Organization" and not any(n.endswith("仪式") for n in names)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_department_of_a_committee_named_with_its_city_is_one_body(mode):
+    names = named("（成都市锦江区委宣传部供图）", mode)
+    assert names.get("成都市锦江区委宣传部") == "Organization", names
