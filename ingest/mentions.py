@@ -423,6 +423,30 @@ def foreign_city_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     return out
 
 
+_DICTIONARY_BODY_ENDS = {"部": "government", "组织": "international"}
+
+
+def dictionary_body_mentions(units: list[Unit]) -> list[Mention]:
+    """民政部, 世界卫生组织: a word jieba's dictionary knows as an organization (nt) that ends like a body."""
+    out = []
+    for u in units:
+        if u.kind != "tok" or u.tag != "nt" or len(u.text) < 3:
+            continue
+        end = next((e for e in _DICTIONARY_BODY_ENDS if u.text.endswith(e)), "")
+        if not end or (end == "组织" and not u.text.startswith(lac_international_prefixes())):
+            continue
+        stem = u.text[: -len(end)]
+        if end == "部" and (len(stem) < 2 or set(stem) <= set("东西南北中内外") or is_generic_word(stem) or tag_of(stem)[:1] in ("v", "a", "f")):
+            continue  # 中西部 (a region), 综合部, 住院部 (a section of some unit): no named body
+        out.append(Mention(u.start, u.end, u.text, "Organization", _DICTIONARY_BODY_ENDS[end], 0.6, "dictionary"))
+    return out
+
+
+def lac_international_prefixes() -> tuple[str, ...]:
+    """How the names of international organizations open (世界卫生组织, 国际劳工组织)."""
+    return ("世界", "国际", "联合国", "亚洲", "全球")
+
+
 def area_mentions(units: list[Unit]) -> list[Mention]:
     """Areas of the national division table, named by their official form when it is one (重庆 → 重庆市)."""
     out = []
@@ -827,7 +851,7 @@ def compound_list_mentions(sentence: str) -> list[Mention]:
 def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mention]:
     """All mentions in a sentence, nested ones marked `embedded`, overlapping duplicates removed."""
     units = units if units is not None else units_of(sentence)
-    found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units)
+    found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units) + dictionary_body_mentions(units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
     found += head_list_mentions(sentence) + activity_mentions(sentence) + ceremony_mentions(sentence, found) + counted_body_mentions(sentence)
     found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)

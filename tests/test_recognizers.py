@@ -488,3 +488,11 @@ def test_a_ceremony_named_by_a_quote_is_one_activity_unless_a_body_is_named_in_i
 def test_a_department_of_a_committee_named_with_its_city_is_one_body(mode):
     names = named("（成都市锦江区委宣传部供图）", mode)
     assert names.get("成都市锦江区委宣传部") == "Organization", names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_ministries_and_international_bodies_jieba_knows_are_organizations(mode):
+    found = {m.name: (m.type, m.kind) for m in mentions_of("该县被民政部和世界卫生组织列为试点。", mode) if not m.generic}
+    assert found.get("民政部") == ("Organization", "government")
+    assert found.get("世界卫生组织") == ("Organization", "international")
+    assert not any(m.type == "Organization" for m in mentions_of("中西部地区的综合部门", mode) if not m.generic)
