@@ -186,6 +186,20 @@ def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
         and not (u.tag[:1] == "t" and any(ch in u.text for ch in "年月日时今昨明前后来期初底"))
 
 
+def _own_level_start(units: list[Unit], k: int, kind: str | None) -> int | None:
+    """Index of 区 in ，区|社会|建设|领导小组: a government or party body opening a clause, named by the level of
+    the place the article is about (区, 市, 县) and two to four words of its remit; else None."""
+    if kind not in ("government", "party") or units[k].kind != "tok":
+        return None
+    j = k - 1
+    while j >= 0 and k - j <= 5 and units[j].kind == "tok" and units[j].text not in ("区", "市", "县") \
+            and units[j].tag[:1] in ("n", "v") and len(units[j].text) >= 2 and units[j].end == units[j + 1].start:
+        j -= 1
+    if j < 0 or k - j < 3 or units[j].kind != "tok" or units[j].text not in ("区", "市", "县") or units[j].end != units[j + 1].start:
+        return None
+    return j if j == 0 or units[j - 1].kind == "punct" else None
+
+
 def _glued_preposition(u: Unit) -> bool:
     """An unknown word jieba made of a preposition and the first characters of a name (对盈星, 把金牛)."""
     return u.kind == "tok" and not u.tag and len(u.text) >= 3 and u.text[0] in "对把被将给让使从在" and not tag_of(u.text)
@@ -311,6 +325,10 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
                 continue
         suffix_start = end - len(suffix)
         first, crossed = _scan_left(units, k, suffix_start, node_type)
+        own = _own_level_start(units, k, kind) if node_type == "Organization" else None
+        own_level = own is not None and own < first
+        if own_level:
+            first, crossed = own, []
         if _quote_then_category(units, first, i, suffix, sentence):
             continue
         start = units[first].start
@@ -339,6 +357,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
                 generic = True
         if units[first].text in lx.NON_NAME_TOKENS or u.text in lx.NON_NAME_TOKENS:
             continue
+        if generic and own_level:
+            generic = False  # ，区社会建设领导小组: the article's own district names the body by its level
         if node_type == "Organization" and crossed and _country_prefix(units, first):
             kind = kind if kind == "public_institution" else "international"
         conf = 0.75 if not crossed else 0.7

@@ -496,3 +496,9 @@ def test_ministries_and_international_bodies_jieba_knows_are_organizations(mode)
     assert found.get("民政部") == ("Organization", "government")
     assert found.get("世界卫生组织") == ("Organization", "international")
     assert not any(m.type == "Organization" for m in mentions_of("中西部地区的综合部门", mode) if not m.generic)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_body_named_by_the_articles_own_level_and_its_remit_is_named(mode):
+    assert named("该区推行新机制，区社会建设领导小组负责统筹。", mode).get("区社会建设领导小组") == "Organization"
+    assert "区政府" not in named("会后，区政府召开会议。", mode)
