@@ -467,6 +467,24 @@ def lac_international_prefixes() -> tuple[str, ...]:
     return ("世界", "国际", "联合国", "亚洲", "全球")
 
 
+_SCHOOL_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}[中小]")
+
+
+def numbered_school_mentions(units: list[Unit]) -> list[Mention]:
+    """采荷|三中, 成都|七中, 西湖|一小: a place word and a numbered 中/小 make a school's short name."""
+    out = []
+    for j in range(1, len(units)):
+        u, place = units[j], units[j - 1]
+        if u.kind != "tok" or not _SCHOOL_NUMBER.fullmatch(u.text) or place.end != u.start:
+            continue
+        if place.kind not in ("tok", "area") or not 2 <= len(place.text) <= 4 or _HAN.fullmatch(place.text[-1]) is None:
+            continue
+        if place.kind == "tok" and place.tag not in ("", "ns", "nz", "nr"):
+            continue
+        out.append(Mention(place.start, u.end, place.text + u.text, "Organization", "public_institution", 0.6, "school"))
+    return out
+
+
 def area_mentions(units: list[Unit]) -> list[Mention]:
     """Areas of the national division table, named by their official form when it is one (重庆 → 重庆市)."""
     out = []
@@ -872,6 +890,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     """All mentions in a sentence, nested ones marked `embedded`, overlapping duplicates removed."""
     units = units if units is not None else units_of(sentence)
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units) + dictionary_body_mentions(units)
+    found += numbered_school_mentions(units)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
     found += head_list_mentions(sentence) + activity_mentions(sentence) + ceremony_mentions(sentence, found) + counted_body_mentions(sentence)
     found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)

@@ -502,3 +502,10 @@ def test_ministries_and_international_bodies_jieba_knows_are_organizations(mode)
 def test_a_body_named_by_the_articles_own_level_and_its_remit_is_named(mode):
     assert named("该区推行新机制，区社会建设领导小组负责统筹。", mode).get("区社会建设领导小组") == "Organization"
     assert "区政府" not in named("会后，区政府召开会议。", mode)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_place_and_a_numbered_middle_or_primary_school_name_a_school(mode):
+    found = {m.name: m.kind for m in mentions_of("杭州二中、西湖一小的老师走进社区。", mode) if not m.generic and m.type == "Organization"}
+    assert found == {"杭州二中": "public_institution", "西湖一小": "public_institution"}
+    assert not any(m.type == "Organization" for m in mentions_of("学习十八届三中全会精神，其中一个重点。", mode) if not m.generic)
