@@ -372,8 +372,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
-            if conf == 0.45 and _clause_stem(units[first:k], stem):
-                continue  # 不出社区, 全面推行社区, 调动社区: a verb phrase before 社区, not a community's name
+            if conf == 0.45 and (_clause_stem(units[first:k], stem) or _modifies_next(units, i)):
+                continue  # 不出社区, 全面推行社区, 共商社区发展: a verb phrase before 社区, or 社区 modifying the noun after it
         if node_type == "Initiative":
             conf = 0.6 if quoted else 0.5
         if suffix == "平台" and not generic and len(name) >= 6 and name[:-2].endswith(PLATFORM_ENDINGS):
@@ -407,6 +407,11 @@ def _clause_stem(stem_units: list[Unit], stem: str) -> bool:
     """True when the words before a community suffix make a clause (a verb or adverb among them, or a verb
     ending them: 全面|推行), so 社区 is the object of a verb rather than the head of a name."""
     return any(u.kind == "tok" and u.tag.startswith(_CLAUSE_TAGS) for u in stem_units) or tag_of(stem[-2:]).startswith("v")
+
+
+def _modifies_next(units: list[Unit], i: int) -> bool:
+    """社区|发展, 社区|治理: a verbal noun right after the suffix makes 社区 a modifier (community development)."""
+    return i + 1 < len(units) and units[i + 1].kind == "tok" and units[i + 1].tag == "vn" and units[i + 1].start == units[i].end
 
 
 def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, sentence: str) -> bool:

@@ -369,6 +369,7 @@ def test_a_legal_name_with_a_bracketed_place_keeps_a_word_jieba_cut_in_character
 def test_a_verb_phrase_before_a_community_suffix_names_no_community(mode):
     names = named("今后居民不出社区就能办事，街道还将全面推行社区议事制度。", mode)
     assert not any(t == "Community" for t in names.values())
+    assert not any(t == "Community" for t in named("大家共谋社区发展、共享成果。", mode).values())
     assert named("河湾社区今年新建了食堂。", mode).get("河湾社区") == "Community"
 
 
