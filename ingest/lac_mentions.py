@@ -169,6 +169,8 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
     word = _word_across(spans, m.start)
     if _starts_with_place(m.name) or (word is not None and (_joins(sentence[word.start : m.start + 2]) or after_description(sentence[word.start : m.start]))):
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
+    if word is not None and m.type == "Community" and _only_place(sentence[word.start : m.start]):
+        word = None  # 上海|盈浦社区基金会: a community is named without the place before it
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
         return _moved(m, word.start, sentence)
     cut = m.start
@@ -185,6 +187,12 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
     if cut > m.start and len(_HAN.findall(sentence[cut : m.end])) - len(m.suffix) >= 2:
         return _moved(m, cut, sentence)
     return m
+
+
+def _only_place(text: str) -> bool:
+    """True when `text` is an administrative area of the lexicon and nothing more (上海, 成都市)."""
+    hit = area_prefix_re().match(text)
+    return hit is not None and hit.end() == len(text)
 
 
 def _bracketed_place_before(sentence: str, pos: int) -> int | None:

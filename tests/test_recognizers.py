@@ -510,3 +510,9 @@ def test_a_place_and_a_numbered_middle_or_primary_school_name_a_school(mode):
     found = {m.name: m.kind for m in mentions_of("杭州二中、西湖一小的老师走进社区。", mode) if not m.generic and m.type == "Organization"}
     assert found == {"杭州二中": "public_institution", "西湖一小": "public_institution"}
     assert not any(m.type == "Organization" for m in mentions_of("学习十八届三中全会精神，其中一个重点。", mode) if not m.generic)
+
+
+def test_a_community_inside_a_body_is_named_without_the_city_before_it():
+    found = {m.name: m.type for m in mentions_of("成立于2016年的上海康健社区基金会，由街道倡导。")}
+    assert found.get("上海康健社区基金会") == "Organization" and found.get("康健社区") == "Community"
+    assert "上海康健社区" not in found
