@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
-from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
 
 if TYPE_CHECKING:
     from queries.registry import QuerySpec
@@ -53,6 +53,10 @@ class GraphStore(Protocol):
 
     def evidence_sentences(self, edge_ids: list[str], per_edge: int) -> dict[str, list[str]]:
         """The first `per_edge` evidence sentences of each edge, in one round trip."""
+
+    def citations(self, edge_ids: list[str], per_edge: int) -> dict[str, list[Citation]]:
+        """The first `per_edge` evidence items of each edge (by article, sentence), each with its article's title,
+        date, URL and publisher, offsets and sentence, in one round trip: {edge id: [Citation]}."""
 
     def iter_mentions(self) -> Iterator[MentionRecord]:
         """All mentions."""

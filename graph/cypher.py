@@ -44,7 +44,7 @@ MERGE_ARTICLES = f"""UNWIND $rows AS row
 MERGE (a:Article:{NODE_LABEL} {{id: row.id}})
 ON CREATE SET a.type = 'Article', a.path = row.path, a.title = row.title, a.name = row.title, a.text = row.text,
   a.encoding = row.encoding, a.extractor = row.extractor, a.ingested_at = row.ingested_at,
-  a.sentence_starts = row.sentence_starts, a.sentence_ends = row.sentence_ends"""
+  a.url = row.url, a.date = row.date, a.publisher = row.publisher, a.sentence_starts = row.sentence_starts, a.sentence_ends = row.sentence_ends"""
 
 
 def merge_nodes(label: str) -> str:
@@ -127,12 +127,14 @@ ORDER BY r.id"""
 
 ITER_ARTICLES = """MATCH (a:Article)
 RETURN a.id AS id, a.path AS path, a.title AS title, CASE WHEN $with_text THEN a.text ELSE '' END AS text,
-  a.encoding AS encoding, a.extractor AS extractor, a.ingested_at AS ingested_at, size(a.text) AS characters
+  a.encoding AS encoding, a.extractor AS extractor, a.ingested_at AS ingested_at, size(a.text) AS characters,
+  a.url AS url, a.date AS date, a.publisher AS publisher
 ORDER BY a.ingested_at, a.id"""
 
 GET_ARTICLE = """MATCH (a:Article {id: $id})
 RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding AS encoding,
-  a.extractor AS extractor, a.ingested_at AS ingested_at, a.sentence_starts AS starts, a.sentence_ends AS ends"""
+  a.extractor AS extractor, a.ingested_at AS ingested_at, size(a.text) AS characters, a.url AS url, a.date AS date,
+  a.publisher AS publisher, a.sentence_starts AS starts, a.sentence_ends AS ends"""
 
 _MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sentence_index, m.start AS start, m.end AS end, m.surface AS surface, m.confidence AS confidence"
 MENTIONS_OF = f"MATCH (n:{NODE_LABEL} {{id: $id}})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY a.id, m.start"
@@ -143,6 +145,20 @@ RETURN r.id AS id, r.evidence AS evidence"""
 EVIDENCE_BULK = f"""UNWIND $ids AS eid
 {_edges_by_id()}
 RETURN r.id AS id, r.evidence AS evidence"""
+# The first $per_edge evidence entries of each edge (by article, sentence index), each with its article's
+# metadata and the sentence cut from the article text on the server: citable evidence in one round trip.
+CITATIONS = f"""UNWIND $ids AS eid
+{_edges_by_id()}
+UNWIND r.evidence AS entry
+WITH eid, split(entry, '|') AS f
+WITH eid, f[0] AS aid, toInteger(f[1]) AS idx, toInteger(f[2]) AS start, toInteger(f[3]) AS end
+ORDER BY eid, aid, idx
+WITH eid, collect({{id: aid, sentence_index: idx, start: start, end: end}})[..$per_edge] AS refs
+UNWIND refs AS ref
+MATCH (a:Article {{id: ref.id}})
+RETURN eid AS edge_id, a.id AS article_id, a.title AS title, a.date AS date, a.url AS url, a.publisher AS publisher,
+  ref.sentence_index AS sentence_index, ref.start AS start, ref.end AS end, substring(a.text, ref.start, ref.end - ref.start) AS sentence
+ORDER BY edge_id, article_id, sentence_index"""
 ARTICLE_TEXTS = "UNWIND $ids AS aid MATCH (a:Article {id: aid}) RETURN a.id AS id, a.text AS text"
 SENTENCE_TEXTS = """UNWIND $refs AS ref
 MATCH (a:Article {id: ref.article_id})
@@ -196,7 +212,8 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("article_exists", ARTICLE_EXISTS, {"id": "a"}),
         ("articles_stored", ARTICLES_STORED, {"ids": ["a"]}),
         ("merge_articles", MERGE_ARTICLES, {"rows": [{"id": "a", "path": "p", "title": "t", "text": "x", "encoding": "utf-8", "extractor": "e",
-                                                      "ingested_at": "t", "sentence_starts": [0], "sentence_ends": [1]}]}),
+                                                      "ingested_at": "t", "url": None, "date": None, "publisher": None,
+                                                      "sentence_starts": [0], "sentence_ends": [1]}]}),
         ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
                                                        "surface": "x", "confidence": 1.0}]}),
         ("nodes_for_merge", NODES_FOR_MERGE, {"ids": ["x"]}),
@@ -215,6 +232,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
         ("evidence_of", EVIDENCE_OF, {"id": "e"}),
         ("iter_evidence", ITER_EVIDENCE, {}),
         ("evidence_bulk", EVIDENCE_BULK, {"ids": ["e"]}),
+        ("citations", CITATIONS, {"ids": ["e"], "per_edge": 1}),
         ("article_texts", ARTICLE_TEXTS, {"ids": ["a"]}),
         ("sentence_texts", SENTENCE_TEXTS, {"refs": [{"article_id": "a", "start": 0, "end": 1}]}),
         ("sentence_text", SENTENCE_TEXT, {"id": "a", "start": 0, "length": 1}),

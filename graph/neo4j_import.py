@@ -4,7 +4,7 @@ The bulk path for large corpora (millions of facts): export from any store (typi
 one after `govkg ingest --workers N`), then build a new Neo4j database offline from the files,
 far faster than transactional writes. The files hold exactly the properties `Neo4jStore` writes
 (ids, labels, names, aliases, normalized forms and their lookup entries, kinds, confidence, props, evidence entries,
-mention offsets, article text and sentence spans), so the imported database answers every query
+mention offsets, article text, URL, date, publisher and sentence spans), so the imported database answers every query
 as an ingest through Bolt would. One file per label and per relationship type; headers use the
 importer's typed columns (`id:ID(GovkgNode)`, `:LABEL`, `confidence:double`, `aliases:string[]`,
 `:START_ID(GovkgNode)`, `:END_ID(GovkgNode)`, `:TYPE`); arrays are `;`-separated (the importer's
@@ -28,7 +28,7 @@ ARRAY_DELIMITER = ";"
 NODE_HEADER = ["id:ID(GovkgNode)", ":LABEL", "type", "name", "norm", "kind", "confidence:double", "props_json",
                "surfaces:string[]", "norms:string[]", "aliases:string[]", "alias_text"]
 ARTICLE_HEADER = ["id:ID(GovkgNode)", ":LABEL", "type", "path", "title", "name", "text", "encoding", "extractor", "ingested_at",
-                  "sentence_starts:int[]", "sentence_ends:int[]"]
+                  "url", "date", "publisher", "sentence_starts:int[]", "sentence_ends:int[]"]
 EDGE_HEADER = [":START_ID(GovkgNode)", ":END_ID(GovkgNode)", ":TYPE", "id", "confidence:double", "props_json", "evidence:string[]",
                "kind", "year:int", "date", "partnership"]
 MENTION_HEADER = [":START_ID(GovkgNode)", ":END_ID(GovkgNode)", ":TYPE", "sentence_index:int", "start:int", "end:int", "surface",
@@ -78,7 +78,7 @@ def write_neo4j_import(store: GraphStore, folder: Path) -> Path:
             spans = store.sentences_of(a.id)
             _writer(folder, "nodes_Article.csv", ARTICLE_HEADER, opened).writerow([
                 a.id, f"Article;{NODE_LABEL}", "Article", a.path, a.title, a.title, a.text, _cell(a.encoding), _cell(a.extractor),
-                a.ingested_at, _array([s for _, s, _ in spans]), _array([e for _, _, e in spans])])
+                a.ingested_at, _cell(a.url), _cell(a.date), _cell(a.publisher), _array([s for _, s, _ in spans]), _array([e for _, _, e in spans])])
         evidence = defaultdict(list)
         for ev in store.iter_evidence():
             evidence[ev.edge_id].append(f"{ev.article_id}|{ev.sentence_index}|{ev.start}|{ev.end}|{ev.confidence}")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from govkg.errors import StoreConnectionError, StoreError
 from graph import cypher as C
 from graph import records
-from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
 
@@ -171,7 +171,8 @@ class Neo4jStore:
             sentences = {b.article.id: sorted(b.sentences, key=lambda s: s.index) for b in batches if b.article is not None}
             tx.run(C.MERGE_ARTICLES, rows=[{
                 "id": a.id, "path": a.path, "title": a.title, "text": a.text, "encoding": a.encoding, "extractor": a.extractor,
-                "ingested_at": a.ingested_at or records.utc_now(), "sentence_starts": [s.start for s in sentences[a.id]],
+                "ingested_at": a.ingested_at or records.utc_now(), "url": a.url, "date": a.date, "publisher": a.publisher,
+                "sentence_starts": [s.start for s in sentences[a.id]],
                 "sentence_ends": [s.end for s in sentences[a.id]]} for a in articles]).consume()
         # Merge with what is stored, in this transaction, by the embedded store's rules (merge_node,
         # merge_edge, merge_evidence above), article after article, so both stores hold the same graph.
@@ -292,15 +293,19 @@ class Neo4jStore:
     def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
         """All articles."""
         for r in self.read_cypher(C.ITER_ARTICLES, with_text=with_text):
-            yield ArticleRecord(r["id"], r["path"], r["title"], r["text"] or "", r["encoding"], r["extractor"], r["ingested_at"], r["characters"])
+            yield self._article(r, r["text"] or "")
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         """One article."""
         rows = self.read_cypher(C.GET_ARTICLE, id=article_id)
         if not rows:
             return None
-        r = rows[0]
-        return ArticleRecord(r["id"], r["path"], r["title"], r["text"], r["encoding"], r["extractor"], r["ingested_at"])
+        return self._article(rows[0], rows[0]["text"])
+
+    @staticmethod
+    def _article(r: dict, text: str) -> ArticleRecord:
+        return ArticleRecord(r["id"], r["path"], r["title"], text, r["encoding"], r["extractor"], r["ingested_at"], r["characters"],
+                             r["url"], r["date"], r["publisher"])
 
     def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
         """(index, start, end) of every sentence of an article."""
@@ -344,6 +349,15 @@ class Neo4jStore:
             C.SENTENCE_TEXTS, refs=[{"article_id": a, "start": s, "end": e} for a, s, e in spans])}
         for edge_id, evs in refs.items():
             out[edge_id] = [texts.get((e.article_id, e.start, e.end), "") for e in evs]
+        return out
+
+    def citations(self, edge_ids: list[str], per_edge: int) -> dict[str, list[Citation]]:
+        """The first `per_edge` evidence items of each edge with their article's metadata and sentence, in one query."""
+        out: dict[str, list[Citation]] = {}
+        if not edge_ids or per_edge < 1:
+            return out
+        for r in self.read_cypher(C.CITATIONS, ids=list(dict.fromkeys(edge_ids)), per_edge=per_edge):
+            out.setdefault(r["edge_id"], []).append(Citation(**r))
         return out
 
     def iter_evidence(self) -> Iterator[EvidenceRecord]:

@@ -103,6 +103,42 @@ class ArticleRecord:
     extractor: str = ""
     ingested_at: str = ""
     characters: int = 0
+    url: str | None = None  # where the article was published, when known (ingest/metadata.py)
+    date: str | None = None  # publication date, ISO YYYY-MM-DD (or YYYY-MM)
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One evidence item of an edge, citable: the article's title, date, URL and publisher (None when
+    unknown), the sentence index, its character offsets in the article text and the sentence itself."""
+
+    edge_id: str
+    article_id: str
+    title: str
+    date: str | None
+    url: str | None
+    publisher: str | None
+    sentence_index: int
+    start: int
+    end: int
+    sentence: str
+
+    def as_dict(self) -> dict:
+        """The JSON view query rows carry (edge id left out), with `cite`: the compact one-line text."""
+        return {"article_id": self.article_id, "title": self.title, "date": self.date, "url": self.url,
+                "publisher": self.publisher, "sentence_index": self.sentence_index, "start": self.start,
+                "end": self.end, "sentence": self.sentence, "cite": self.text()}
+
+    def text(self) -> str:
+        """`title (date) url #article:start-end`, the parts that are unknown left out."""
+        parts = [self.title or self.article_id]
+        if self.date:
+            parts.append(f"({self.date})")
+        if self.url:
+            parts.append(self.url)
+        parts.append(f"#{self.article_id}:{self.start}-{self.end}")
+        return " ".join(parts)
 
 
 @dataclass

@@ -10,15 +10,20 @@ from pathlib import Path
 
 from govkg.errors import StoreError
 from graph import records
-from graph.records import ArticleRecord, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What turns a store of an older schema version into the next one (applied in one transaction each).
+_UPGRADES = {
+    1: ("ALTER TABLE articles ADD COLUMN url TEXT", "ALTER TABLE articles ADD COLUMN published TEXT",
+        "ALTER TABLE articles ADD COLUMN publisher TEXT"),
+}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
-    encoding TEXT, extractor TEXT, ingested_at TEXT NOT NULL);
+    encoding TEXT, extractor TEXT, ingested_at TEXT NOT NULL, url TEXT, published TEXT, publisher TEXT);
 CREATE TABLE IF NOT EXISTS sentences(
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article_id, idx));
@@ -64,10 +69,12 @@ class SQLiteStore:
         self.uri = f"sqlite:///{self.path}"
         self.read_only = read_only
         self._local = threading.local()
+        self._meta_columns = "url, published, publisher"  # NULLs when a version-1 store is read
         if read_only:
             if not self.path.is_file():
                 raise StoreError(f"no govkg store at {self.path}; check the path, or create it with `govkg ingest PATH`")
-            self._check_store(self._con())
+            if self._check_store(self._con()) == 1:
+                self._meta_columns = "NULL, NULL, NULL"
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +88,19 @@ class SQLiteStore:
         with self._tx() as con:
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0')")
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a store of an older schema version to SCHEMA_VERSION, one transaction per step
+        (the version is read again inside it, so two processes opening the store upgrade it once)."""
+        while True:
+            with self._tx() as con:
+                found = int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+                if found >= SCHEMA_VERSION:
+                    return
+                for statement in _UPGRADES[found]:
+                    con.execute(statement)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(found + 1),))
 
     def _check_before_creating(self) -> None:
         """Refuse, before any table is made or any setting changed, a file that is no govkg store."""
@@ -99,8 +119,9 @@ class SQLiteStore:
         finally:
             con.close()
 
-    def _check_store(self, con: sqlite3.Connection, tables: set[str] | None = None) -> None:
-        """A StoreError unless `con` holds a govkg store of this schema version."""
+    def _check_store(self, con: sqlite3.Connection, tables: set[str] | None = None) -> int:
+        """The schema version of the govkg store in `con`; a StoreError unless it is this one or one
+        this govkg upgrades (_UPGRADES)."""
         try:
             if tables is None:
                 tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -111,9 +132,12 @@ class SQLiteStore:
             listed = ", ".join(sorted(tables)[:5]) or "no tables"
             raise StoreError(f"{self.path} is a SQLite database but not a govkg store (it has {listed}, no govkg meta table); "
                              "it was left untouched, pass another --store path")
-        if str(row[0]) != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path} is a govkg store of schema version {row[0]}, this govkg reads version {SCHEMA_VERSION}; "
+        found = int(row[0]) if str(row[0]).isdigit() else None
+        if found != SCHEMA_VERSION and found not in _UPGRADES:
+            raise StoreError(f"{self.path} is a govkg store of schema version {row[0]}, this govkg reads version {SCHEMA_VERSION}"
+                             f"{' (and upgrades ' + ', '.join(map(str, sorted(_UPGRADES))) + ')' if _UPGRADES else ''}; "
                              "use the govkg version that wrote it, or re-ingest into a new --store")
+        return found
 
     # ------------------------------------------------------------------ connections
     def _con(self) -> sqlite3.Connection:
@@ -201,8 +225,9 @@ class SQLiteStore:
         a = batch.article
         if a is not None:
             con.execute(
-                f"{article_insert} INTO articles(id, path, title, text, encoding, extractor, ingested_at) VALUES (?,?,?,?,?,?,?)",
-                (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now()),
+                f"{article_insert} INTO articles(id, path, title, text, encoding, extractor, ingested_at, url, published, publisher) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at or _now(), a.url, a.date, a.publisher),
             )
         con.executemany("INSERT OR IGNORE INTO sentences(article_id, idx, start, end) VALUES (?,?,?,?)",
                         [(s.article_id, s.index, s.start, s.end) for s in batch.sentences])
@@ -347,13 +372,15 @@ class SQLiteStore:
     def iter_articles(self, with_text: bool = True) -> Iterator[ArticleRecord]:
         """All articles, oldest first."""
         text = "text" if with_text else "''"
-        sql = f"SELECT id, path, title, {text}, encoding, extractor, ingested_at, length(text) FROM articles ORDER BY ingested_at, id"
+        sql = (f"SELECT id, path, title, {text}, encoding, extractor, ingested_at, length(text), {self._meta_columns} "
+               "FROM articles ORDER BY ingested_at, id")
         for r in self._query(sql):
             yield ArticleRecord(*r)
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         """One article with its text."""
-        rows = self._query("SELECT id, path, title, text, encoding, extractor, ingested_at FROM articles WHERE id = ?", (article_id,))
+        rows = self._query(f"SELECT id, path, title, text, encoding, extractor, ingested_at, length(text), {self._meta_columns} "
+                           "FROM articles WHERE id = ?", (article_id,))
         return ArticleRecord(*rows[0]) if rows else None
 
     def sentences_of(self, article_id: str) -> list[tuple[int, int, int]]:
@@ -386,6 +413,27 @@ class SQLiteStore:
             )
             for edge_id, text in rows:
                 out.setdefault(edge_id, []).append(text)
+        return out
+
+    def citations(self, edge_ids: list[str], per_edge: int) -> dict[str, list[Citation]]:
+        """The first `per_edge` evidence items of each edge (by article, sentence) with their article's
+        title, date, URL and publisher and the sentence, in bulk: {edge id: [Citation]}."""
+        out: dict[str, list[Citation]] = {}
+        ids = list(dict.fromkeys(edge_ids))
+        meta = "NULL, NULL, NULL" if self._meta_columns.startswith("NULL") else "a.published, a.url, a.publisher"
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                f"""SELECT e.edge_id, e.article_id, a.title, {meta}, e.sentence_index, e.start, e.end,
+                      substr(a.text, e.start + 1, e.end - e.start) FROM (
+                      SELECT *, ROW_NUMBER() OVER (PARTITION BY edge_id ORDER BY article_id, sentence_index) AS rank
+                      FROM evidence WHERE edge_id IN ({marks})) e
+                    JOIN articles a ON a.id = e.article_id
+                    WHERE e.rank <= ? ORDER BY e.edge_id, e.rank""",
+                [*chunk, per_edge],
+            )
+            for r in rows:
+                out.setdefault(r[0], []).append(Citation(*r))
         return out
 
     def iter_mentions(self) -> Iterator[MentionRecord]:

@@ -47,7 +47,8 @@ class StoreLinker:
         """The GraphBatch that adds `ex` to the store (node ids reuse matching stored nodes)."""
         art = ex.article
         batch = GraphBatch(
-            article=ArticleRecord(art.id, art.path, art.title, art.text, art.encoding, extractor_name),
+            article=ArticleRecord(art.id, art.path, art.title, art.text, art.encoding, extractor_name,
+                                  url=art.meta.url, date=art.meta.date, publisher=art.meta.publisher),
             sentences=[SentenceRecord(art.id, s.index, s.start, s.end) for s in art.sentences],
         )
         entities = {k: e for k, e in ex.entities.items() if e.confidence >= self.min_confidence}

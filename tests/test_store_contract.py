@@ -10,7 +10,9 @@ export format byte for byte.
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from graph.export import FORMATS, export
 from graph.migrate import migrate
 from graph.records import EdgeRecord, GraphBatch, NodeRecord
 from graph.sqlite_store import SQLiteStore
+from ingest.metadata import normalize_date
 from ingest.pipeline import Pipeline
 from ingest.resolve import normalize_name
 from queries import QUERIES, get_query, run_query
@@ -53,7 +56,8 @@ def article_count() -> int:
 def canonical(store) -> dict:
     """Everything a store holds, in a store-independent form."""
     return {
-        "articles": sorted((a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at) for a in store.iter_articles()),
+        "articles": sorted((a.id, a.path, a.title, a.text, a.encoding, a.extractor, a.ingested_at, a.url, a.date, a.publisher)
+                           for a in store.iter_articles()),
         "sentences": {a.id: store.sentences_of(a.id) for a in store.iter_articles(with_text=False)},
         "nodes": sorted((n.id, n.type, n.name, n.kind, tuple(sorted(n.aliases)), n.confidence, repr(sorted(n.props.items())))
                         for n in store.iter_nodes()),
@@ -171,7 +175,22 @@ class StoreContract:
         assert len(report.added) == article_count() and not report.skipped, report.summary()
         assert store.stats() | {"store": ""} == reference.stats() | {"store": ""}
         assert canonical(store) == ref_canonical
+        self.assert_manifest_metadata(store)
         self.mark_loaded(store)
+
+    @staticmethod
+    def assert_manifest_metadata(store) -> None:
+        """The wide set's SOURCES.tsv reached the store: each of its articles has the URL, date and publisher
+        listed for its file, as iter_articles and get_article return them."""
+        listed = {r["file"]: r for r in csv.DictReader((WIDE.parent / "SOURCES.tsv").open(encoding="utf-8"), delimiter="\t")}
+        wide = [a for a in store.iter_articles(with_text=False) if Path(a.path).parent == WIDE]
+        assert len(wide) == len(listed) and sum(a.date is not None for a in wide) >= len(wide) - 2
+        for a in wide:
+            row = listed[Path(a.path).name]
+            assert a.url == row["url"] and a.publisher and a.date == normalize_date(row["date"]), a.path  # "2025-03 (event …)": 2025-03
+            assert a.date is None or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", a.date), a.date
+            got = store.get_article(a.id)
+            assert (got.url, got.date, got.publisher) == (a.url, a.date, a.publisher)
 
     def test_reingest_is_a_no_op(self, reference, ref_canonical):
         store = self.loaded(reference)
@@ -263,6 +282,20 @@ class StoreContract:
         for edge_id in some:
             ev = store.evidence_of(edge_id)
             assert sentences.get(edge_id, []) == [texts[e.article_id][e.start:e.end] for e in ev][:1]
+        articles = {a.id: a for a in store.iter_articles(with_text=False)}
+        cited = store.citations(some, 2)
+        assert cited == reference.citations(some, 2)
+        for edge_id in some:
+            expected = store.evidence_of(edge_id)[:2]
+            got = cited.get(edge_id, [])
+            assert [(c.article_id, c.sentence_index, c.start, c.end) for c in got] == [
+                (e.article_id, e.sentence_index, e.start, e.end) for e in expected]
+            for c in got:
+                a = articles[c.article_id]
+                assert c.sentence == texts[c.article_id][c.start:c.end] and c.edge_id == edge_id
+                assert (c.title, c.date, c.url, c.publisher) == (a.title, a.date, a.url, a.publisher)
+        assert any(c.url for cs in store.citations([e.id for e in store.iter_edges()], 1).values() for c in cs), \
+            "some evidence comes from a wide article with a manifest URL"
 
     def test_every_named_query_returns_the_reference_rows(self, reference):
         store = self.loaded(reference)

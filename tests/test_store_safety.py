@@ -1,5 +1,6 @@
 """Safe store handling of the embedded store: read-only files are queryable, a SQLite file that is no
-govkg store is refused untouched, a store of another schema version is refused with one line."""
+govkg store is refused untouched, a store of a schema version this govkg cannot upgrade is refused with one
+line, a version-1 store (before article metadata) is read as it is or upgraded when opened for writing."""
 
 import hashlib
 import os
@@ -12,6 +13,7 @@ import pytest
 from conftest import SAMPLE
 from govkg.errors import StoreError
 from graph.factory import open_store
+from graph.records import ArticleRecord, GraphBatch
 from graph.sqlite_store import SCHEMA_VERSION, SQLiteStore
 from ingest.pipeline import Pipeline
 from queries import run_query
@@ -76,7 +78,7 @@ def test_a_sqlite_file_of_another_program_is_refused_untouched(tmp_path):
     con.close()
 
 
-@pytest.mark.parametrize("version", [SCHEMA_VERSION - 1, SCHEMA_VERSION + 1])
+@pytest.mark.parametrize("version", [0, SCHEMA_VERSION + 1])
 def test_a_store_of_another_schema_version_is_refused_with_one_line(sample_db, version):
     con = sqlite3.connect(sample_db)
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
@@ -84,7 +86,7 @@ def test_a_store_of_another_schema_version_is_refused_with_one_line(sample_db, v
     con.close()
     before = _digest(sample_db)
     for read_only in (False, True):
-        with pytest.raises(StoreError, match=f"schema version {version}, this govkg reads version {SCHEMA_VERSION}"):
+        with pytest.raises(StoreError, match=f"schema version {version}, this govkg reads version {SCHEMA_VERSION} "):
             SQLiteStore(sample_db, read_only=read_only)
     for command in (("stats",), ("ingest", "-q", sample_db.parent)):
         proc = _cli("--store", sample_db, *command)
@@ -98,3 +100,51 @@ def test_an_empty_file_becomes_a_store(tmp_path):
     path.touch()
     store = SQLiteStore(path)
     assert store.stats()["articles"] == 0 and store.version() == 0
+
+
+def _as_version_1(path) -> None:
+    """Turn a store file into the layout version 1 wrote: articles without url, published, publisher."""
+    con = sqlite3.connect(path)
+    for column in ("url", "published", "publisher"):
+        con.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+
+
+def _columns(path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return [r[1] for r in con.execute("PRAGMA table_info(articles)")]
+    finally:
+        con.close()
+
+
+def test_a_version_1_store_is_read_as_it_is_when_opened_read_only(sample_db):
+    expected = run_query(SQLiteStore(sample_db), "cobuild", {"org_kind": "any"}).rows
+    _as_version_1(sample_db)
+    before = _digest(sample_db)
+    store = SQLiteStore(sample_db, read_only=True)
+    articles = list(store.iter_articles())
+    assert len(articles) == 4 and all(a.url is None and a.date is None and a.publisher is None for a in articles)
+    assert store.get_article(articles[0].id).text == articles[0].text
+    assert run_query(store, "cobuild", {"org_kind": "any"}).rows == expected  # sources without metadata, as before
+    store.close()
+    assert _digest(sample_db) == before and "url" not in _columns(sample_db)
+
+
+def test_a_version_1_store_is_upgraded_when_opened_for_writing(sample_db):
+    _as_version_1(sample_db)
+    old = {a.id: a.text for a in SQLiteStore(sample_db, read_only=True).iter_articles()}
+    store = SQLiteStore(sample_db)
+    assert {"url", "published", "publisher"} <= set(_columns(sample_db))
+    assert store._query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == str(SCHEMA_VERSION)
+    assert {a.id: a.text for a in store.iter_articles()} == old  # nothing of the stored graph lost
+    record = ArticleRecord("art_new", "new.txt", "新文章", "某社区开展活动。", url="https://example.org/a", date="2024-01-02",
+                           publisher="某日报")
+    assert store.write_batch(GraphBatch(record))
+    got = store.get_article("art_new")
+    assert (got.url, got.date, got.publisher) == ("https://example.org/a", "2024-01-02", "某日报")
+    store.close()
+    SQLiteStore(sample_db).close()  # opening an upgraded store again changes nothing
+    assert SQLiteStore(sample_db, read_only=True).get_article("art_new").date == "2024-01-02"
