@@ -109,6 +109,11 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
+        if node_type == "Initiative" and _street_number(units, j):
+            first = j - 1  # 凯旋路70号|创意产业园: a street address names the site it opens
+            stem_start = units[first].start
+            j -= 2
+            continue
         if _counted_floor(units, j):
             break  # 6楼|蓉城驿站: a floor or number of a building is an address, not a name
         if u.kind == "tok" and not u.tag and len(u.text) >= 2 and u.text[-1] in "及暨":
@@ -214,6 +219,13 @@ def _township_char(units: list[Unit], j: int) -> bool:
     rest = "".join(x.text for x in units[j + 1 : j + 3])
     opens = j == 0 or units[j - 1].kind in ("area", "punct") and units[j - 1].end == u.start
     return opens and len(units[j + 1].text) <= 2 and rest[1:2] in ("镇", "乡") and _HAN.match(rest[:1]) is not None
+
+
+def _street_number(units: list[Unit], j: int) -> bool:
+    """units[j-1:j+1] are a street and its number (凯旋路|70号), adjacent."""
+    u = units[j]
+    return j > 0 and re.fullmatch(r"[0-9０-９]{1,4}号", u.text) is not None and units[j - 1].kind == "tok" \
+        and len(units[j - 1].text) >= 3 and units[j - 1].text[-1] in "路街巷道" and units[j - 1].end == u.start
 
 
 def _counted_floor(units: list[Unit], j: int) -> bool:

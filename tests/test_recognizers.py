@@ -516,3 +516,9 @@ def test_a_community_inside_a_body_is_named_without_the_city_before_it():
     found = {m.name: m.type for m in mentions_of("成立于2016年的上海康健社区基金会，由街道倡导。")}
     assert found.get("上海康健社区基金会") == "Organization" and found.get("康健社区") == "Community"
     assert "上海康健社区" not in found
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_street_address_names_the_park_it_opens(mode):
+    assert named("街道还启动了和平路12号创意产业园等实事。", mode).get("和平路12号创意产业园") == "Initiative"
+    assert "6楼蓉城驿站" not in named("6楼蓉城驿站开放了。", mode)
