@@ -47,8 +47,9 @@ def embedded(store: GraphStore, min_similarity=45.0, kind=None, scope="any", lim
     if "similar_contexts" not in g.graph:
         named = {n for n, d in g.nodes(data=True) if d["type"] not in UNNAMED}
         g.graph["similar_contexts"] = store_contexts(store, set(nodes_by_type(g, "Initiative")), named)
-    places = [d["name"] for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
-    return similar_on_graph(store, g, places, g.graph["similar_contexts"], float(min_similarity), kind, scope or "any", int(limit))
+        g.graph["similar_places"] = [d["name"] for _, d in g.nodes(data=True) if d["type"] in ("Area", "Community")]
+    return similar_on_graph(store, g, g.graph["similar_places"], g.graph["similar_contexts"], float(min_similarity), kind,
+                            scope or "any", int(limit))
 
 
 def store_contexts(store: GraphStore, initiatives: set[str], named: set[str]) -> list[Context]:
@@ -70,7 +71,8 @@ def store_contexts(store: GraphStore, initiatives: set[str], named: set[str]) ->
 
 def similar_on_graph(store: GraphStore, g: nx.MultiDiGraph, place_names: list[str], contexts: list[Context],
                      threshold: float, kind, scope: str, limit: int) -> list[dict]:
-    """The clustering and rows of `similar` on any graph holding initiatives, runners and places."""
+    """The clustering and rows of `similar` on any graph holding initiatives, runners and places; the index
+    is kept on `g` per kind filter, a call clusters, places and explains only the clusters it returns."""
     cache = g.graph.setdefault("similar_index", {})
     if kind not in cache:  # built once per graph version and kind filter
         places = {normalize_name(p) for p in place_names}
@@ -80,16 +82,15 @@ def similar_on_graph(store: GraphStore, g: nx.MultiDiGraph, place_names: list[st
         cache[kind] = SimilarityIndex(build_profiles(items, contexts))
     index: SimilarityIndex = cache[kind]
     marks = kind_marks(store.marks())
-    clusters = []
-    for members, best in index.clusters(threshold / 100.0, marks):
+    found = sorted(index.clusters(threshold / 100.0, marks), key=lambda c: (-len(c[0]), -c[1], index.profiles[c[0][0]].item.name))
+    rows: list[dict] = []
+    number = 0
+    for members, best in found:
         where = [place_of(g, index.profiles[i].item.id) for i in members]
         districts = sorted({w["district"] for w in where if w["district"]})
         if scope == "across" and len(districts) < 2 or scope == "within" and len(districts) > 1:
             continue
-        clusters.append((members, best, where, districts))
-    clusters.sort(key=lambda c: (-len(c[0]), -c[1], index.profiles[c[0][0]].item.name))
-    rows: list[dict] = []
-    for number, (members, best, where, districts) in enumerate(clusters, 1):
+        number += 1
         ids = [index.profiles[i].item.id for i in members]
         same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
         why = explain(index, members, districts, where)
@@ -121,7 +122,14 @@ def explain(index: SimilarityIndex, members: list[int], districts: list[str], wh
 
 
 def place_of(g: nx.MultiDiGraph, node: str) -> dict:
-    """Street and district of an initiative, else of the first of its runners (by id) that has one."""
+    """Street and district of an initiative, else of the first of its runners (by id) that has one (kept on `g`)."""
+    memo = g.graph.setdefault("similar_place", {})
+    if node not in memo:
+        memo[node] = _place_of(g, node)
+    return memo[node]
+
+
+def _place_of(g: nx.MultiDiGraph, node: str) -> dict:
     place = roll_up(g, node)
     if place["street"] or place["district"]:
         return place
@@ -141,7 +149,14 @@ RETURN a.id AS article, s AS sentence, start, substring(a.text, start, end - sta
 
 
 def cypher(store, p: dict) -> list[dict]:
-    """Cypher fetches initiatives, runners, places and mention sentences; the shared code clusters them."""
+    """Cypher fetches initiatives, runners, places and mention sentences once per graph version
+    (store.query_index, with the similarity index kept on that graph); the shared code clusters them."""
+    g, place_names, contexts = store.query_index("similar", lambda: cypher_inputs(store))
+    return similar_on_graph(store, g, place_names, contexts, float(p["min_similarity"]), p["kind"], p["scope"] or "any", int(p["limit"]))
+
+
+def cypher_inputs(store) -> tuple[nx.MultiDiGraph, list[str], list[Context]]:
+    """The graph of initiatives, their runners and places, the place names and the mention sentences, by Cypher."""
     g = nx.MultiDiGraph()
     for r in store.read_cypher(DUPLICATE_SUBGRAPH, kind=None):
         g.add_node(r["id"], type="Initiative", kind=r["kind"], name=r["name"], aliases=tuple(r["aliases"] or []))
@@ -159,7 +174,7 @@ def cypher(store, p: dict) -> list[dict]:
     contexts = [Context(r["article"], r["sentence"], r["start"], r["text"],
                         tuple(sorted((x, int(s), int(e)) for x, s, e in r["mentions"]))) for r in store.read_cypher(CONTEXTS)]
     place_names = [r["name"] for r in store.read_cypher(PLACE_NAMES)]
-    return similar_on_graph(store, g, place_names, contexts, float(p["min_similarity"]), p["kind"], p["scope"] or "any", int(p["limit"]))
+    return g, place_names, contexts
 
 
 SPEC = register(QuerySpec(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,8 +145,11 @@ def _unit(terms: Counter, idf: dict[str, float]) -> dict[str, float]:
 
 
 def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two unit vectors, summed over the shared terms in key order (the same float every run)."""
-    return sum(a[t] * b[t] for t in sorted(a.keys() & b.keys()))
+    """Dot product of two unit vectors (from `_unit`: keys in sorted order), summed over the shared terms in
+    key order (the same float every run): the shorter vector is walked, its order is the keys' order."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum([v * b[t] for t, v in a.items() if t in b])
 
 
 class SimilarityIndex:
@@ -168,6 +172,12 @@ class SimilarityIndex:
         self.names = [_unit(p.name_terms, idf) for p in profiles]
         self.contexts = [_unit(p.context_terms, idf) for p in profiles]
         self.pairs = self._scored(self._candidates())
+        self.plain = [_plain(a, b) for a, b in zip(self.names, self.contexts)]  # term without its n:/h:/c: key → weight
+        self.plain_df = Counter(t for m in self.plain for t in m)
+        self._pair_keys = [-s for s, _, _ in self.pairs]
+        self._index = {p.item.id: i for i, p in enumerate(profiles)}
+        self.forest = _forest(n, self.pairs)  # the links union-find joins, strongest first
+        self._forest_keys = [-s for s, _, _ in self.forest]
 
     def score(self, i: int, j: int) -> float:
         """0–1: NAME_WEIGHT × name cosine + the rest × context cosine, the latter scaled down while the name
@@ -218,19 +228,38 @@ class SimilarityIndex:
 
     def clusters(self, threshold: float, marks: dict[tuple[str, str], str]) -> list[tuple[list[int], float]]:
         """Union-find clusters (score ≥ threshold, or marked same; never across a pair marked different),
-        each with its members (indexes, sorted) and its best link score."""
-        ids = [p.item.id for p in self.profiles]
-        index = {x: i for i, x in enumerate(ids)}
-        links = [x for x in self.pairs if x[0] >= threshold]
-        links += [(1.0, index[a], index[b]) for (a, b), v in sorted(marks.items()) if v == "same" and a in index and b in index]
-        parent = list(range(len(ids)))
-        best: dict[int, float] = defaultdict(float)
-        apart = defaultdict(set)  # root → ids marked different from some member
+        each with its members (indexes, sorted) and its best link score.
+
+        Links are joined strongest first. Without a "different" mark the joins are those of the maximum
+        spanning forest of the links (kept in `self.forest`, built once), so a call walks at most n − 1
+        links; a cluster holding a pair marked different is re-joined from all its links, skipping a join
+        that would put such a pair together."""
+        index = self._index
+        same = sorted((1.0, index[a], index[b]) for (a, b), v in marks.items() if v == "same" and a in index and b in index)
+        apart: dict[int, set[int]] = defaultdict(set)  # member → members marked different from it
         for (a, b), v in marks.items():
             if v == "different" and a in index and b in index:
                 apart[index[a]].add(index[b])
                 apart[index[b]].add(index[a])
-        members: dict[int, set[int]] = {i: {i} for i in range(len(ids))}
+        links = self.forest[: bisect_right(self._forest_keys, -threshold)]
+        if same:
+            links = sorted(links + same, key=_link_order)
+        parent, best = _join(len(self.profiles), links)
+        groups = _groups(parent)
+        if apart:
+            for root, members in list(groups.items()):
+                if any(apart[m] & members for m in members if m in apart):
+                    del groups[root]
+                    groups.update(self._apart_groups(members, threshold, same, apart, best))
+        return [(sorted(m), best[r]) for r, m in sorted(groups.items()) if len(m) > 1]
+
+    def _apart_groups(self, members: set[int], threshold: float, same, apart, best) -> dict[int, set[int]]:
+        """The clusters of one forest cluster that holds a pair marked different: its links strongest first,
+        a join skipped when it would put such a pair together."""
+        links = [x for x in self.pairs[: bisect_right(self._pair_keys, -threshold)] if x[1] in members and x[2] in members]
+        links = sorted(links + [x for x in same if x[1] in members], key=_link_order)
+        parent = {m: m for m in members}
+        groups = {m: {m} for m in members}
 
         def find(i: int) -> int:
             while parent[i] != i:
@@ -238,29 +267,42 @@ class SimilarityIndex:
                 i = parent[i]
             return i
 
-        for s, i, j in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
+        for s, i, j in links:
             ri, rj = find(i), find(j)
-            if ri == rj or any(apart[m] & members[rj] for m in members[ri]):
+            if ri == rj:
+                continue
+            small, large = sorted((groups[ri], groups[rj]), key=len)
+            if any(apart[m] & large for m in small if m in apart):
                 continue
             parent[rj] = ri
-            members[ri] |= members.pop(rj)
+            groups.pop(rj)
+            large |= small
+            groups[ri] = large
             best[ri] = max(best[ri], best[rj], s)
-        return [(sorted(m), best[r]) for r, m in members.items() if len(m) > 1]
+        return groups
 
     def shared_terms(self, members: list[int], limit: int = 5) -> list[str]:
         """The terms most of a cluster's members share, strongest first, without a term inside a longer one."""
-        weight: dict[str, float] = defaultdict(float)
-        held: Counter = Counter()
-        for i in members:
-            mine: dict[str, float] = {}
-            for vec in (self.names[i], self.contexts[i]):
-                for t, v in vec.items():
-                    mine[t[2:]] = max(mine.get(t[2:], 0.0), v)
-            for t, v in mine.items():
-                weight[t] += v
-                held[t] += 1
         need = max(2, (len(members) + 1) // 2)
-        ranked = sorted((t for t in weight if held[t] >= need), key=lambda t: (-weight[t], t))
+        mine = [self.plain[i] for i in members]
+        common = [t for t, d in self.plain_df.items() if d >= need]  # only these can be held by `need` members
+        weight: dict[str, float] = {}
+        if len(common) * len(members) < sum(map(len, mine)):
+            for t in common:
+                held = [m[t] for m in mine if t in m]
+                if len(held) >= need:
+                    total = 0.0
+                    for v in held:  # in member order, as the other branch adds them
+                        total += v
+                    weight[t] = total
+        else:
+            held: Counter = Counter()
+            for m in mine:
+                for t, v in m.items():
+                    weight[t] = weight.get(t, 0.0) + v
+                    held[t] += 1
+            weight = {t: v for t, v in weight.items() if held[t] >= need}
+        ranked = sorted(weight, key=lambda t: (-weight[t], t))
         out: list[str] = []
         for t in ranked:
             if not any(t in o for o in out):
@@ -268,3 +310,55 @@ class SimilarityIndex:
             if len(out) >= limit:
                 break
         return out
+
+
+def _link_order(link: tuple[float, int, int]) -> tuple[float, int, int]:
+    return -link[0], link[1], link[2]
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _join(n: int, links: list[tuple[float, int, int]]) -> tuple[list[int], dict[int, float]]:
+    """Union-find over links in the given order (the second end's root joins the first's): parents and
+    each root's best link."""
+    parent = list(range(n))
+    best: dict[int, float] = defaultdict(float)
+    for s, i, j in links:
+        ri, rj = _find(parent, i), _find(parent, j)
+        if ri != rj:
+            parent[rj] = ri
+            best[ri] = max(best[ri], best[rj], s)
+    return parent, best
+
+
+def _groups(parent: list[int]) -> dict[int, set[int]]:
+    groups: dict[int, set[int]] = defaultdict(set)
+    for i in range(len(parent)):
+        groups[_find(parent, i)].add(i)
+    return groups
+
+
+def _forest(n: int, links: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """The links (sorted strongest first) that join two clusters when taken in order: the maximum spanning
+    forest. Its links at or above a threshold join what all links at or above it join, in the same order."""
+    parent, out = list(range(n)), []
+    for link in links:
+        ri, rj = _find(parent, link[1]), _find(parent, link[2])
+        if ri != rj:
+            parent[rj] = ri
+            out.append(link)
+    return out
+
+
+def _plain(*vectors: dict[str, float]) -> dict[str, float]:
+    """The terms of a profile's vectors without their key prefix, each at its largest weight."""
+    out: dict[str, float] = {}
+    for vec in vectors:
+        for t, v in vec.items():
+            out[t[2:]] = max(out.get(t[2:], 0.0), v)
+    return out

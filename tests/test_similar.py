@@ -101,6 +101,64 @@ def test_candidates_stay_bounded_on_a_large_bucket_and_clusters_stay_whole():
     assert [len(m) for m, _ in clusters] == [n]
 
 
+def _greedy(index: SimilarityIndex, threshold: float, marks: dict) -> list[tuple[list[int], float]]:
+    """The clusters by definition: every link ≥ threshold (and every "same" mark) strongest first, a join
+    skipped when it would put a pair marked different together."""
+    at = {p.item.id: i for i, p in enumerate(index.profiles)}
+    links = [x for x in index.pairs if x[0] >= threshold]
+    links += [(1.0, at[a], at[b]) for (a, b), v in marks.items() if v == "same"]
+    apart = {(at[a], at[b]) for (a, b), v in marks.items() if v == "different"}
+    groups = {i: {i} for i in range(len(index.profiles))}
+    root, best = list(range(len(index.profiles))), {}
+    for s, i, j in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
+        ri, rj = root[i], root[j]
+        if ri == rj or any((a, b) in apart or (b, a) in apart for a in groups[ri] for b in groups[rj]):
+            continue
+        for m in groups[rj]:
+            root[m] = ri
+        groups[ri] |= groups.pop(rj)
+        best[ri] = max(best.get(ri, 0.0), best.pop(rj, 0.0), s)
+    return [(sorted(m), best[r]) for r, m in groups.items() if len(m) > 1]
+
+
+def test_clusters_are_those_of_all_links_strongest_first_whatever_the_marks():
+    syllables = "安宝碧长朝城春翠丹东芳枫福府光桂海禾和红华"
+    heads = ["长者食堂", "邻里食堂", "微更新项目", "微更新", "议事会", "时间银行", "书屋", "诊所"]
+    names = [syllables[i % 20] + syllables[(i * 7) % 20] + heads[i % len(heads)] for i in range(160)]
+    index = SimilarityIndex(build_profiles([Item(f"n{i:03d}", x, "space", x) for i, x in enumerate(names)], []))
+    ids = [p.item.id for p in index.profiles]
+    in_cluster = [i for m, _ in index.clusters(0.45, {}) for i in m]
+    assert len(index.forest) < len(index.pairs) and len(in_cluster) > 60
+    marked = {}
+    for k in range(0, 40, 3):  # pairs inside clusters marked different, others marked same
+        a, b = sorted((ids[in_cluster[k]], ids[in_cluster[k + 1]]))
+        marked[(a, b)] = "different"
+        a, b = sorted((ids[in_cluster[k + 2]], ids[(in_cluster[k + 2] + 3) % len(ids)]))
+        marked.setdefault((a, b), "same")
+    for threshold in (0.3, 0.45, 0.6, 0.8):
+        for marks in ({}, {p: v for p, v in marked.items() if v == "same"}, marked):
+            assert index.clusters(threshold, marks) == _greedy(index, threshold, marks), (threshold, len(marks))
+    assert index.clusters(0.45, marked) != index.clusters(0.45, {})
+
+
+@pytest.mark.neo4j
+def test_neo4j_keeps_the_similarity_index_per_graph_version(neo4j_empty, corpus_dir, tmp_path):
+    """Neo4j reads similar's inputs and builds its index once per graph version (store.query_index): articles
+    written after a call are in the next answer, as on an embedded store holding the same articles."""
+    from govkg.cli import SAMPLE_CORPUS
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    embedded, answers = SQLiteStore(tmp_path / "same.db"), []
+    for corpus in (SAMPLE_CORPUS, corpus_dir):
+        Pipeline(neo4j_empty).ingest([corpus])
+        Pipeline(embedded).ingest([corpus])
+        for params in ({}, {"min_similarity": 30.0, "scope": "across"}):
+            assert rows(neo4j_empty, **params) == rows(embedded, **params), params
+        answers.append(rows(neo4j_empty, min_similarity=30.0))
+    assert answers[0] and answers[1] != answers[0]
+
+
 def test_kind_marks_live_in_their_own_namespace():
     assert kind_marks({kind_pair("n_b", "n_a"): "different", ("n_x", "n_y"): "same", ("n_p", "n_q"): "different"}) == {
         ("n_a", "n_b"): "different", ("n_x", "n_y"): "same"}
