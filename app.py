@@ -46,6 +46,7 @@ from govkg.explorer import (
 )
 from ontology import ONTOLOGY
 from queries import run_query
+from queries.helpers import cell_text
 from queries.similar import kind_pair
 
 RELATIONS = [p for p in ONTOLOGY.predicates if p != "MENTIONED_IN"]
@@ -144,7 +145,7 @@ def table(rows: list[dict], columns: list[str] | None = None, key: str | None = 
     if not rows:
         st.info("没有结果 (no rows)")
         return
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame([{k: cell_text(v) for k, v in r.items()} for r in rows])  # sources: their one-line citations
     st.dataframe(frame[columns] if columns else frame, width="stretch", hide_index=True, key=key, column_config=column_config)
 
 
@@ -382,7 +383,7 @@ def page_cobuild(store, params: dict) -> None:
     links = {c: st.column_config.LinkColumn(c, display_text=r"entity=(.*)$") for c in ("organization", "community", "street", "district")}
     table(shown, key="cb_table", column_config=links)
     if rows:
-        csv = pd.DataFrame(rows).to_csv(index=False).encode("utf-8-sig")
+        csv = pd.DataFrame([{k: cell_text(v) for k, v in r.items()} for r in rows]).to_csv(index=False).encode("utf-8-sig")
         st.download_button("下载 CSV", csv, file_name="govkg-cobuild.csv", mime="text/csv", key="cb_csv")
 
 

@@ -179,9 +179,12 @@ def _parse_params(pairs: list[str]) -> dict:
 
 
 def format_rows(columns, rows: list[dict], fmt: str) -> str:
-    """Render query rows as a table, JSON or CSV."""
+    """Render query rows as a table, JSON or CSV (list values, like `sources`, as one text cell)."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
+    from queries.helpers import cell_text
+
+    rows = [{k: cell_text(v) for k, v in r.items()} for r in rows]
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")

@@ -57,7 +57,7 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "awards", "Awards by year and area.",
-    ("award", "receiver", "receiver_type", "year", "street", "district", "evidence"),
+    ("award", "receiver", "receiver_type", "year", "street", "district", "evidence", "sources"),
     (Param("year", int, None, minimum=1900, maximum=2100), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
     lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10}),
              ("awards_in_area", AWARDS_IN_AREA, {"year": None, "area": "x", "limit": 10})]))

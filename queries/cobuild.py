@@ -123,7 +123,7 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "cobuild", "Which organizations (default: enterprises) co-build with which communities, how, where, when, and the sentence that says so.",
-    ("organization", "org_kind", "community", "partnership_kind", "initiative", "street", "district", "date", "confidence", "evidence"),
+    ("organization", "org_kind", "community", "partnership_kind", "initiative", "street", "district", "date", "confidence", "evidence", "sources"),
     (Param("district", str, None, "district or street name"), Param("kind", str, None, "partnership kind: 共建, 联建, 结对, 签约, 引入…",
                                                                 choices=ontology_kinds("Partnership"), what="Partnership kind"),
      Param("org_kind", str, "enterprise", "organization kind, or 'any'", choices=ontology_kinds("Organization"),

@@ -299,7 +299,7 @@ def cypher(store, p: dict) -> list[dict]:
 
 SPEC = register(QuerySpec(
     "duplicates", "Clusters of near-duplicate initiatives in different places; initiatives reported by several articles.",
-    ("cluster", "status", "similarity", "initiative", "id", "kind", "runners", "street", "district", "articles", "evidence"),
+    ("cluster", "status", "similarity", "initiative", "id", "kind", "runners", "street", "district", "articles", "evidence", "sources"),
     (Param("min_similarity", float, 85.0, "0-100", minimum=0.0, maximum=100.0),
      Param("kind", str, None, "initiative kind", choices=ontology_kinds("Initiative"), what="Initiative kind"), limit_param(100)),
     embedded, cypher,

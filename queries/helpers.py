@@ -41,14 +41,31 @@ def find_node(store: GraphStore, g: nx.MultiDiGraph, ref: str) -> str:
 
 
 def attach_evidence(store: GraphStore, rows: list[dict], per_edge: int, limit: int | None = None, cap: int | None = None) -> list[dict]:
-    """Replace each row's `_edges` (edge ids) by `evidence`: its distinct sentences (at most `cap`)
-    joined with ' | '. All sentences come from one bulk store call; rows beyond `limit` are dropped first."""
+    """Replace each row's `_edges` (edge ids) by `evidence`: its distinct sentences (at most `cap`) joined
+    with ' | ', and `sources`: the same evidence as citations (Citation.as_dict: article id, title, date,
+    URL, publisher, sentence index, offsets, sentence and `cite`, its one-line text), one per distinct
+    sentence span. Everything comes from one bulk store call (store.citations); rows beyond `limit` are
+    dropped first. Table and CSV output show `sources` as cell_text does."""
     rows = rows[:limit] if limit is not None else rows
-    texts = store.evidence_sentences([k for r in rows for k in r["_edges"]], per_edge)
+    cited = store.citations([k for r in rows for k in r["_edges"]], per_edge)
     for r in rows:
-        found = list(dict.fromkeys(t for k in r.pop("_edges") for t in texts.get(k, [])))
-        r["evidence"] = " | ".join(found[:cap])
+        citations = [c for k in r.pop("_edges") for c in cited.get(k, [])]
+        sentences = list(dict.fromkeys(c.sentence for c in citations))[:cap]
+        spans = {}
+        for c in citations:
+            if c.sentence in sentences:
+                spans.setdefault((c.article_id, c.start, c.end), c)
+        r["evidence"] = " | ".join(sentences)
+        r["sources"] = [c.as_dict() for c in spans.values()]
     return rows
+
+
+def cell_text(value) -> object:
+    """A row value as a table or CSV cell: a list of citations (`sources`) as their `cite` texts joined
+    with ' | '; any other value unchanged."""
+    if isinstance(value, list) and all(isinstance(v, dict) and "cite" in v for v in value):
+        return " | ".join(str(v["cite"]) for v in value)
+    return value
 
 
 def search_candidates(g: nx.MultiDiGraph, node_type: str | None) -> list[dict]:

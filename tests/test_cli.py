@@ -75,6 +75,20 @@ def test_query_formats(tmp_path, sample_copy):
     assert "向阳社区" in text and "水碾河社区" not in text
 
 
+def test_query_sources_in_every_format(tmp_path, wide_dirs):
+    """Rows with evidence cite it: a list of citations in JSON, their one-line texts in CSV and tables."""
+    store = tmp_path / "g.db"
+    govkg("ingest", "-q", str(wide_dirs[1]), store=store)
+    rows = json.loads(govkg("query", "awards", "--format", "json", store=store).stdout)
+    cited = [s for r in rows for s in r["sources"] if s["url"]]
+    assert cited and all(set(s) >= {"article_id", "title", "date", "url", "publisher", "start", "end", "sentence", "cite"} for s in cited)
+    table = list(csv.DictReader(io.StringIO(govkg("query", "awards", "--format", "csv", store=store).stdout)))
+    assert [r["sources"] for r in table] == [" | ".join(s["cite"] for s in r["sources"]) for r in rows]
+    assert any(cited[0]["cite"] in r["sources"] and "http" in r["sources"] for r in table)
+    text = govkg("query", "awards", store=store).stdout  # cells clipped to the table's width: a citation's title first
+    assert text.splitlines()[0].split()[-1] == "sources" and cited[0]["title"][:8] in text and "[{" not in text
+
+
 def test_errors_are_one_clear_line(tmp_path):
     proc = govkg("query", "nosuchquery", store=tmp_path / "g.db", check=False)
     assert proc.returncode == 2 and "no query named 'nosuchquery'" in proc.stderr and "Traceback" not in proc.stderr

@@ -102,3 +102,43 @@ def test_hostile_names_are_plain_parameters(sample_store):
             rows(sample_store, "entity", name=hostile)
         assert rows(sample_store, "search", q=hostile) == []
     assert sample_store.stats()["articles"] == 4
+
+
+@pytest.fixture(scope="module")
+def wide_store(tmp_path_factory, wide_dirs):
+    """The wide set's 12 articles, whose SOURCES.tsv gives URL, date and publisher."""
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    s = SQLiteStore(tmp_path_factory.mktemp("wide") / "g.db")
+    Pipeline(s).ingest([wide_dirs[1]])
+    yield s
+    s.close()
+
+
+def assert_cited(store, result: list[dict]) -> None:
+    """Every row's `sources` are its evidence sentences, each with its article's metadata and offsets."""
+    articles = {a.id: a for a in store.iter_articles()}
+    assert result
+    for r in result:
+        sentences = [s for s in r["evidence"].split(" | ") if s]
+        assert len(r["sources"]) >= len(sentences) and {s["sentence"] for s in r["sources"]} == set(sentences), r
+        for s in r["sources"]:
+            a = articles[s["article_id"]]
+            assert a.text[s["start"]:s["end"]] == s["sentence"]
+            assert (s["title"], s["date"], s["url"], s["publisher"]) == (a.title, a.date, a.url, a.publisher)
+            assert s["cite"].endswith(f"#{a.id}:{s['start']}-{s['end']}") and (a.url or "") in s["cite"]
+
+
+@pytest.mark.parametrize("name, params", [("awards", {}), ("cobuild", {"org_kind": "any"})])
+def test_rows_with_evidence_cite_their_sources(wide_store, name, params):
+    result = rows(wide_store, name, **params)
+    assert_cited(wide_store, result)
+    assert any(s["url"] and s["date"] and s["date"] in s["cite"] for r in result for s in r["sources"]), "the manifest reached the rows"
+
+
+def test_articles_without_metadata_cite_title_and_offsets(sample_store):
+    result = rows(sample_store, "duplicates")
+    assert_cited(sample_store, result)
+    assert all(s["url"] is None and s["date"] is None and " (" not in s["cite"] for r in result for s in r["sources"])
+    assert all(len({s["sentence"] for s in r["sources"]}) <= 2 for r in result)  # duplicates show at most two sentences
