@@ -171,6 +171,7 @@ class SimilarityIndex:
         self.idf = idf
         self.names = [_unit(p.name_terms, idf) for p in profiles]
         self.contexts = [_unit(p.context_terms, idf) for p in profiles]
+        self._read = [frozenset(p.sentences) for p in profiles]  # the (article, sentence) keys each profile read
         self.pairs = self._scored(self._candidates())
         self.plain = [_plain(a, b) for a, b in zip(self.names, self.contexts)]  # term without its n:/h:/c: key → weight
         self.plain_df = Counter(t for m in self.plain for t in m)
@@ -186,8 +187,8 @@ class SimilarityIndex:
         if name == 0.0:  # the sentences only confirm what the names propose
             return 0.0
         a, b = self.contexts[i], self.contexts[j]
-        shared = self.profiles[i].sentences.keys() & self.profiles[j].sentences.keys()
-        if shared:  # a sentence naming both says they were listed together, not that they do the same
+        if not self._read[i].isdisjoint(self._read[j]):  # a sentence naming both says they were listed together,
+            shared = self._read[i] & self._read[j]       # not that they do the same
             a, b = self._context_without(i, shared), self._context_without(j, shared)
         if not a or not b:
             return name
@@ -209,15 +210,18 @@ class SimilarityIndex:
         for i in range(len(self.profiles)):
             for t in self._keys(i):
                 buckets[t].append(i)
+        order = sorted(range(len(self.profiles)), key=lambda i: (self.profiles[i].item.core, self.profiles[i].item.id))
+        rank = [0] * len(order)
+        for r, i in enumerate(order):
+            rank[i] = r
         pairs: set[tuple[int, int]] = set()
         for members in buckets.values():
             if len(members) < 2:
                 continue
-            members = sorted(members, key=lambda i: (self.profiles[i].item.core, self.profiles[i].item.id))
+            members.sort(key=rank.__getitem__)
             reach = len(members) if len(members) <= BUCKET_CAP else WINDOW
             for x, i in enumerate(members):
-                for j in members[x + 1 : x + 1 + reach]:
-                    pairs.add((min(i, j), max(i, j)))
+                pairs.update([(i, j) if i < j else (j, i) for j in members[x + 1 : x + 1 + reach]])
         return pairs
 
     def _scored(self, pairs: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
