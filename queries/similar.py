@@ -61,11 +61,13 @@ def store_contexts(store: GraphStore, initiatives: set[str], named: set[str]) ->
     for m in mentions:
         if (m.article_id, m.sentence_index) in spans and m.node_id in named:
             spans[(m.article_id, m.sentence_index)].add((m.node_id, m.start, m.end))
+    articles = {a for a, _ in wanted}
+    texts = {a.id: a.text for a in store.iter_articles(with_text=True) if a.id in articles}  # one read, sliced here
     out = []
-    for article in sorted({a for a, _ in wanted}):
+    for article in sorted(articles):
         for idx, start, end in store.sentences_of(article):
             if (article, idx) in spans:
-                out.append(Context(article, idx, start, store.sentence_text(article, start, end), tuple(sorted(spans[(article, idx)]))))
+                out.append(Context(article, idx, start, texts[article][start:end], tuple(sorted(spans[(article, idx)]))))
     return out
 
 

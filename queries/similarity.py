@@ -132,8 +132,16 @@ def build_profiles(items: list[Item], contexts: list[Context]) -> list[Profile]:
     for it in items:
         ctx = by_item.get(it.id, [])
         per = {(c.article, c.index): context_terms([c.masked()]) for c in ctx}
-        out.append(Profile(it, head_of(it.core), name_terms(it.core), sum(per.values(), Counter()),
+        out.append(Profile(it, head_of(it.core), name_terms(it.core), _total(per.values()),
                            tuple(sorted({c.article for c in ctx})), per))
+    return out
+
+
+def _total(counters) -> Counter:
+    """The sum of term counters (counts are positive: what `sum(counters, Counter())` gives, without a copy per term)."""
+    out: Counter = Counter()
+    for c in counters:
+        out.update(c)
     return out
 
 
@@ -195,7 +203,7 @@ class SimilarityIndex:
         return NAME_WEIGHT * name + (1 - NAME_WEIGHT) * _cos(a, b) * min(1.0, name / NAME_FLOOR)
 
     def _context_without(self, i: int, sentences) -> dict[str, float]:
-        terms = sum((c for k, c in sorted(self.profiles[i].sentences.items()) if k not in sentences), Counter())
+        terms = _total(c for k, c in sorted(self.profiles[i].sentences.items()) if k not in sentences)
         return _unit(terms, self.idf)
 
     def _keys(self, i: int) -> list[str]:
