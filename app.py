@@ -27,6 +27,7 @@ from govkg.explorer import (
     different_groups,
     different_kind_groups,
     edge_evidence,
+    source_markdown,
     entity_url,
     float_param,
     graph_event,
@@ -157,7 +158,8 @@ def evidence_list(store, edge_id: str, names=()) -> None:
     for ev in found:
         with st.container(border=True):
             st.markdown(f"<div class='evidence'>{ev.sentence_html}</div>", unsafe_allow_html=True)
-            link(f"《{ev.article_title}》 第 {ev.sentence_index + 1} 句 · 字符 {ev.start}–{ev.end}", "article",
+            dated = f" ({ev.article_date})" if ev.article_date else ""
+            link(f"《{ev.article_title}》{dated} 第 {ev.sentence_index + 1} 句 · 字符 {ev.start}–{ev.end}", "article",
                  help="在文章中查看，句子高亮 (open the article with this sentence highlighted)",
                  article=ev.article_id, start=ev.start, end=ev.end)
             st.caption(f"sentence {ev.sentence_index + 1}, characters {ev.start}–{ev.end}, confidence {ev.confidence:.2f}")
@@ -577,13 +579,16 @@ def page_article(store, params: dict) -> None:
         for a in run_query(store, "articles", {"limit": 200}).rows:
             c1, c2 = st.columns([5, 2], vertical_alignment="center")
             link(a["title"] or a["path"], "article", where=c1, article=a["id"])
-            c2.caption(f"{a['characters']} 字 · {a['entities']} entities · {a['ingested_at']}")
+            c2.caption(" · ".join(x for x in (a.get("date"), f"{a['characters']} 字", f"{a['entities']} entities", a["ingested_at"]) if x))
         return
     a = store.get_article(article_id)
     if a is None:
         st.warning(f"没有这篇文章 (no such article): {article_id}")
         return
     st.subheader(a.title or a.path)
+    cited = source_markdown(a.date, a.publisher, a.url)
+    if cited:
+        st.markdown(cited)
     st.caption(f"{a.path} · {a.encoding} · {a.ingested_at}")
     start, end = params.get("start"), params.get("end")
     span = (int_param(start, 0, 0, len(a.text)), int_param(end, 0, 0, len(a.text))) if start is not None and end is not None else None

@@ -160,6 +160,9 @@ class Evidence:
     end: int
     sentence_html: str
     confidence: float
+    article_date: str | None = None
+    article_url: str | None = None
+    article_publisher: str | None = None
 
 
 def edge_evidence(store: GraphStore, edge_id: str, names=()) -> list[Evidence]:
@@ -171,8 +174,22 @@ def edge_evidence(store: GraphStore, edge_id: str, names=()) -> list[Evidence]:
         a = articles[ev.article_id]
         text = a.text[ev.start:ev.end] if a else ""
         out.append(Evidence(ev.article_id, a.title if a else ev.article_id, ev.sentence_index, ev.start, ev.end,
-                            highlight_terms(text, names), ev.confidence))
+                            highlight_terms(text, names), ev.confidence, *((a.date, a.url, a.publisher) if a else ())))
     return out
+
+
+def _markdown_text(text: str) -> str:
+    """Text shown literally in Streamlit markdown (no HTML, no markdown syntax)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|~$-])", r"\\\1", html.escape(text, quote=False))
+
+
+def source_markdown(date: str | None, publisher: str | None, url: str | None) -> str:
+    """The line that cites an article in the explorer: date · publisher · a link to its URL (http(s) only),
+    each part left out when unknown; '' when nothing is known."""
+    parts = [_markdown_text(x) for x in (date, publisher) if x]
+    if url and re.match(r"https?://[^\s<>()\[\]\"']+$", url):
+        parts.append(f"[原文 source]({url})")
+    return " · ".join(parts)
 
 
 def article_html(store: GraphStore, article_id: str, start: int | None = None, end: int | None = None) -> str:

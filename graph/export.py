@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, Graph, Literal, Namespace
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from govkg.errors import GovkgError
@@ -37,6 +38,7 @@ def to_rdf(store: GraphStore) -> Graph:
         g.add((art, RDF.type, GOVKG.Article))
         g.add((art, DCTERMS.title, Literal(a.title)))
         g.add((art, DCTERMS.source, Literal(a.path)))
+        _add_article_meta(g, art, a)
     for n in store.iter_nodes():
         node = ID[n.id]
         g.add((node, RDF.type, GOVKG[n.type]))
@@ -77,6 +79,19 @@ def to_rdf(store: GraphStore) -> Graph:
     return g
 
 
+def _add_article_meta(g: Graph, art, a) -> None:
+    """Where the article was published: dcterms:source <url> (beside the file path), dcterms:date typed
+    xsd:date / xsd:gYearMonth / xsd:gYear by its precision, dcterms:publisher as text; absent when unknown."""
+    if a.url:
+        valid = re.match(r'https?://[^\s<>"{}|\\^`]+$', a.url)
+        g.add((art, DCTERMS.source, URIRef(a.url) if valid else Literal(a.url, datatype=XSD.anyURI)))
+    if a.date:
+        kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(a.date), XSD.string)
+        g.add((art, DCTERMS.date, Literal(a.date, datatype=kind)))
+    if a.publisher:
+        g.add((art, DCTERMS.publisher, Literal(a.publisher)))
+
+
 def validate(graph: Graph) -> tuple[bool, str]:
     """Validate an exported RDF graph against the shipped SHACL shapes (pyshacl)."""
     try:
@@ -102,8 +117,13 @@ def to_graphml(store: GraphStore, path: Path) -> None:
 
 
 def to_csv(store: GraphStore, folder: Path) -> None:
-    """nodes.csv, edges.csv, evidence.csv and mentions.csv in a folder."""
+    """articles.csv (with URL, date, publisher), nodes.csv, edges.csv, evidence.csv and mentions.csv in a folder."""
     folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "articles.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "path", "title", "url", "date", "publisher", "characters", "ingested_at"])
+        for a in store.iter_articles(with_text=False):
+            w.writerow([a.id, a.path, a.title, a.url or "", a.date or "", a.publisher or "", a.characters, a.ingested_at])
     with open(folder / "nodes.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "type", "kind", "name", "aliases", "confidence"])

@@ -27,7 +27,8 @@ def _build(store: GraphStore) -> nx.MultiDiGraph:
         g.add_node(n.id, type=n.type, kind=n.kind, name=n.name, aliases=tuple(n.aliases), confidence=n.confidence, props=n.props)
     for a in store.iter_articles(with_text=False):
         g.add_node(a.id, type="Article", kind=None, name=a.title, aliases=(), confidence=1.0,
-                   props={"path": a.path, "ingested_at": a.ingested_at, "characters": a.characters})
+                   props={"path": a.path, "ingested_at": a.ingested_at, "characters": a.characters,
+                          **{k: v for k, v in (("url", a.url), ("date", a.date), ("publisher", a.publisher)) if v}})
     for e in store.iter_edges():
         g.add_edge(e.src, e.dst, key=e.id, predicate=e.predicate, confidence=e.confidence, props=e.props)
     seen: set[tuple[str, str]] = set()

@@ -11,14 +11,16 @@ def embedded(store, limit=50) -> list[dict]:
     """Stored articles with how many entities each mentions, newest first."""
     g = graph_of(store)
     rows = [{"id": a, "title": g.nodes[a]["name"], "path": g.nodes[a]["props"]["path"], "ingested_at": g.nodes[a]["props"]["ingested_at"],
-             "characters": g.nodes[a]["props"]["characters"], "entities": g.in_degree(a)} for a in nodes_by_type(g, "Article")]
+             "characters": g.nodes[a]["props"]["characters"], "entities": g.in_degree(a),
+             **{k: g.nodes[a]["props"].get(k) for k in ("date", "publisher", "url")}} for a in nodes_by_type(g, "Article")]
     rows.sort(key=lambda r: (r["ingested_at"], r["id"]), reverse=True)
     return rows[: int(limit)]
 
 
 ARTICLES = """MATCH (a:Article)
 RETURN a.id AS id, a.title AS title, a.path AS path, a.ingested_at AS ingested_at, size(a.text) AS characters,
-       COUNT { MATCH (n)-[:MENTIONED_IN]->(a) RETURN DISTINCT n } AS entities
+       COUNT { MATCH (n)-[:MENTIONED_IN]->(a) RETURN DISTINCT n } AS entities,
+       a.date AS date, a.publisher AS publisher, a.url AS url
 ORDER BY ingested_at DESC, id DESC LIMIT $limit"""
 
 
@@ -27,5 +29,6 @@ def cypher(store, p: dict) -> list[dict]:
 
 
 SPEC = register(QuerySpec(
-    "articles", "Stored articles, newest first.", ("id", "title", "path", "ingested_at", "characters", "entities"),
+    "articles", "Stored articles, newest first.", ("id", "title", "path", "ingested_at", "characters", "entities",
+                                                      "date", "publisher", "url"),
     (limit_param(50),), embedded, cypher, lambda: [("articles", ARTICLES, {"limit": 10})]))

@@ -16,7 +16,7 @@ LINT_DIR = Path(__file__).with_name("cypher_lint")
 PROPERTY_KEYS = [
     "id", "type", "name", "norm", "norms", "node", "surfaces", "kind", "confidence", "props_json", "aliases", "alias_text", "evidence", "year",
     "date", "partnership", "start", "end", "sentence_index", "surface", "path", "title", "text", "encoding", "extractor",
-    "ingested_at", "sentence_starts", "sentence_ends", "a", "b", "verdict", "note", "marked_at", "key", "value",
+    "ingested_at", "url", "publisher", "sentence_starts", "sentence_ends", "a", "b", "verdict", "note", "marked_at", "key", "value",
 ]
 
 

@@ -1,13 +1,15 @@
 """Export with the ontology's IRIs, validated against the shipped SHACL shapes."""
 
 import csv
+import json
 
 import networkx as nx
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SKOS
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from graph.export import export, to_rdf, validate
-from ontology.schema import GOVKG, SHAPES_PATH
+from ontology.schema import ENTITY_BASE, GOVKG, SHAPES_PATH
 from ontology.shapes import shapes_ttl
 
 
@@ -46,3 +48,38 @@ def test_every_format_round_trips(sample_store, tmp_path):
     assert len(nodes) == sum(sample_store.stats()["nodes"].values())
     evidence = list(csv.DictReader(open(folder / "evidence.csv", encoding="utf-8")))
     assert evidence and all(row["sentence"] for row in evidence)
+
+
+@pytest.fixture(scope="module")
+def wide_store(tmp_path_factory, wide_dirs):
+    """The wide set's articles, with URL, date and publisher from its SOURCES.tsv."""
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    s = SQLiteStore(tmp_path_factory.mktemp("wide") / "g.db")
+    Pipeline(s).ingest([wide_dirs[1]])
+    yield s
+    s.close()
+
+
+def test_every_format_carries_article_url_date_and_publisher(wide_store, tmp_path):
+    articles = [a for a in wide_store.iter_articles(with_text=False)]
+    assert sum(bool(a.url) for a in articles) == len(articles) and any(a.date for a in articles)
+    g = Graph().parse(export(wide_store, "ttl", tmp_path / "g.ttl"), format="turtle")
+    assert validate(g)[0]
+    for a in articles:
+        art = URIRef(ENTITY_BASE + a.id)
+        assert URIRef(a.url) in set(g.objects(art, DCTERMS.source))
+        assert str(g.value(art, DCTERMS.publisher)) == a.publisher
+        date = g.value(art, DCTERMS.date)
+        assert (str(date) if date is not None else None) == a.date
+        if a.date and len(a.date) == 10:
+            assert str(date.datatype) == "http://www.w3.org/2001/XMLSchema#date"
+    jsonld = Graph().parse(export(wide_store, "jsonld", tmp_path / "g.jsonld"), format="json-ld")
+    assert set(jsonld.triples((None, DCTERMS.publisher, None))) == set(g.triples((None, DCTERMS.publisher, None)))
+    rows = {r["id"]: r for r in csv.DictReader(open(export(wide_store, "csv", tmp_path / "csv") / "articles.csv", encoding="utf-8"))}
+    assert {i: (r["url"], r["date"] or None, r["publisher"]) for i, r in rows.items()} == {
+        a.id: (a.url, a.date, a.publisher) for a in articles}
+    graphml = nx.read_graphml(export(wide_store, "graphml", tmp_path / "g.graphml"))
+    props = json.loads(graphml.nodes[articles[0].id]["props"])
+    assert (props["url"], props.get("date"), props["publisher"]) == (articles[0].url, articles[0].date, articles[0].publisher)

@@ -108,3 +108,25 @@ def test_the_wide_sets_sources_table_is_read_as_a_manifest_for_every_article():
             assert article.meta.date is None
         if not row["title"].startswith("("):
             assert article.title == row["title"]
+
+
+def test_the_explorer_cites_an_article_by_date_publisher_and_link(tmp_path):
+    """What ingest read from SOURCES.tsv is what the explorer's evidence lists and article page show."""
+    from govkg.explorer import edge_evidence, source_markdown
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    if not (WIDE / "SOURCES.tsv").is_file():
+        pytest.skip(f"wide set not found at {WIDE}")
+    store = SQLiteStore(tmp_path / "g.db")
+    Pipeline(store).ingest([WIDE / "articles"])
+    articles = {a.id: a for a in store.iter_articles(with_text=False)}
+    shown = [ev for e in store.iter_edges() for ev in edge_evidence(store, e.id)]
+    assert shown and all((ev.article_date, ev.article_url, ev.article_publisher) ==
+                         (articles[ev.article_id].date, articles[ev.article_id].url, articles[ev.article_id].publisher) for ev in shown)
+    dated = next(a for a in articles.values() if a.date and a.url and a.publisher)
+    line = source_markdown(dated.date, dated.publisher, dated.url)
+    assert line.endswith(f"[原文 source]({dated.url})") and dated.date.replace("-", "\\-") in line
+    assert source_markdown(None, None, None) == ""
+    assert source_markdown(None, "*日报*", "javascript:alert(1)") == "\\*日报\\*"  # no markup, no link but http(s)
+    store.close()

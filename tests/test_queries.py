@@ -142,3 +142,12 @@ def test_articles_without_metadata_cite_title_and_offsets(sample_store):
     assert_cited(sample_store, result)
     assert all(s["url"] is None and s["date"] is None and " (" not in s["cite"] for r in result for s in r["sources"])
     assert all(len({s["sentence"] for s in r["sources"]}) <= 2 for r in result)  # duplicates show at most two sentences
+
+
+def test_the_articles_query_lists_date_publisher_and_url(wide_store):
+    result = rows(wide_store, "articles", limit=50)
+    stored = {a.id: a for a in wide_store.iter_articles(with_text=False)}
+    assert len(result) == len(stored) == 12
+    assert all((r["date"], r["publisher"], r["url"]) == (stored[r["id"]].date, stored[r["id"]].publisher, stored[r["id"]].url)
+               for r in result)
+    assert all(r["url"].startswith("http") for r in result)
