@@ -407,22 +407,22 @@ def kind_mark_all(store, ids: list[str], verdict: str) -> None:
     st.session_state["dup_note"] = f"已标记 marked {'same kind' if verdict == 'same' else 'different kinds'}: {len(pairs)} pair(s) — 可撤销 (undo below)"
 
 
-@safe
-def undo_kind_marks(store, ids: list[str]) -> None:
-    """Callback: forget every same-kind verdict among these initiatives."""
-    pairs = kind_marked_pairs(ids, store.marks())
+def _clear_marks(store, pairs: list[tuple[str, str]]) -> None:
     for a, b in pairs:
         store.clear_mark(a, b)
     st.session_state["dup_note"] = f"已撤销 undone: {len(pairs)} mark(s)"
+
+
+@safe
+def undo_kind_marks(store, ids: list[str]) -> None:
+    """Callback: forget every same-kind verdict among these initiatives."""
+    _clear_marks(store, kind_marked_pairs(ids, store.marks()))
 
 
 @safe
 def undo_marks(store, ids: list[str]) -> None:
     """Callback: forget every mark among these initiatives; the cluster is back to what the names alone say."""
-    pairs = marked_pairs(ids, store.marks())
-    for a, b in pairs:
-        store.clear_mark(a, b)
-    st.session_state["dup_note"] = f"已撤销 undone: {len(pairs)} mark(s)"
+    _clear_marks(store, marked_pairs(ids, store.marks()))
 
 
 def member_row(store, m: dict) -> None:

@@ -46,6 +46,18 @@ def wide_dirs() -> tuple[Path, Path]:
     return gold, articles
 
 
+@pytest.fixture(scope="module")
+def wide_store(tmp_path_factory, wide_dirs):
+    """An embedded store of the wide set's 12 articles (URL, date and publisher from its SOURCES.tsv)."""
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    s = SQLiteStore(tmp_path_factory.mktemp("wide") / "g.db")
+    Pipeline(s).ingest([wide_dirs[1]])
+    yield s
+    s.close()
+
+
 @pytest.fixture()
 def store(tmp_path):
     from graph.sqlite_store import SQLiteStore

@@ -4,7 +4,6 @@ import csv
 import json
 
 import networkx as nx
-import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
@@ -48,18 +47,6 @@ def test_every_format_round_trips(sample_store, tmp_path):
     assert len(nodes) == sum(sample_store.stats()["nodes"].values())
     evidence = list(csv.DictReader(open(folder / "evidence.csv", encoding="utf-8")))
     assert evidence and all(row["sentence"] for row in evidence)
-
-
-@pytest.fixture(scope="module")
-def wide_store(tmp_path_factory, wide_dirs):
-    """The wide set's articles, with URL, date and publisher from its SOURCES.tsv."""
-    from graph.sqlite_store import SQLiteStore
-    from ingest.pipeline import Pipeline
-
-    s = SQLiteStore(tmp_path_factory.mktemp("wide") / "g.db")
-    Pipeline(s).ingest([wide_dirs[1]])
-    yield s
-    s.close()
 
 
 def test_every_format_carries_article_url_date_and_publisher(wide_store, tmp_path):

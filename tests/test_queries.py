@@ -104,18 +104,6 @@ def test_hostile_names_are_plain_parameters(sample_store):
     assert sample_store.stats()["articles"] == 4
 
 
-@pytest.fixture(scope="module")
-def wide_store(tmp_path_factory, wide_dirs):
-    """The wide set's 12 articles, whose SOURCES.tsv gives URL, date and publisher."""
-    from graph.sqlite_store import SQLiteStore
-    from ingest.pipeline import Pipeline
-
-    s = SQLiteStore(tmp_path_factory.mktemp("wide") / "g.db")
-    Pipeline(s).ingest([wide_dirs[1]])
-    yield s
-    s.close()
-
-
 def assert_cited(store, result: list[dict]) -> None:
     """Every row's `sources` are its evidence sentences, each with its article's metadata and offsets."""
     articles = {a.id: a for a in store.iter_articles()}
