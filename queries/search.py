@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from govkg.errors import QueryError
 from graph.traversal import graph_of
-from ingest.resolve import normalize_name
 from queries.cypher import N
 from queries.helpers import limit_param, score_search, search_candidates
 from queries.registry import Param, QuerySpec, ontology_node_types, register
@@ -25,13 +24,20 @@ RETURN n.id AS id, n.name AS name, n.type AS type, n.kind AS kind, n.aliases AS 
        COUNT {{ (n)-[r]-() WHERE type(r) <> 'MENTIONED_IN' }} AS degree"""
 
 def cypher(store, p: dict) -> list[dict]:
+    """Score every candidate of the type, read once per graph version (store.query_index), as the
+    embedded store scores its cached graph: a search is then Python over a list, no round trip."""
     if not p["q"]:
         raise QueryError("search needs --param q=TEXT")
-    needle = normalize_name(p["q"]).lower()
-    rows = store.read_cypher(SEARCH_CANDIDATES, type=p["type"], pinyin=needle.isascii(), needle=needle)
+    rows = store.query_index(f"search:{p['type']}", lambda: _candidates(store, p["type"]))
+    return score_search(rows, p["q"], int(p["limit"]))
+
+
+def _candidates(store, node_type: str | None) -> list[dict]:
+    """Every entity of `node_type` (all when None) with aliases and relation degree, for score_search."""
+    rows = store.read_cypher(SEARCH_CANDIDATES, type=node_type, pinyin=True, needle="")
     for r in rows:
         r["aliases"] = list(r["aliases"] or [])
-    return score_search(rows, p["q"], int(p["limit"]))
+    return rows
 
 
 
