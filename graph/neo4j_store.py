@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from govkg.errors import StoreConnectionError, StoreError
 from graph import cypher as C
 from graph import records
-from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
+from graph.merge import merge_edge, merge_node
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
 from ingest.resolve import normalize_name
 
 
@@ -32,30 +33,6 @@ def redact(text: str, secret: str | None) -> str:
 
 # The merge rules of the embedded store's upserts (graph/sqlite_store.py), applied in Python inside the
 # write transaction, so both stores hold the same graph whatever the order articles arrive in.
-def merge_node(old: NodeRecord | None, surfaces: list[str], new: NodeRecord) -> tuple[NodeRecord, list[str]]:
-    """(merged node, every surface form seen, one per normalized form, first kept)."""
-    surfaces = list(surfaces)
-    norms = {normalize_name(x) for x in surfaces}
-    for alias in sorted({new.name, *new.aliases}):
-        norm = normalize_name(alias)
-        if alias and norm not in norms:
-            surfaces.append(alias)
-            norms.add(norm)
-    if old is None:
-        return NodeRecord(new.id, new.type, new.name, new.kind, [], new.confidence, merge_props({}, new.props)), surfaces
-    longer = len(new.name) > len(old.name) or (len(new.name) == len(old.name) and new.name < old.name)
-    name = new.name if longer else old.name
-    kind = new.kind if old.kind is None or (new.kind is not None and new.kind < old.kind) else old.kind
-    return NodeRecord(old.id, old.type, name, kind, [], max(old.confidence, new.confidence), merge_props(old.props, new.props)), surfaces
-
-
-def merge_edge(old: tuple[float, dict] | None, new: EdgeRecord) -> tuple[float, dict]:
-    """(confidence, props) of an edge after merging `new` into the stored one."""
-    if old is None:
-        return new.confidence, merge_props({}, new.props)
-    return max(old[0], new.confidence), merge_props(old[1], new.props)
-
-
 def evidence_entry(e: EvidenceRecord) -> str:
     """How one evidence row is kept on a relationship: article|sentence|start|end|confidence."""
     return f"{e.article_id}|{e.sentence_index}|{e.start}|{e.end}|{e.confidence}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from govkg.errors import GovkgError, InputError
 from graph.base import GraphStore
-from graph.neo4j_store import merge_node
+from graph.merge import merge_node
 from graph.records import GraphBatch, NodeRecord
 from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
@@ -162,7 +162,7 @@ class Pipeline:
 
 class PendingView:
     """What the linker reads while articles wait to be written together: the store's nodes merged (by the
-    stores' own rules, graph.neo4j_store.merge_node) with the nodes of the linked, unwritten articles.
+    stores' own rules, graph.merge.merge_node) with the nodes of the linked, unwritten articles.
 
     Only the two reads the linker and the pipeline make are answered: nodes_by_alias and has_article."""
 
