@@ -23,6 +23,7 @@ from itertools import combinations
 from pathlib import Path
 
 from bench.generator import PROJECT_HEAD, SPACE_HEAD, write_corpus
+from govkg.evaluation import Counts
 from graph.sqlite_store import SQLiteStore
 from ingest.pipeline import Pipeline
 from ingest.resolve import normalize_name
@@ -57,12 +58,17 @@ class PairScore:
     missing: int = 0
 
     @property
+    def counts(self) -> Counts:
+        """As the extraction scores count: predicted pairs = tp + fp, gold pairs = tp + fn."""
+        return Counts(self.tp, self.tp + self.fp, self.tp + self.fn)
+
+    @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self.counts.precision
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return self.counts.recall
 
     def add(self, truth: bool, predicted: bool) -> None:
         if truth:
