@@ -307,6 +307,11 @@ def lookup(form: str) -> tuple[Division, ...]:
     return t.forms.get(form) or t.conditional.get(form, ())
 
 
+def all_divisions() -> tuple[Division, ...]:
+    """Every division of the table (official and curated), e.g. to draw real names of one level."""
+    return tuple(_table().by_key.values())
+
+
 def by_adcode(adcode: str) -> Division | None:
     """The division with this code."""
     return _table().by_key.get(adcode)
