@@ -10,7 +10,7 @@ from ingest.article_relations import name_affiliations
 from ingest.calibration import apply_calibration
 from ingest.components import ExtractorConfig, build_recognizers
 from ingest.divisions import assign_adcodes
-from ingest.mentions import Mention
+from ingest.mentions import LATIN_GLOSS, Mention
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
 from ingest.relations import Context, entity_key, sentence_facts
 from ingest.resolve import resolve_article, short_forms
@@ -115,6 +115,8 @@ class RuleExtractor:
         if m.kind:
             e.kind_votes[m.kind] += 1  # type: ignore[attr-defined]
             e.kind = e.kind_votes.most_common(1)[0][0]  # type: ignore[attr-defined]
+        if surface != m.name and LATIN_GLOSS.search(surface) and not LATIN_GLOSS.search(m.name):
+            surface = m.name  # “YAM”（you and me）国际志愿服务队: the gloss in brackets is no part of any form of the name
         e.aliases.add(surface or m.name)
         if m.type == "Initiative":
             for p in mentions:

@@ -127,7 +127,7 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             continue
         gloss = _latin_gloss(units, j) if node_type in ("Organization", "Initiative") else None
         if gloss is not None:
-            first = gloss  # “YAM”（you and me）国际志愿服务队: a quoted name glossed in brackets before the suffix, kept whole (the fullest form)
+            first = gloss  # “YAM”（you and me）国际志愿服务队: a quoted name glossed in brackets before the suffix opens the name (the gloss is dropped from it)
             stem_start = units[gloss].start
             j = gloss - 1
             continue
@@ -137,7 +137,7 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
-        if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type):
+        if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type) and not _verb_opening_name(units, j, suffix_start, node_type):
             if (_absorbable(u) and suffix_start - stem_start < 2) or _township_char(units, j):
                 first = j
                 stem_start = u.start
@@ -165,7 +165,7 @@ def _common_nouns(stem_units: list[Unit]) -> bool:
 _MECHANISM_AFTER = re.compile(r"(?:工作|运行|议事)?(?:机制|制度|模式)")
 
 
-_GLOSS = re.compile(r"[（(][A-Za-z][A-Za-z .'&-]{0,40}[）)]")
+LATIN_GLOSS = re.compile(r"[（(][A-Za-z][A-Za-z .'&-]{0,40}[）)]")
 
 
 def _latin_gloss(units: list[Unit], j: int) -> int | None:
@@ -178,7 +178,12 @@ def _latin_gloss(units: list[Unit], j: int) -> int | None:
     if k < 1 or units[k - 1].kind != "quote" or units[k - 1].end != units[k].start:
         return None
     text = "".join(u.text for u in units[k : j + 1])
-    return k - 1 if _GLOSS.fullmatch(text) and _plausible_name(units[k - 1].inner) else None
+    return k - 1 if LATIN_GLOSS.fullmatch(text) and _plausible_name(units[k - 1].inner) else None
+
+
+def gloss_kept(units: list[Unit]) -> bool:
+    """True when a name's units hold a bracketed Latin gloss after a quote (“YAM”（you and me）)."""
+    return any(u.text in ("）", ")") and _latin_gloss(units, k) is not None for k, u in enumerate(units))
 
 
 def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
@@ -189,6 +194,15 @@ def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
         and units[j - 1].end == u.start and u.tag[:1] in ("t", "a", "f", "s", "b") and len(u.text) >= 2 \
         and u.text not in lx.BOUNDARY_WORDS and u.text not in lx.PLACE_BOUNDARY_WORDS and not any(ch.isdigit() for ch in u.text) \
         and not (u.tag[:1] == "t" and any(ch in u.text for ch in "年月日时今昨明前后来期初底"))
+
+
+def _verb_opening_name(units: list[Unit], j: int, suffix_start: int, node_type: str) -> bool:
+    """组成的|庆幸|姐妹时装队: a two-character word jieba tags as a verb, right after 的 and before a name
+    part of its own, opens a body's name (the clause before 的 describes the body; the verb governs nothing)."""
+    u = units[j]
+    return node_type == "Organization" and u.kind == "tok" and u.tag == "v" and len(u.text) == 2 and j > 0 \
+        and units[j - 1].text == "的" and units[j - 1].end == u.start and suffix_start - u.end >= 2 \
+        and u.text not in lx.BOUNDARY_WORDS
 
 
 def _own_level_start(units: list[Unit], k: int, kind: str | None) -> int | None:
@@ -349,7 +363,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         while node_type == "Initiative" and first < i and units[first].kind == "tok" and units[first].text in ("社区", "街道", "辖区", "小区") and not crossed:
             first += 1
             start = units[first].start
-        name = sentence[start : end].translate(_STRIP_QUOTES)
+        name = LATIN_GLOSS.sub("", sentence[start : end].translate(_STRIP_QUOTES)) if gloss_kept(units[first : i + 1]) \
+            else sentence[start : end].translate(_STRIP_QUOTES)  # “YAM”（you and me）国际志愿服务队 is named YAM国际志愿服务队
         if name[:1] in "这那该其本每各此":
             continue
         cut_at = after_description(name[: -len(suffix)])
@@ -383,6 +398,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if node_type == "Community" and suffix in ("社区", "村"):
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
+            if suffix == "村" and not chained and stem in lx.VILLAGE_DESCRIPTIONS:
+                continue  # 贫穷的小山村, 一个古村: a description of a village, not a named one
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
             if conf == 0.45 and (_clause_stem(units[first:k], stem) or _modifies_next(units, i)):
                 continue  # 不出社区, 全面推行社区, 共商社区发展: a verb phrase before 社区, or 社区 modifying the noun after it
@@ -466,17 +483,25 @@ _DICTIONARY_BODY_ENDS = {"部": "government", "组织": "international"}
 def dictionary_body_mentions(units: list[Unit]) -> list[Mention]:
     """民政部, 世界卫生组织: a word jieba's dictionary knows as an organization (nt) that ends like a body."""
     out = []
-    for u in units:
+    for k, u in enumerate(units):
         if u.kind != "tok" or u.tag != "nt" or len(u.text) < 3:
             continue
         end = next((e for e in _DICTIONARY_BODY_ENDS if u.text.endswith(e)), "")
         if not end or (end == "组织" and not u.text.startswith(lac_international_prefixes())):
             continue
         stem = u.text[: -len(end)]
+        if end == "部" and k > 0 and units[k - 1].end == u.start and _institution_before(units[k - 1]):
+            continue  # 医院|住院部, 公司|销售部: a section of the institution just named, not a body of its own
         if end == "部" and (len(stem) < 2 or set(stem) <= set("东西南北中内外") or is_generic_word(stem) or tag_of(stem)[:1] in ("v", "a", "f")):
             continue  # 中西部 (a region), 综合部, 住院部 (a section of some unit): no named body
         out.append(Mention(u.start, u.end, u.text, "Organization", _DICTIONARY_BODY_ENDS[end], 0.6, "dictionary"))
     return out
+
+
+def _institution_before(u: Unit) -> bool:
+    """True when a unit ends in the suffix of an institution or firm (医院, 公司, 学校, 中心…)."""
+    suffix = next((u.text[-n:] for n in range(min(lx.MAX_SUFFIX, len(u.text)), 1, -1) if u.text[-n:] in lx.SUFFIXES), "")
+    return bool(suffix) and lx.SUFFIXES[suffix][0] == "Organization" and lx.SUFFIXES[suffix][1] in ("public_institution", "enterprise", "social_org")
 
 
 def lac_international_prefixes() -> tuple[str, ...]:
@@ -775,7 +800,7 @@ _HEAD_KIND = {"空间": "space", "场景": "space", "阵地": "space", "设施":
               "平台": "platform", "项目": "project", "活动": "activity", "品牌": "brand"}
 _ACTIVITY = re.compile(r"(?:开展|举办|举行|组织|策划|推出)(?:了)?([^，。；、“”！？\s]{3,14}?)(系列活动|主题活动|活动)")
 _COORDINATED = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+)([\u4e00-\u9fff]{2,6}?)(社区|村)")
-_COUNTED = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(?:三|两|四|五|六|七|八|九|十|[0-9]+)个[\u4e00-\u9fff]{0,4}(社区|村)")
+_COUNTED = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)等?(?:三|两|四|五|六|七|八|九|十|[0-9]+)个[\u4e00-\u9fff]{0,4}(社区|村)")
 
 
 def _strip_leading_verb(item: str) -> tuple[int, str]:
