@@ -781,15 +781,19 @@ def place_before_quote_mentions(sentence: str, units: list[Unit], quoted: list[M
         if u.kind != "quote" or u.start not in starts or i == 0:
             continue
         j = i
-        while j - 1 >= 0 and units[j - 1].kind == "tok" and units[j - 1].tag in ("ns", "nr", "", "nz", "ng", "nrt") and i - j < 3:
-            j -= 1
+        while j - 1 >= 0 and units[j - 1].kind == "tok" and (units[j - 1].tag in ("ns", "nr", "", "nz", "ng", "nrt")
+                                                             or _loose_char(units[j - 1]) and j < i) and i - j < 3:
+            j -= 1  # 西|翟庄|尚景: a loose character jieba cut off an unknown name stays in it
         if j == i or (j > 0 and not _is_boundary(units[j - 1], "Community")):
             continue
-        name = sentence[units[j].start : u.start]
+        start = units[j].start
+        if sentence[start] in "了着过的" and not units[j].tag and len(units[j].text) >= 2:
+            start += 1  # 打造了|石湾尚景: jieba read the particle into an unknown word opening the name
+        name = sentence[start : u.start]
         if 3 <= len(name) <= 6 and not is_generic_word(name) and not suffix_of(name) and not tag_of(name) and not any(
             name[k : k + 2] in lx.BOUNDARY_WORDS or name[k : k + 2] in lx.GENERIC for k in range(len(name) - 1)
         ):
-            out.append(Mention(units[j].start, u.start, name, "Community", "compound", 0.5, "place"))
+            out.append(Mention(start, u.start, name, "Community", "compound", 0.5, "place"))
     return out
 
 

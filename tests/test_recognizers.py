@@ -563,3 +563,11 @@ def test_a_latin_gloss_in_brackets_is_no_part_of_the_name(mode):
     names = {e.name: {e.name, *e.aliases} for e in RuleExtractor(ExtractorConfig.for_mode(mode)).extract(article).entities.values()}
     assert "ABC国际志愿服务队" in names, names
     assert not any("（" in form or "(" in form for forms in names.values() for form in forms)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_an_estate_before_a_quoted_space_keeps_the_characters_jieba_cut_off(mode):
+    for sentence, estate in (("街道打造了西翟庄尚景“邻里荟”。", "西翟庄尚景"), ("街道打造了界坑尚景“邻里荟”。", "界坑尚景")):
+        names = named(sentence, mode)
+        assert names.get(estate) == "Community", names
+        assert not any(n.startswith("了") for n in names)
