@@ -39,6 +39,7 @@ from ingest.reader import read_file
 REPO = Path(__file__).resolve().parents[1]
 _AREA_UNITS = ("特别行政区", "自治区", "办事处", "新区", "街道", "省", "市", "区", "县", "旗", "镇", "乡", "街")
 _COMMUNITY_UNITS = ("社区", "小区", "村")
+_PROVINCE_SHORT = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -128,7 +129,8 @@ def _new_area_name(d: Division, unit: str) -> str:
     if unit == "办事处" and d.name.endswith("街道"):
         return d.name[:-2] + "办事处"
     if unit == "":
-        return _short(d.name, area_unit(d.name))
+        short = _PROVINCE_SHORT.sub("", d.name) if d.kind == "province" else _short(d.name, area_unit(d.name))
+        return short if len(short) >= 2 else d.name  # 广西 of 广西壮族自治区, 太原 of 太原市
     return d.name
 
 

@@ -169,8 +169,10 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
     word = _word_across(spans, m.start)
     if _starts_with_place(m.name) or (word is not None and (_joins(sentence[word.start : m.start + 2]) or after_description(sentence[word.start : m.start]))):
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
-    if word is not None and m.type == "Community" and _only_place(sentence[word.start : m.start]):
-        word = None  # 上海|盈浦社区基金会: a community is named without the place before it
+    if word is not None and m.type == "Community" and _places_in_text(sentence[word.start : m.start]) >= 1:
+        word = None  # 上海|盈浦社区基金会, 某区某街道|某社区: a community is named without the places before it
+    if word is not None and m.type == "Organization" and _places_in_text(sentence[word.start : m.start]) >= 2:
+        word = None  # 某区某街道|某社区党委: a body is named without the address chain before it
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
         return _moved(m, word.start, sentence)
     cut = m.start
@@ -189,10 +191,19 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
     return m
 
 
-def _only_place(text: str) -> bool:
-    """True when `text` is an administrative area of the lexicon and nothing more (上海, 成都市)."""
-    hit = area_prefix_re().match(text)
-    return hit is not None and hit.end() == len(text)
+def _places_in_text(text: str) -> int:
+    """How many administrative areas of the lexicon `text` is made of, one after another (上海 → 1,
+    某某区某某街道 → 2); 0 when anything else is in it."""
+    count, rest = 0, text
+    while rest:
+        hit = area_prefix_re().match(rest) or _STREET_END.match(rest)
+        if hit is None or hit.end() == 0:
+            return 0
+        count, rest = count + 1, rest[hit.end():]
+    return count
+
+
+_STREET_END = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")  # a street or town the table lacks still ends the chain
 
 
 def _bracketed_place_before(sentence: str, pos: int) -> int | None:
@@ -224,6 +235,9 @@ def _replaces(s: Mention, m: Mention) -> bool:
         return False
     if m.type in ("Area", "Community"):
         return s.type == "Organization" and s.end > m.end and s.suffix != ""  # 宝兴社区 + 党委: the place stays, embedded
+    if m.type == s.type == "Organization" and s.end == m.end and s.name.endswith(m.name) \
+            and _places_in_text(s.name[: len(s.name) - len(m.name)]) >= 2:
+        return False  # 某区某街道|某社区党委: the contract names a body without the address chain before it
     return m.type == s.type == "Organization" and not (s.start < m.start and _starts_with_place(m.name))
 
 
@@ -232,9 +246,22 @@ def _starts_with_place(name: str) -> bool:
     return area_prefix_re().match(name) is not None
 
 
+def _without_chain(s: Mention, rule: list[Mention], sentence: str) -> Mention:
+    """A LAC body opening with an address chain (某区|某街道|某社区党委) named from the last place of the
+    chain on (某社区党委), as the contract names bodies; one place before the body stays (谢家湾街道党工委)."""
+    pos, tiles = s.start, []
+    while True:
+        t = next((m for m in rule if m.start == pos and m.type in ("Area", "Community") and not m.generic and m.end < s.end), None)
+        if t is None:
+            break
+        tiles.append(t)
+        pos = t.end
+    return _moved(s, tiles[-1].start, sentence) if len(tiles) >= 2 else s
+
+
 def merge_statistical(sentence: str, rule: list[Mention], spans: list[TaggedSpan]) -> list[Mention]:
     """Rule mentions with LAC's edges where LAC draws them better, plus LAC names the rules missed."""
-    stat = statistical_mentions(sentence, spans)
+    stat = [_without_chain(s, rule, sentence) if s.type == "Organization" else s for s in statistical_mentions(sentence, spans)]
     fixed = [_edge_fixed(m, sentence, spans) if m.type in ("Organization", "Community") and m.source == "suffix" else m for m in rule]
     kept, added = list(fixed), []
     for s in stat:

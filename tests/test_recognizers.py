@@ -571,3 +571,10 @@ def test_an_estate_before_a_quoted_space_keeps_the_characters_jieba_cut_off(mode
         names = named(sentence, mode)
         assert names.get(estate) == "Community", names
         assert not any(n.startswith("了") for n in names)
+
+
+def test_a_lac_body_opening_with_an_address_chain_is_named_from_its_last_place():
+    found = {m.name: m.type for m in mentions_of("居民们正在向青原区河东街道先锋社区党委书记反映问题。") if not m.generic}
+    assert found.get("先锋社区党委") == "Organization", found
+    assert not any(n.startswith("青原区河东街道") for n in found)
+    assert named("重庆市九龙坡区谢家湾街道党工委牵头成立联盟。").get("谢家湾街道党工委") == "Organization"
