@@ -398,8 +398,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         if node_type == "Community" and suffix in ("社区", "村"):
             chained = first > 0 and _is_unit_end(units[first - 1]) and units[first - 1].end == units[first].start
             listed = first > 0 and units[first - 1].text == "、"
-            if suffix == "村" and not chained and stem in lx.VILLAGE_DESCRIPTIONS:
-                continue  # 贫穷的小山村, 一个古村: a description of a village, not a named one
+            if not chained and stem in lx.PLACE_DESCRIPTIONS:
+                continue  # 贫穷的小山村, 一个古村, 人文社区新文态: a description of a village or community, not a named one
             conf = 0.85 if chained else 0.7 if listed or all(x.tag in ("", "ns", "nr", "nrt", "m", "nz", "ng", "j") for x in units[first:k]) else 0.45
             if conf == 0.45 and (_clause_stem(units[first:k], stem) or _modifies_next(units, i)):
                 continue  # 不出社区, 全面推行社区, 共商社区发展: a verb phrase before 社区, or 社区 modifying the noun after it

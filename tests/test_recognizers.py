@@ -578,3 +578,9 @@ def test_a_lac_body_opening_with_an_address_chain_is_named_from_its_last_place()
     assert found.get("先锋社区党委") == "Organization", found
     assert not any(n.startswith("青原区河东街道") for n in found)
     assert named("重庆市九龙坡区谢家湾街道党工委牵头成立联盟。").get("谢家湾街道党工委") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_community_described_by_a_quality_is_no_community(mode):
+    assert not any(t == "Community" for t in named("街道着力构筑人文社区新文态和绿色社区新生态。", mode).values())
+    assert named("梧桐街道人文社区开展活动。", mode).get("人文社区") == "Community"
