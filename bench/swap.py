@@ -185,9 +185,9 @@ def plan_article(gold: dict, text: str, pool: DivisionPool, rng: random.Random) 
 def _plan_entity(plan: SwapPlan, e: dict, new: str, unit: str, taken: set[str]) -> None:
     """Map an entity's name, its stem and its aliases.
 
-    The stem (华阳 of 华阳街道, 盈浦 of 盈浦社区) becomes the new stem wherever the article uses it
-    alone or inside other names (华阳社区发展治理创意园, 盈浦社区基金会), unless it is an ordinary
-    word (胜利, 光明). Aliases containing the name follow from it; an alias made of another entity's
+    The stem (华阳 of 华阳街道, 盈浦 of 盈浦社区; also of an alias: 麓湖 of 麓湖社区) becomes the new
+    stem wherever the article uses it alone or inside other names (华阳社区发展治理创意园, 盈浦社区基金会),
+    unless it is an ordinary word (胜利, 光明). Aliases containing the name follow from it; an alias made of another entity's
     form and one of this entity's (成都天府新区) follows from both; any other alias becomes the new name.
     """
     from ingest.tokens import tag_of
@@ -208,6 +208,9 @@ def _plan_entity(plan: SwapPlan, e: dict, new: str, unit: str, taken: set[str]) 
             plan.forms[a] = new_stem
         elif not any(a.endswith(b) and a != b and a[: -len(b)] in plan.forms for b in own):
             plan.forms[a] = new
+            a_stem = a[: -len(unit)] if real_unit and unit and a.endswith(unit) else ""
+            if len(a_stem) >= 2 and a_stem not in plan.forms and tag_of(a_stem) in ("", "ns", "nr", "nrt", "nz", "nt"):
+                plan.forms[a_stem] = new_stem  # 麓湖 of the alias 麓湖社区, written alone in 麓湖、安公社区
 
 
 def swapped_copy(pairs: dict[str, tuple[Path, Path]], out: Path, pool: DivisionPool | None, seed: int | None) -> tuple[dict[str, tuple[Path, Path]], dict]:
