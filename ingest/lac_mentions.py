@@ -171,6 +171,9 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
     if word is not None and m.type == "Community" and _places_in_text(sentence[word.start : m.start]) >= 1:
         word = None  # 上海|盈浦社区基金会, 某区某街道|某社区: a community is named without the places before it
+    if word is not None and m.type == "Community" and m.kind == "compound" and sentence[word.start : m.start].endswith(("社区", "村")) \
+            and len(sentence[word.start : m.start]) >= 4:
+        word = None  # 梧桐社区|东苑小区: a compound is named without the community before it
     if word is not None and m.type == "Organization" and _places_in_text(sentence[word.start : m.start]) >= 2:
         word = None  # 某区某街道|某社区党委: a body is named without the address chain before it
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):

@@ -187,11 +187,12 @@ def gloss_kept(units: list[Unit]) -> bool:
 
 
 def _named_in_chain(units: list[Unit], j: int, node_type: str) -> bool:
-    """向阳路街|昔阳|里社区: right after its street in an address chain, a word jieba tags as a time, adjective
-    or locative (昔阳/t) is the community's name, not a boundary."""
+    """向阳路街|昔阳|里社区, 某社区|下|蜀东方小区: right after its street or community in an address chain, a word
+    jieba tags as a time, adjective or locative (昔阳/t, 下/f) is the name's first word, not a boundary."""
     u = units[j]
     return node_type == "Community" and u.kind == "tok" and j > 0 and _is_unit_end(units[j - 1]) \
-        and units[j - 1].end == u.start and u.tag[:1] in ("t", "a", "f", "s", "b") and len(u.text) >= 2 \
+        and units[j - 1].end == u.start and u.tag[:1] in ("t", "a", "f", "s", "b") \
+        and (len(u.text) >= 2 or u.tag == "f" and u.text in "上下东西南北中" and units[j + 1].kind == "tok") \
         and u.text not in lx.BOUNDARY_WORDS and u.text not in lx.PLACE_BOUNDARY_WORDS and not any(ch.isdigit() for ch in u.text) \
         and not (u.tag[:1] == "t" and any(ch in u.text for ch in "年月日时今昨明前后来期初底"))
 

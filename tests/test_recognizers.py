@@ -584,3 +584,12 @@ def test_a_lac_body_opening_with_an_address_chain_is_named_from_its_last_place()
 def test_a_community_described_by_a_quality_is_no_community(mode):
     assert not any(t == "Community" for t in named("街道着力构筑人文社区新文态和绿色社区新生态。", mode).values())
     assert named("梧桐街道人文社区开展活动。", mode).get("人文社区") == "Community"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_compound_after_its_community_is_named_alone_with_its_first_locative_word(mode):
+    names = named("和美社区下蜀东方小区获评示范小区。", mode)
+    assert names.get("和美社区") == "Community" and names.get("下蜀东方小区") == "Community", names
+    names = named("梧桐社区东苑小区成立业委会。", mode)
+    assert names.get("东苑小区") == "Community" and "梧桐社区东苑小区" not in names, names
+    assert not any(t == "Community" for t in named("社区上下联动推进治理。", mode).values())
