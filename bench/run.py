@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
     ap.add_argument("--no-queries", action="store_true", help="skip the query-latency phase (ingest figures only)")
     ap.add_argument("--mode", choices=sorted(MODES), default="default", help="extraction mode of the ingest (both are timed)")
+    ap.add_argument("--keep-neo4j", action="store_true",
+                    help="leave the ingested graph in the Neo4j store given by URI after the run (to profile queries on it)")
     ap.add_argument("--neo4j", default="auto",
                     help="Neo4j to compare with: a bolt:// URI (credentials from NEO4J_USERNAME/NEO4J_PASSWORD; its govkg data is "
                          "replaced), 'auto' (start tests/neo4j/server when Java and Maven are present) or 'off'")
@@ -262,11 +264,12 @@ def main(argv: list[str] | None = None) -> int:
                 report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j, args.mode))
                 print(f"done {n} articles", flush=True)
     finally:
-        if neo4j is not None:
+        if neo4j is not None and not (args.keep_neo4j and server is None):
             try:
                 neo4j.clear()
             except Exception as exc:  # the measurements are kept whatever the cleanup does
                 print(f"could not empty the Neo4j store after the run: {exc}", flush=True)
+        if neo4j is not None:
             neo4j.close()
         if server is not None:
             server.stop()

@@ -152,33 +152,56 @@ def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], loc
     return rows
 
 
-def bfs_rows(start: str, hops: int, expand, types: set | None, preds: set | None, min_confidence: float, limit: int) -> list[dict]:
-    """k-hop neighbourhood rows; `expand(ids)` returns per id its relations as dicts
-    (other, name, type, kind, predicate, direction, confidence), mentions excluded."""
+def bfs_rows(start: str, hops: int, expand, limit: int) -> list[dict]:
+    """The first `limit` k-hop neighbourhood rows, breadth first from `start`.
+
+    `expand(ids, seen, cap)` returns per id of `ids` its relations that pass the query's filters (mentions
+    excluded), as dicts (other, name, type, kind, predicate, direction, confidence, edge_id, via_name):
+    one per other node not in `seen` (its first by `relation_order`), in (predicate, other) order, at most
+    `cap` of them. That cap is exact: an id can add at most `cap` (= limit - rows) rows, and only others
+    reached earlier in the same call can be skipped, each of which added a row. The frontier is expanded
+    in chunks of 1, 2, 4, … ids and the search stops as soon as `limit` rows are found."""
     rows: list[dict] = []
     seen = {start}
-    names = {start: None}
     frontier = [start]
     for depth in range(1, hops + 1):
-        nxt = []
-        edges = expand(frontier)
-        for n in frontier:
-            for e in sorted(edges.get(n, []), key=lambda e: (e["predicate"], e["other"])):
-                other = e["other"]
-                if other in seen or e["confidence"] < min_confidence:
-                    continue
-                if preds and e["predicate"] not in preds:
-                    continue
-                if types and e["type"] not in types:
-                    continue
-                seen.add(other)
-                names[other] = e["name"]
-                nxt.append(other)
-                rows.append({"id": other, "name": e["name"], "type": e["type"], "kind": e["kind"] or "", "predicate": e["predicate"],
-                             "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3),
-                             "via_id": n, "edge_id": e["edge_id"]})
+        nxt: list[str] = []
+        i, size = 0, 1
+        while i < len(frontier):
+            chunk = frontier[i:i + size]
+            i, size = i + size, size * 2
+            edges = expand(chunk, seen, limit - len(rows))
+            for n in chunk:
+                for e in edges.get(n, ()):
+                    other = e["other"]
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    nxt.append(other)
+                    rows.append({"id": other, "name": e["name"], "type": e["type"], "kind": e["kind"] or "", "predicate": e["predicate"],
+                                 "direction": e["direction"], "via": e["via_name"], "hops": depth, "confidence": round(e["confidence"], 3),
+                                 "via_id": n, "edge_id": e["edge_id"]})
+                    if len(rows) >= limit:
+                        return rows
         frontier = nxt
-    return rows[:limit]
+    return rows
+
+
+def relation_order(e: dict) -> tuple:
+    """Which relation to another node comes first: by predicate, outgoing before incoming, then edge id
+    (the Cypher of `neighbors` orders the same way)."""
+    return e["predicate"], e["direction"] != "out", e["edge_id"]
+
+
+def first_relations(rels, seen: set, cap: int) -> list[dict]:
+    """Of relation dicts (other, predicate, direction, edge_id, …) already filtered: the first per other
+    node not in `seen` (by `relation_order`), in (predicate, other) order, at most `cap` (for `bfs_rows`)."""
+    best: dict[str, dict] = {}
+    for e in rels:
+        o = e["other"]
+        if o not in seen and (o not in best or relation_order(e) < relation_order(best[o])):
+            best[o] = e
+    return sorted(best.values(), key=lambda e: (e["predicate"], e["other"]))[:max(cap, 0)]
 
 
 def _layers(und: nx.Graph, start: str, depth: int) -> tuple[dict[str, list[str]], dict[str, int]]:

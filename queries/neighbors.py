@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.traversal import graph_of
 from queries.cypher import FIND_NODE, N, find_cypher
-from queries.helpers import CONF, LIMIT, bfs_rows, find_node
+from queries.helpers import CONF, LIMIT, bfs_rows, find_node, first_relations
 from queries.registry import Param, QuerySpec, ontology_node_types, ontology_relations, register
 
 
@@ -12,43 +12,70 @@ def _name(g, n: str) -> str:
     return g.nodes[n]["name"]
 
 
+def _filters(types, predicates, min_confidence) -> tuple[list[str] | None, list[str] | None, float]:
+    """(node types or None, predicates or None, minimum confidence) from the query's parameters."""
+    return (sorted(set(types.split(","))) if types else None, sorted(set(predicates.split(","))) if predicates else None,
+            float(min_confidence))
+
+
 def embedded(store, entity: str = "", hops=1, types=None, predicates=None, min_confidence=0.0, limit=200) -> list[dict]:
     """Entities within `hops` relations of an entity, with the relation that reached them (mentions excluded)."""
     g = graph_of(store)
     start = find_node(store, g, entity)
+    node_types, preds, floor = _filters(types, predicates, min_confidence)
 
-    def expand(ids: list[str]) -> dict[str, list[dict]]:
+    def relations(n: str):
+        for direction, edges in (("out", g.out_edges(n, keys=True, data=True)), ("in", g.in_edges(n, keys=True, data=True))):
+            for u, v, k, d in edges:
+                o = v if direction == "out" else u
+                p = d["predicate"]
+                if p == "MENTIONED_IN" or d["confidence"] < floor or (preds and p not in preds) or \
+                        (node_types and g.nodes[o]["type"] not in node_types):
+                    continue
+                yield {"other": o, "predicate": p, "direction": direction, "edge_id": k, "confidence": d["confidence"]}
+
+    def expand(ids: list[str], seen: set, cap: int) -> dict[str, list[dict]]:
         out = {}
         for n in ids:
-            rels = [(v, k, d, "out") for _, v, k, d in g.out_edges(n, keys=True, data=True)] + \
-                   [(u, k, d, "in") for u, _, k, d in g.in_edges(n, keys=True, data=True)]
-            out[n] = [{"other": o, "name": _name(g, o), "type": g.nodes[o]["type"], "kind": g.nodes[o]["kind"], "predicate": d["predicate"],
-                       "direction": direction, "confidence": d["confidence"], "via_name": _name(g, n), "edge_id": k}
-                      for o, k, d, direction in rels if d["predicate"] != "MENTIONED_IN"]
+            out[n] = [e | {"name": _name(g, e["other"]), "type": g.nodes[e["other"]]["type"], "kind": g.nodes[e["other"]]["kind"],
+                           "via_name": _name(g, n)} for e in first_relations(relations(n), seen, cap)]
         return out
 
-    return bfs_rows(start, int(hops), expand, set(types.split(",")) if types else None,
-                    set(predicates.split(",")) if predicates else None, float(min_confidence), int(limit))
+    return bfs_rows(start, int(hops), expand, int(limit))
 
 
+# Per frontier node (one record each, its relations as one list: a record per relation costs the driver
+# more than the query): the relations passing the filters to nodes not yet seen, the first per other node
+# (by predicate, outgoing first, edge id: helpers.relation_order), in (predicate, other) order, at most $cap.
 NEIGHBOR_EXPAND = f"""UNWIND $ids AS nid
-MATCH (n:{N} {{id: nid}})-[r]-(m:{N})
-WHERE type(r) <> 'MENTIONED_IN'
-RETURN n.id AS id, n.name AS via_name, m.id AS other, m.name AS name, m.type AS type, m.kind AS kind, type(r) AS predicate,
-       CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, r.confidence AS confidence, r.id AS edge_id"""
+MATCH (n:{N} {{id: nid}})
+CALL (n) {{
+  MATCH (n)-[r]-(m:{N})
+  WHERE type(r) <> 'MENTIONED_IN' AND r.confidence >= $min_confidence
+    AND ($predicates IS NULL OR type(r) IN $predicates) AND ($types IS NULL OR m.type IN $types)
+    AND NOT m.id IN $seen
+  WITH m, r, type(r) AS predicate, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
+  ORDER BY predicate, CASE direction WHEN 'out' THEN 0 ELSE 1 END, r.id
+  WITH m, head(collect([predicate, direction, r.confidence, r.id])) AS e
+  ORDER BY e[0], m.id
+  LIMIT $cap
+  RETURN collect([m.id, m.name, m.type, m.kind, e[0], e[1], e[2], e[3]]) AS rels
+}}
+RETURN n.id AS id, n.name AS via_name, rels"""
+
+_FIELDS = ("other", "name", "type", "kind", "predicate", "direction", "confidence", "edge_id")
+
 
 def cypher(store, p: dict) -> list[dict]:
     start = find_cypher(store, p["entity"])
+    node_types, preds, floor = _filters(p["types"], p["predicates"], p["min_confidence"])
 
-    def expand(ids):
-        out: dict[str, list[dict]] = {}
-        for r in store.read_cypher(NEIGHBOR_EXPAND, ids=ids):
-            out.setdefault(r["id"], []).append(r)
-        return out
+    def expand(ids: list[str], seen: set, cap: int) -> dict[str, list[dict]]:
+        found = store.read_cypher(NEIGHBOR_EXPAND, ids=ids, seen=sorted(seen), cap=cap, types=node_types, predicates=preds,
+                                  min_confidence=floor)
+        return {r["id"]: [dict(zip(_FIELDS, x), via_name=r["via_name"]) for x in r["rels"]] for r in found}
 
-    return bfs_rows(start, int(p["hops"]), expand, set(p["types"].split(",")) if p["types"] else None,
-                    set(p["predicates"].split(",")) if p["predicates"] else None, float(p["min_confidence"]), int(p["limit"]))
-
+    return bfs_rows(start, int(p["hops"]), expand, int(p["limit"]))
 
 
 SPEC = register(QuerySpec(
@@ -59,4 +86,5 @@ SPEC = register(QuerySpec(
      Param("predicates", str, None, "comma-separated relation names", choices=ontology_relations, what="relation", many=True),
      CONF, LIMIT),
     embedded, cypher,
-    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("neighbors", NEIGHBOR_EXPAND, {"ids": ["x"]})]))
+    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("neighbors", NEIGHBOR_EXPAND, {
+        "ids": ["x"], "seen": ["x"], "cap": 200, "types": None, "predicates": None, "min_confidence": 0.0})]))

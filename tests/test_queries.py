@@ -139,3 +139,49 @@ def test_the_articles_query_lists_date_publisher_and_url(wide_store):
     assert all((r["date"], r["publisher"], r["url"]) == (stored[r["id"]].date, stored[r["id"]].publisher, stored[r["id"]].url)
                for r in result)
     assert all(r["url"].startswith("http") for r in result)
+
+
+def plain_neighbors(g, start, hops, types=None, predicates=None, min_confidence=0.0, limit=200):
+    """The neighbourhood as first specified: every relation of every frontier node, in (predicate, other)
+    order with outgoing before incoming, filtered, the whole BFS run, then cut to `limit` rows."""
+    rows, seen, frontier = [], {start}, [start]
+    for depth in range(1, hops + 1):
+        nxt = []
+        for n in frontier:
+            rels = [(v, k, d, "out") for _, v, k, d in g.out_edges(n, keys=True, data=True)] + \
+                   [(u, k, d, "in") for u, _, k, d in g.in_edges(n, keys=True, data=True)]
+            for o, k, d, direction in sorted(rels, key=lambda x: (x[2]["predicate"], x[0], x[3] != "out", x[1])):
+                if o in seen or d["predicate"] == "MENTIONED_IN" or d["confidence"] < min_confidence:
+                    continue
+                if (predicates and d["predicate"] not in predicates) or (types and g.nodes[o]["type"] not in types):
+                    continue
+                seen.add(o)
+                nxt.append(o)
+                rows.append((o, d["predicate"], direction, n, depth, k))
+        frontier = nxt
+    return rows[:limit]
+
+
+def test_bounded_neighbors_give_the_rows_of_the_whole_bfs(wide_store):
+    """neighbors caps each node's relations at what `limit` can still use and stops at `limit` rows:
+    the same rows as the plain breadth-first search over every relation, on the wide set's hubs."""
+    from collections import Counter
+
+    from graph.traversal import graph_of
+
+    g = graph_of(wide_store)
+    degree = Counter(n for u, v, d in g.edges(data=True) if d["predicate"] != "MENTIONED_IN" for n in (u, v))
+    hubs = [n for n, _ in degree.most_common(6)]
+    assert degree[hubs[0]] >= 10, "the wide set has a hub to cut"
+    cut = 0
+    for hub in hubs:
+        for params in ({"hops": 1}, {"hops": 2, "limit": 5}, {"hops": 3, "limit": 1}, {"hops": 3, "limit": 40},
+                       {"hops": 2, "types": "Community,Organization", "min_confidence": 0.6},
+                       {"hops": 3, "predicates": "LOCATED_IN,PART_OF,RUNS", "limit": 12}):
+            got = [(r["id"], r["predicate"], r["direction"], r["via_id"], r["hops"], r["edge_id"])
+                   for r in rows(wide_store, "neighbors", entity=hub, **params)]
+            filters = {k: set(v.split(",")) if k in ("types", "predicates") else v for k, v in params.items()}
+            full = plain_neighbors(g, hub, **(filters | {"limit": 10**9}))
+            assert got == full[:params.get("limit", 200)], (hub, params)
+            cut += len(full) > len(got)
+    assert cut, "some case is cut by its limit"
