@@ -11,7 +11,6 @@ It writes bench/reports/extraction-<time>.json and prints a table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import jieba
 
+from bench.report import write_report
 from govkg.evaluation import evaluate_sets
 from ingest.cleaner import clean_document
 from ingest.components import MODES, ExtractorConfig
@@ -98,9 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         "sets": {k: [str(g), str(c)] for k, (g, c) in sets.items()},
         "modes": [measure_mode(mode, sets, args.repeats, args.min_confidence) for mode in MODES],
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"extraction-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    path = write_report(args.out, "extraction", report)
     print_table(report)
     print(f"report: {path}")
     return 0

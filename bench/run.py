@@ -23,6 +23,7 @@ import jieba
 
 from bench.extraction import cpu_chars_per_second
 from bench.generator import write_corpus
+from bench.report import write_report
 from govkg.evaluation import Report, score_article
 from graph.sqlite_store import _SCHEMA, SQLiteStore
 from graph.traversal import graph_of
@@ -273,10 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             neo4j.close()
         if server is not None:
             server.stop()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    path = write_report(args.out, "bench", report)
     print_table(report)
     print(f"\nreport: {path}")
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from itertools import combinations
 from pathlib import Path
 
 from bench.generator import PROJECT_HEAD, SPACE_HEAD, write_corpus
+from bench.report import utc_stamp, write_report
 from govkg.evaluation import Counts
 from graph.sqlite_store import SQLiteStore
 from ingest.pipeline import Pipeline
@@ -199,12 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         store = synthetic_store(Path(tmp), args.synthetic)
         speed = timing(store)
         synthetic = score_synthetic(store, args.min_similarity)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    stamp = utc_stamp()
     report = {"run": stamp, "min_similarity": args.min_similarity, "synthetic_articles": args.synthetic,
               "labelled": real.summary(), "synthetic": synthetic.summary(), "timing": speed}
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"similar-{stamp}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    path = write_report(args.out, "similar", report, stamp)
     for name, s in (("labelled pairs", real), ("synthetic pairs", synthetic)):
         print(f"{name:16} precision {s.precision:.3f}  recall {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn} tn {s.tn}, missing {s.missing})")
     print(f"speed on {speed['initiatives']} synthetic initiatives: similar {speed['similar_first_s']} s first call, "

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.report import write_report
 from govkg.evaluation import Counts, Report, evaluate_sets
 from ingest.cleaner import clean_document
 from ingest.components import MODES, ExtractorConfig
@@ -335,9 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench.swap: --seeds must be at least 1", file=sys.stderr)
         return 2
     report = run(args.shared, list(range(1, args.seeds + 1)), args.modes, args.min_confidence)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"swap-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    path = write_report(args.out, "swap", report)
     print_table(report)
     print(f"report: {path}")
     return 0
