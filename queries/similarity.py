@@ -183,6 +183,9 @@ class SimilarityIndex:
         self.pairs = self._scored(self._candidates())
         self.plain = [_plain(a, b) for a, b in zip(self.names, self.contexts)]  # term without its n:/h:/c: key → weight
         self.plain_df = Counter(t for m in self.plain for t in m)
+        self._held_by: dict[int, list[str]] = {}  # need → the terms of at least that many profiles
+        self._holders: dict[str, set[int]] = {}  # term → the profiles holding it
+        self._totals: dict[str, float] = {}  # term → its weight summed over every profile
         self._pair_keys = [-s for s, _, _ in self.pairs]
         self._index = {p.item.id: i for i, p in enumerate(profiles)}
         self.forest = _forest(n, self.pairs)  # the links union-find joins, strongest first
@@ -293,20 +296,44 @@ class SimilarityIndex:
             best[ri] = max(best[ri], best[rj], s)
         return groups
 
+    def _holders_of(self, term: str) -> set[int]:
+        """The profiles holding `term` (postings and per-term totals built once per index, on first use)."""
+        if not self._holders:
+            for i, m in enumerate(self.plain):
+                for t, v in m.items():
+                    self._holders.setdefault(t, set()).add(i)
+                    self._totals[t] = self._totals.get(t, 0.0) + v
+        return self._holders.get(term, set())
+
+    def _term_total(self, term: str) -> float:
+        """A term's weight summed over every profile."""
+        self._holders_of(term)
+        return self._totals.get(term, 0.0)
+
+    def _terms_held_by(self, need: int) -> list[str]:
+        """Terms of at least `need` profiles (plain_df order), listed once per index and `need`."""
+        if need not in self._held_by:
+            self._held_by[need] = [t for t, d in self.plain_df.items() if d >= need]
+        return self._held_by[need]
+
     def shared_terms(self, members: list[int], limit: int = 5) -> list[str]:
         """The terms most of a cluster's members share, strongest first, without a term inside a longer one."""
         need = max(2, (len(members) + 1) // 2)
         mine = [self.plain[i] for i in members]
-        common = [t for t, d in self.plain_df.items() if d >= need]  # only these can be held by `need` members
+        common = self._terms_held_by(need)  # only these can be held by `need` members
         weight: dict[str, float] = {}
-        if len(common) * len(members) < sum(map(len, mine)):
+        if len(common) < sum(map(len, mine)):  # a big cluster: term by term, through the postings
+            member_set = set(members)
             for t in common:
-                held = [m[t] for m in mine if t in m]
-                if len(held) >= need:
-                    total = 0.0
-                    for v in held:  # in member order, as the other branch adds them
-                        total += v
-                    weight[t] = total
+                holders = self._holders_of(t)
+                inside = holders & member_set  # set operations in C, no loop over the members
+                if len(inside) < need:
+                    continue
+                outside = holders - inside
+                if len(outside) < len(inside):  # the cluster holds most of the term's weight: subtract the rest
+                    weight[t] = self._term_total(t) - sum(self.plain[i][t] for i in outside)
+                else:
+                    weight[t] = sum(self.plain[i][t] for i in inside)
         else:
             held: Counter = Counter()
             for m in mine:
