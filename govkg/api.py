@@ -20,8 +20,9 @@ with the same parameter checks as the command line and the explorer::
 
 Errors are :class:`govkg.errors.GovkgError` subclasses with a one-line message (``QueryError``
 for a bad query name or parameter, ``StoreError`` for a store that cannot be opened...).
-Corrections of the graph (issue 14, part 2: reject, merge, rename, split, list) will be added
-to :class:`KnowledgeGraph` as ``kg.curate...`` methods; they do not exist yet.
+Corrections that last (``graph/curation.py``): ``kg.curate_reject(subject, predicate, object)``,
+``kg.curate_merge(name, into)``, ``kg.curate_rename(name, to)``, ``kg.curate_split(name, to, articles)``,
+``kg.curations()`` and ``kg.curate_undo(key)``; they are kept by content (names, articles), so re-ingest, migrate and export keep them.
 """
 
 from __future__ import annotations
@@ -211,8 +212,50 @@ class KnowledgeGraph:
             raise GovkgError(f"cannot export to {target}: {exc.strerror or exc}") from None
 
     # ------------------------------------------------------------------ curation
-    # Issue 14, part 2 (corrections that last: reject a fact, merge, rename, split, list) belongs
-    # here as methods on the store's curation records; not implemented yet.
+    def curate_reject(self, subject: str, predicate: str, object: str, *, subject_type: str | None = None, note: str = ""):  # noqa: A002
+        """Reject a fact: the ``predicate`` relation from ``subject`` to ``object`` leaves the graph now and
+        is never written again by a later ingest. Returns the stored ``graph.curation.Curation`` (``key``,
+        ``describe()``); unknown names or no such stored fact raise ``CurationError`` (close names suggested).
+
+        >>> kg.curate_reject("三和集团", "RUNS", "汽车文化进社区").key               # doctest: +SKIP
+        'c_…'
+        """
+        from graph.curation import Curation
+
+        return apply_curation(self.store, Curation("reject", subject, subject_type, predicate, object, note=note))[0]
+
+    def curate_merge(self, name: str, into: str, *, node_type: str | None = None, note: str = ""):
+        """Merge the entity ``name`` into ``into`` (one type): its relations, mentions and names move onto
+        ``into``, which keeps its name; later articles naming ``name`` land on ``into`` too."""
+        from graph.curation import Curation
+
+        return apply_curation(self.store, Curation("merge", name, node_type, target=into, note=note))[0]
+
+    def curate_rename(self, name: str, to: str, *, node_type: str | None = None, note: str = ""):
+        """Rename an entity; the old name stays an alias (searches still find it), later articles keep the new name."""
+        from graph.curation import Curation
+
+        return apply_curation(self.store, Curation("rename", name, node_type, target=to, note=note))[0]
+
+    def curate_split(self, name: str, to: str, articles: Iterable[str], *, node_type: str | None = None, note: str = ""):
+        """Split a wrongly merged entity: its mentions and facts in ``articles`` (article ids, file paths or
+        file names) move to a new entity named ``to``; the others stay."""
+        from graph.curation import Curation
+
+        ids = article_ids(self.store, list(articles))
+        return apply_curation(self.store, Curation("split", name, node_type, target=to, articles=ids, note=note))[0]
+
+    def curations(self) -> list:
+        """Every stored correction (``graph.curation.Curation``: ``key``, ``action``, ``describe()``, ``created_at``), oldest first."""
+        return self.store.curations()
+
+    def curate_undo(self, key: str) -> str:
+        """Remove a correction by its key (or a unique prefix) and say what was restored: a rejected fact comes
+        back with its evidence, a rename gets the old name back, a split node is merged back; a merge
+        stays merged in this store (re-ingest into a fresh store separates the two)."""
+        from graph.curation import undo
+
+        return undo(self.store, key)[1]
 
 
 # ---------------------------------------------------------------------- shared with the CLI
@@ -305,3 +348,27 @@ def export_target(fmt: str, out: str | os.PathLike) -> Path:
     if not os.access(writable, os.W_OK | os.X_OK):
         raise GovkgError(f"cannot export to {target}: folder {writable} is not writable")
     return target
+
+
+def apply_curation(store, c) -> tuple:
+    """Check, store and apply a ``graph.curation.Curation``: (the stored record, True when it is new; False
+    when the same correction was already recorded, nothing changed). ``CurationError`` on bad names."""
+    from graph.curation import curate
+
+    known = {x.key for x in store.curations()}
+    return curate(store, c.check()), c.key not in known
+
+
+def article_ids(store, refs: list[str]) -> tuple[str, ...]:
+    """Article ids of `refs` (an id, a stored file path or a file name); CurationError for one that is not stored."""
+    from graph.curation import CurationError
+
+    articles = list(store.iter_articles(with_text=False))
+    out = []
+    for ref in refs:
+        found = [a.id for a in articles if ref in (a.id, a.path) or Path(a.path).name == Path(ref).name]
+        if len(found) != 1:
+            raise CurationError(f"article {ref!r} " + ("is not stored; `govkg query articles` lists them" if not found else
+                                                     f"names {len(found)} stored articles; give its id"))
+        out.append(found[0])
+    return tuple(dict.fromkeys(out))

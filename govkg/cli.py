@@ -1,4 +1,4 @@
-"""The `govkg` command line: ingest, extract, eval, query, stats, demo, export, migrate, app, bench."""
+"""The `govkg` command line: ingest, extract, eval, query, stats, demo, export, migrate, curate, app, bench."""
 
 from __future__ import annotations
 
@@ -354,6 +354,68 @@ def cmd_app(args) -> int:
     return run_supervised(cmd, env=env)  # SIGTERM/SIGINT to govkg stop the Streamlit server too
 
 
+def cmd_curate(args) -> int:
+    """Exit 0: done (or already recorded); 1: an unknown or ambiguous name, no such fact or key, bad arguments."""
+    from govkg.api import apply_curation, article_ids
+    from graph.curation import Curation, CurationError, undo
+
+    if args.curate == "list":
+        store = _store(args, must_exist=True)
+    else:
+        _existing_store(args.store, "--store")  # a correction of a mistyped store would make a new, empty one
+        store = _store(args)
+    try:
+        if args.curate == "list":
+            records = store.curations()
+            if args.json:
+                print(json.dumps([c.as_dict() for c in records], ensure_ascii=False, indent=2))
+            else:
+                rows = [{"key": c.key, "action": c.action, "what": c.describe(), "when": c.created_at, "note": c.note} for c in records]
+                print(format_rows(("key", "action", "what", "when", "note"), rows, "table") if rows else "(no curations)")
+            return 0
+        if args.curate == "undo":
+            c, what = undo(store, args.key)
+            print(f"undone {c.key}: {c.describe()}; {what}")
+            return 0
+        if args.curate == "import":
+            return _import_curations(store, args.file)
+        typ, note = args.type, args.note
+        if args.curate == "reject":
+            c = Curation("reject", args.subject, typ, args.predicate, args.object, note=note)
+        elif args.curate == "merge":
+            c = Curation("merge", args.name, typ, target=args.into, note=note)
+        elif args.curate == "rename":
+            c = Curation("rename", args.name, typ, target=args.to, note=note)
+        else:
+            c = Curation("split", args.name, typ, target=args.to, articles=article_ids(store, args.article), note=note)
+        record, new = apply_curation(store, c)
+        print(f"{'curated' if new else 'already curated'} {record.key}: {record.describe()} (at {record.created_at})")
+        return 0
+    except CurationError as exc:
+        print(f"govkg: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _import_curations(store, path: str) -> int:
+    """Add the records of a `govkg curate list --json` file and apply them to what the store holds now."""
+    from graph.curation import Curation, CurationError, reapply
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        records = [Curation.from_dict(d).check() for d in data]
+    except OSError as exc:
+        raise CurationError(f"cannot read {path}: {exc.strerror}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise CurationError(f"{path} is not a `govkg curate list --json` file ({_one_line(exc)})") from None
+    for c in records:
+        store.add_curation(c)
+    changed = reapply(store, records)
+    print(f"imported {len(records)} curation(s) from {path}; {changed} changed the stored graph, the others wait for their articles")
+    return 0
+
+
 def _lexicon_option(s: argparse.ArgumentParser) -> None:
     from ingest.components import MODES
 
@@ -461,6 +523,39 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_migrate)
 
+    s = sub.add_parser("curate", help="corrections that last: reject a fact, merge, rename, split entities; list, undo")
+    cur = s.add_subparsers(dest="curate", required=True, parser_class=_Parser)
+
+    def curated(name: str, help: str) -> argparse.ArgumentParser:
+        c = cur.add_parser(name, help=help)
+        if name not in ("list", "undo", "import"):
+            c.add_argument("--type", default=None, help="the entity's type when the name is ambiguous (Community, Organization...)")
+            c.add_argument("--note", default="", help="why (kept with the record)")
+        _store_option(c)
+        c.set_defaults(func=cmd_curate)
+        return c
+
+    c = curated("reject", "remove a fact now and from every later ingest")
+    c.add_argument("--subject", required=True, help="the fact's subject (name or alias)")
+    c.add_argument("--predicate", required=True, help="the relation, e.g. RUNS, PART_OF")
+    c.add_argument("--object", required=True, help="the fact's object (name or alias)")
+    c = curated("merge", "merge an entity into another of the same type")
+    c.add_argument("name")
+    c.add_argument("--into", required=True, help="the entity that stays")
+    c = curated("rename", "rename an entity (the old name stays an alias)")
+    c.add_argument("name")
+    c.add_argument("--to", required=True, help="the new name")
+    c = curated("split", "move an entity's mentions in some articles to a new entity")
+    c.add_argument("name")
+    c.add_argument("--to", required=True, help="the new entity's name")
+    c.add_argument("--article", action="append", required=True, help="article id, file path or file name (repeatable)")
+    c = curated("list", "list the corrections: key, action, what, when")
+    c.add_argument("--json", action="store_true", help="the records as JSON (what `govkg curate import` reads)")
+    c = curated("undo", "remove a correction and restore what it changed (see README, Corrections)")
+    c.add_argument("key", help="the key `govkg curate list` shows (or a unique prefix)")
+    c = curated("import", "add the corrections of a `govkg curate list --json` file and apply them")
+    c.add_argument("file")
+
     s = sub.add_parser("app", help="open the Streamlit explorer on the store")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
@@ -477,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `govkg` console script.
 
     Exit status: 0 done; 1 partly done (ingest: a missing input path or every file skipped; export
-    --validate: the RDF does not conform); 2 nothing done: bad usage, parameter, input, store or
+    --validate: the RDF does not conform; curate: an unknown or ambiguous name, no such fact or key); 2 nothing done: bad usage, parameter, input, store or
     output path (one line on stderr); 3 an internal error (one line; GOVKG_DEBUG=1 shows the
     traceback); 130 / 143 stopped by SIGINT / SIGTERM."""
     parser = build_parser()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
 
 if TYPE_CHECKING:
+    from graph.curation import Curation, GraphChange
     from queries.registry import QuerySpec
 
 T = TypeVar("T")
@@ -29,6 +30,9 @@ class GraphStore(Protocol):
 
     def has_article(self, article_id: str) -> bool:
         """True when the article is fully stored."""
+
+    def stored_articles(self, article_ids: list[str]) -> set[str]:
+        """Which of `article_ids` are fully stored, in one round trip."""
 
     def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
         """Nodes whose name or alias normalizes to one of `norms`."""
@@ -81,6 +85,24 @@ class GraphStore(Protocol):
 
     def marks(self) -> dict[tuple[str, str], str]:
         """All same/different verdicts, keyed by the ordered node pair."""
+
+    def edges_of(self, node_ids: list[str]) -> list[EdgeRecord]:
+        """Every edge (MENTIONED_IN excluded) with an end among `node_ids`, in id order."""
+
+    def apply_change(self, change: "GraphChange") -> None:
+        """Apply a correction's rows in one transaction (graph.curation.GraphChange): drop edges with their
+        evidence, mentions, nodes with their aliases and mentions; upsert rows by the ordinary merge
+        rules; set node names exactly (the old name stays an alias). Bumps version()."""
+
+    def add_curation(self, c: "Curation") -> None:
+        """Keep a curation record (graph.curation.Curation) by its content key; the same key twice is one
+        record, the first kept. Bumps version()."""
+
+    def remove_curation(self, key: str) -> None:
+        """Forget a curation record; nothing when there is none. Bumps version()."""
+
+    def curations(self) -> list["Curation"]:
+        """Every curation record, oldest first."""
 
     def stats(self) -> dict:
         """Counts of articles, nodes per type and edges per predicate."""

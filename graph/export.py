@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from govkg.errors import GovkgError
 from graph.base import GraphStore
+from graph.curation import candidates, curated_nodes
 from graph.traversal import graph_of
 from ontology.schema import ENTITY_BASE, GOVKG, SHAPES_PATH
 
@@ -76,7 +77,36 @@ def to_rdf(store: GraphStore) -> Graph:
             g.add((node, GOVKG.sentence, Literal(texts[key])))
     for m in store.iter_mentions():
         g.add((ID[m.node_id], GOVKG.MENTIONED_IN, ID[m.article_id]))
+    _add_curations(g, store)
     return g
+
+
+def _add_curations(g: Graph, store: GraphStore) -> None:
+    """Each curation as a prov:Activity (dcterms:description, prov:atTime); the nodes it shaped are
+    prov:wasInfluencedBy it, a rejected fact is an rdf:Statement prov:wasInvalidatedBy it."""
+    shaped: dict[str, list[str]] = {}
+    for node_id, (_, key) in curated_nodes(store).items():
+        shaped.setdefault(key, []).append(node_id)
+    for c in store.curations():
+        act = ID[f"curation/{c.key}"]
+        g.add((act, RDF.type, PROV.Activity))
+        g.add((act, DCTERMS.identifier, Literal(c.key)))
+        g.add((act, DCTERMS.type, Literal(c.action)))
+        g.add((act, DCTERMS.description, Literal(c.describe(), lang="zh")))
+        if c.created_at:
+            g.add((act, PROV.atTime, Literal(c.created_at, datatype=XSD.dateTime)))
+        if c.note:
+            g.add((act, SKOS.note, Literal(c.note)))
+        for node_id in shaped.get(c.key, []):
+            g.add((ID[node_id], PROV.wasInfluencedBy, act))
+        if c.action == "reject":
+            fact = ID[f"curation/{c.key}/fact"]
+            g.add((fact, RDF.type, RDF.Statement))
+            g.add((fact, RDF.predicate, GOVKG[c.predicate]))
+            for role, name, node_type in ((RDF.subject, c.subject, c.subject_type), (RDF.object, c.object, None)):
+                found = candidates(store, name or "", node_type)
+                g.add((fact, role, ID[found[0].id] if len(found) == 1 else Literal(name, lang="zh")))
+            g.add((fact, PROV.wasInvalidatedBy, act))
 
 
 def _add_article_meta(g: Graph, art, a) -> None:
@@ -105,19 +135,24 @@ def validate(graph: Graph) -> tuple[bool, str]:
 
 
 def to_graphml(store: GraphStore, path: Path) -> None:
-    """GraphML with scalar attributes (aliases joined, props as JSON)."""
+    """GraphML with scalar attributes (aliases joined, props as JSON; `curated`, `curated_at` and the
+    `curation` key on the nodes a curation shaped)."""
     g = graph_of(store)
+    curated = curated_nodes(store)
     out = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
+        when, key = curated.get(n, ("", ""))
         out.add_node(n, type=d["type"], kind=d["kind"] or "", name=d["name"], aliases="|".join(d["aliases"]),
-                     confidence=float(d["confidence"]), props=json.dumps(d["props"], ensure_ascii=False))
+                     confidence=float(d["confidence"]), props=json.dumps(d["props"], ensure_ascii=False),
+                     curated=bool(key), curated_at=when, curation=key)
     for u, v, k, d in g.edges(keys=True, data=True):
         out.add_edge(u, v, key=k, predicate=d["predicate"], confidence=float(d["confidence"]), props=json.dumps(d["props"], ensure_ascii=False))
     nx.write_graphml(out, path)
 
 
 def to_csv(store: GraphStore, folder: Path) -> None:
-    """articles.csv (with URL, date, publisher), nodes.csv, edges.csv, evidence.csv and mentions.csv in a folder."""
+    """articles.csv (with URL, date, publisher), nodes.csv (with `curated_at` and the `curation` key of the
+    nodes a curation shaped), edges.csv, evidence.csv, mentions.csv and curations.csv in a folder."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "articles.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -126,9 +161,11 @@ def to_csv(store: GraphStore, folder: Path) -> None:
             w.writerow([a.id, a.path, a.title, a.url or "", a.date or "", a.publisher or "", a.characters, a.ingested_at])
     with open(folder / "nodes.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["id", "type", "kind", "name", "aliases", "confidence"])
+        w.writerow(["id", "type", "kind", "name", "aliases", "confidence", "curated_at", "curation"])
+        curated = curated_nodes(store)
         for n in store.iter_nodes():
-            w.writerow([n.id, n.type, n.kind or "", n.name, "|".join(n.aliases), n.confidence])
+            when, key = curated.get(n.id, ("", ""))
+            w.writerow([n.id, n.type, n.kind or "", n.name, "|".join(n.aliases), n.confidence, when, key])
     with open(folder / "edges.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "src", "predicate", "dst", "confidence", "props"])
@@ -144,6 +181,12 @@ def to_csv(store: GraphStore, folder: Path) -> None:
         w.writerow(["node_id", "article_id", "sentence_index", "start", "end", "surface"])
         for m in store.iter_mentions():
             w.writerow([m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface])
+    with open(folder / "curations.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["key", "action", "subject", "subject_type", "predicate", "object", "target", "articles", "created_at", "note", "description"])
+        for c in store.curations():
+            w.writerow([c.key, c.action, c.subject, c.subject_type or "", c.predicate or "", c.object or "", c.target or "",
+                        "|".join(c.articles), c.created_at, c.note, c.describe()])
 
 
 def export(store: GraphStore, fmt: str, out: Path) -> Path:

@@ -16,8 +16,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def migrate(src: GraphStore, dst: GraphStore, batch_size: int = 500, progress: Callable[[str, int], None] | None = None) -> dict:
-    """Copy nodes, articles (with sentences), mentions, edges (with evidence) and marks; idempotent."""
-    counts = {"nodes": 0, "articles": 0, "mentions": 0, "edges": 0, "marks": 0}
+    """Copy nodes, articles (with sentences), mentions, edges (with evidence), marks and curation records; idempotent."""
+    counts = {"nodes": 0, "articles": 0, "mentions": 0, "edges": 0, "marks": 0, "curations": 0}
 
     def note(what: str, n: int) -> None:
         counts[what] += n
@@ -41,4 +41,7 @@ def migrate(src: GraphStore, dst: GraphStore, batch_size: int = 500, progress: C
     for (a, b), verdict in sorted(src.marks().items()):
         dst.set_mark(a, b, verdict)
         note("marks", 1)
+    for c in src.curations():  # the rows copied above are already corrected; the records keep later articles so
+        dst.add_curation(c)
+        note("curations", 1)
     return counts

@@ -222,7 +222,7 @@ class Neo4jStore:
         for statement in C.CLEAR_BATCHES:
             while self._write(lambda tx: tx.run(statement).single()["n"]):
                 pass
-        self._write(lambda tx: [tx.run(q).consume() for q in C.CLEAR])
+        self._write(lambda tx: [tx.run(q).consume() for q in (CLEAR_CURATIONS, *C.CLEAR)])
 
     def set_mark(self, a: str, b: str, verdict: str, note: str = "") -> None:
         """Record a same/different verdict for a node pair."""
@@ -384,3 +384,113 @@ class Neo4jStore:
     def close(self) -> None:
         """Close the driver."""
         self.driver.close()
+
+    # ------------------------------------------------------------------ curation (graph/curation.py)
+    def edges_of(self, node_ids: list[str]) -> list[EdgeRecord]:
+        """Every relationship (MENTIONED_IN excluded) with an end among `node_ids`, in id order."""
+        rows = self.read_cypher(EDGES_OF, ids=list(dict.fromkeys(node_ids))) if node_ids else []
+        return [EdgeRecord(r["id"], r["src"], r["dst"], r["predicate"], r["confidence"], json.loads(r["props_json"] or "{}")) for r in rows]
+
+    def apply_change(self, change) -> None:
+        """Apply a graph.curation.GraphChange in one managed transaction: drop relationships, mentions and
+        nodes (with their alias entries), upsert rows by the writer's merge rules, then set names."""
+        def work(tx) -> None:
+            if change.drop_edges:
+                tx.run(DROP_EDGES, ids=list(change.drop_edges)).consume()
+            if change.drop_mentions:
+                tx.run(DROP_MENTIONS, rows=[{"node_id": n, "article_id": a, "start": s_, "end": e} for n, a, s_, e in change.drop_mentions]).consume()
+            if change.drop_nodes:
+                for statement in DROP_NODES:
+                    tx.run(statement, ids=list(change.drop_nodes)).consume()
+            self._write_rows(tx, [change.upsert], with_article=False)  # bumps the version
+            if change.names:
+                rows = []
+                for r in tx.run(C.NODES_FOR_MERGE, ids=list(change.names)).data():
+                    name, surfaces = change.names[r["id"]], list(r["surfaces"] or [])
+                    if normalize_name(name) not in {normalize_name(x) for x in surfaces}:
+                        surfaces.append(name)
+                    rows.append({"id": r["id"], "name": name, "norm": normalize_name(name), "surfaces": surfaces,
+                                 "norms": [normalize_name(x) for x in surfaces], "aliases": sorted(x for x in surfaces if x != name)})
+                tx.run(SET_NAMES, rows=rows).consume()
+
+        self._write(work)
+
+    def _curation_schema(self) -> None:
+        if not getattr(self, "_curation_schema_done", False):
+            neo4j = _neo4j()
+            try:
+                with self.driver.session(database=self.database) as session:
+                    session.run(CURATION_CONSTRAINT).consume()
+            except neo4j.exceptions.Neo4jError as exc:
+                raise StoreError(f"cannot create the curation constraint in Neo4j: {redact(str(exc.message or exc), self._password)}") from None
+            self._curation_schema_done = True
+
+    def add_curation(self, c) -> None:
+        """Keep a graph.curation.Curation as a GovkgCuration node keyed by its content key (the first kept)."""
+        self._curation_schema()
+        record = json.dumps(c.as_dict(), ensure_ascii=False, sort_keys=True)
+        stamp = c.created_at or records.utc_now()
+        self._write(lambda tx: (tx.run(ADD_CURATION, key=c.key, action=c.action, record=record, created_at=stamp).consume(),
+                                tx.run(C.BUMP_VERSION).consume()))
+
+    def remove_curation(self, key: str) -> None:
+        """Forget a curation record; nothing when absent."""
+        self._write(lambda tx: (tx.run(REMOVE_CURATION, key=key).consume(), tx.run(C.BUMP_VERSION).consume()))
+
+    def curations(self) -> list:
+        """Every stored graph.curation.Curation, oldest first."""
+        from graph.curation import Curation
+
+        return [Curation.from_dict(json.loads(r["record"])) for r in self.read_cypher(READ_CURATIONS)]
+
+
+# The curation statements (graph/curation.py); labels and types from graph.cypher, values as parameters.
+CURATION_LABEL = "GovkgCuration"
+CURATION_CONSTRAINT = f"CREATE CONSTRAINT govkg_curation_key IF NOT EXISTS FOR (c:{CURATION_LABEL}) REQUIRE c.key IS UNIQUE"
+ADD_CURATION = f"""MERGE (c:{CURATION_LABEL} {{key: $key}})
+ON CREATE SET c.action = $action, c.record = $record, c.created_at = $created_at"""
+REMOVE_CURATION = f"MATCH (c:{CURATION_LABEL} {{key: $key}}) DELETE c"
+READ_CURATIONS = f"MATCH (c:{CURATION_LABEL}) RETURN c.record AS record ORDER BY c.created_at, c.key"
+CLEAR_CURATIONS = f"MATCH (c:{CURATION_LABEL}) DELETE c"
+EDGES_OF = f"""UNWIND $ids AS nid
+MATCH (:{C.NODE_LABEL} {{id: nid}})-[r]-(:{C.NODE_LABEL})
+WHERE type(r) <> 'MENTIONED_IN'
+WITH DISTINCT r
+RETURN r.id AS id, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS predicate, r.confidence AS confidence,
+  r.props_json AS props_json
+ORDER BY id"""
+DROP_EDGES = f"""UNWIND $ids AS eid
+{C._edges_by_id()}
+DELETE r"""
+DROP_MENTIONS = f"""UNWIND $rows AS row
+MATCH (:{C.NODE_LABEL} {{id: row.node_id}})-[m:MENTIONED_IN {{start: row.start, end: row.end}}]->(:Article {{id: row.article_id}})
+DELETE m"""
+# A node is dropped once its relations were (DELETE, not DETACH DELETE: a relation left over fails the transaction).
+DROP_NODES = (
+    f"UNWIND $ids AS nid MATCH (:{C.NODE_LABEL} {{id: nid}})-[m:MENTIONED_IN]->() DELETE m",
+    f"UNWIND $ids AS nid MATCH (a:{C.ALIAS_LABEL} {{node: nid}}) DELETE a",
+    f"UNWIND $ids AS nid MATCH (n:{C.NODE_LABEL} {{id: nid}}) DELETE n",
+)
+SET_NAMES = f"""UNWIND $rows AS row
+MATCH (n:{C.NODE_LABEL} {{id: row.id}})
+SET n.name = row.name, n.norm = row.norm, n.surfaces = row.surfaces, n.norms = row.norms, n.aliases = row.aliases,
+  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)
+WITH row
+UNWIND row.norms AS x
+MERGE (:{C.ALIAS_LABEL} {{norm: x, node: row.id}})"""
+
+
+def curation_statements() -> list[tuple[str, str, dict]]:
+    """(name, statement, example parameters) of the curation statements, for the Cypher linter."""
+    return [
+        ("curation_constraint", CURATION_CONSTRAINT, {}),
+        ("add_curation", ADD_CURATION, {"key": "c", "action": "reject", "record": "{}", "created_at": "t"}),
+        ("remove_curation", REMOVE_CURATION, {"key": "c"}),
+        ("read_curations", READ_CURATIONS, {}),
+        ("clear_curations", CLEAR_CURATIONS, {}),
+        ("edges_of", EDGES_OF, {"ids": ["x"]}),
+        ("drop_edges", DROP_EDGES, {"ids": ["e"]}),
+        ("drop_mentions", DROP_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "start": 0, "end": 1}]}),
+        *[(f"drop_nodes:{i}", q, {"ids": ["x"]}) for i, q in enumerate(DROP_NODES)],
+        ("set_names", SET_NAMES, {"rows": [{"id": "x", "name": "x", "norm": "x", "surfaces": ["x"], "norms": ["x"], "aliases": []}]}),
+    ]

@@ -13,11 +13,14 @@ from graph import records
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 from ingest.resolve import normalize_name
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_CURATIONS_TABLE = """CREATE TABLE IF NOT EXISTS curations(
+    key TEXT PRIMARY KEY, action TEXT NOT NULL, record TEXT NOT NULL, created_at TEXT NOT NULL)"""
 # What turns a store of an older schema version into the next one (applied in one transaction each).
 _UPGRADES = {
     1: ("ALTER TABLE articles ADD COLUMN url TEXT", "ALTER TABLE articles ADD COLUMN published TEXT",
         "ALTER TABLE articles ADD COLUMN publisher TEXT"),
+    2: (_CURATIONS_TABLE,),  # graph.curation records (reject, merge, rename, split), keyed by content
 }
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,7 +58,7 @@ CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article_id);
 CREATE TABLE IF NOT EXISTS marks(
     a TEXT NOT NULL, b TEXT NOT NULL, verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different')),
     note TEXT NOT NULL DEFAULT '', marked_at TEXT NOT NULL, PRIMARY KEY(a, b));
-"""
+""" + _CURATIONS_TABLE + ";\n"
 
 
 class SQLiteStore:
@@ -70,11 +73,14 @@ class SQLiteStore:
         self.read_only = read_only
         self._local = threading.local()
         self._meta_columns = "url, published, publisher"  # NULLs when a version-1 store is read
+        self._has_curations = True  # False when an older store is read as it is
         if read_only:
             if not self.path.is_file():
                 raise StoreError(f"no govkg store at {self.path}; check the path, or create it with `govkg ingest PATH`")
-            if self._check_store(self._con()) == 1:
+            found = self._check_store(self._con())
+            if found == 1:
                 self._meta_columns = "NULL, NULL, NULL"
+            self._has_curations = found >= 3
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -321,6 +327,13 @@ class SQLiteStore:
         """True when the article is stored."""
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 
+    def stored_articles(self, article_ids: list[str]) -> set[str]:
+        """Which of `article_ids` are stored."""
+        out: set[str] = set()
+        for chunk in _chunks(list(dict.fromkeys(article_ids)), 500):
+            out |= {r[0] for r in self._query(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        return out
+
     def _aliases_for(self, ids: list[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {i: [] for i in ids}
         for chunk in _chunks(ids, 500):
@@ -480,6 +493,61 @@ class SQLiteStore:
         if key not in cache:
             cache[key] = spec.embedded(self, **params)
         return [dict(r) for r in cache[key]]
+
+    # ------------------------------------------------------------------ curation (graph/curation.py)
+    def edges_of(self, node_ids: list[str]) -> list[EdgeRecord]:
+        """Every edge with an end among `node_ids`, in id order."""
+        out: dict[str, EdgeRecord] = {}
+        for chunk in _chunks(list(dict.fromkeys(node_ids)), 400):
+            marks = ",".join("?" * len(chunk))
+            for r in self._query(f"SELECT id, src, dst, predicate, confidence, props FROM edges WHERE src IN ({marks}) "
+                                 f"UNION SELECT id, src, dst, predicate, confidence, props FROM edges WHERE dst IN ({marks})", chunk * 2):
+                out[r[0]] = EdgeRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+        return [out[k] for k in sorted(out)]
+
+    def apply_change(self, change) -> None:
+        """Apply a graph.curation.GraphChange in one transaction: drop edges (with evidence), mentions and
+        nodes (with aliases and mentions), upsert rows by the ordinary merge rules, then set names."""
+        try:
+            with self._tx() as con:
+                for chunk in _chunks(list(change.drop_edges), 500):
+                    marks = ",".join("?" * len(chunk))
+                    con.execute(f"DELETE FROM evidence WHERE edge_id IN ({marks})", chunk)
+                    con.execute(f"DELETE FROM edges WHERE id IN ({marks})", chunk)
+                con.executemany("DELETE FROM mentions WHERE node_id = ? AND article_id = ? AND start = ? AND end = ?",
+                                [tuple(m) for m in change.drop_mentions])
+                for chunk in _chunks(list(change.drop_nodes), 500):
+                    marks = ",".join("?" * len(chunk))
+                    con.execute(f"DELETE FROM mentions WHERE node_id IN ({marks})", chunk)
+                    con.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk)
+                u = change.upsert
+                self._write_rows(con, GraphBatch(None, [], u.nodes, u.edges, u.mentions, u.evidence), "INSERT OR IGNORE")
+                for node_id, name in change.names.items():
+                    con.execute("UPDATE nodes SET name = ? WHERE id = ?", (name, node_id))
+                    con.execute("INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)", (node_id, name, normalize_name(name)))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the correction could not be applied ({exc}); nothing of it was stored") from exc
+
+    def add_curation(self, c) -> None:
+        """Keep a graph.curation.Curation; the same key twice is one record (the first kept)."""
+        with self._tx() as con:
+            con.execute("INSERT INTO curations(key, action, record, created_at) VALUES (?,?,?,?) ON CONFLICT(key) DO NOTHING",
+                        (c.key, c.action, json.dumps(c.as_dict(), ensure_ascii=False, sort_keys=True), c.created_at or _now()))
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
+    def remove_curation(self, key: str) -> None:
+        """Forget a curation record (graph.curation.undo restores what it changed); nothing when absent."""
+        with self._tx() as con:
+            con.execute("DELETE FROM curations WHERE key = ?", (key,))
+            con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+
+    def curations(self) -> list:
+        """Every stored graph.curation.Curation, oldest first."""
+        from graph.curation import Curation
+
+        if not self._has_curations:
+            return []
+        return [Curation.from_dict(json.loads(r[0])) for r in self._query("SELECT record FROM curations ORDER BY created_at, key")]
 
     def close(self) -> None:
         """Close this thread's connection."""

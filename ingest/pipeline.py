@@ -10,6 +10,7 @@ from pathlib import Path
 
 from govkg.errors import GovkgError, InputError
 from graph.base import GraphStore
+from graph.curation import Curator
 from graph.merge import merge_node
 from graph.records import GraphBatch, NodeRecord
 from ingest.cleaner import clean_document
@@ -52,6 +53,7 @@ class Pipeline:
         self.store = store
         self.extractor = extractor or RuleExtractor()
         self.linker = StoreLinker(store, min_confidence)
+        self.curator: Curator | None = None  # the store's curations, read when an ingest starts
 
     def ingest(self, paths: Iterable[str | Path], progress: Callable[[str, str], None] | None = None, workers: int = 1) -> IngestReport:
         """Ingest files and folders; bad files are skipped with a reason, never stop the batch.
@@ -61,6 +63,7 @@ class Pipeline:
         """
         report = IngestReport()
         t0 = time.perf_counter()
+        self.curator = Curator(self.store)  # corrections made before: every new article follows them
         files = [str(p) for p in iter_article_paths(list(paths))]
         if workers > 1:
             import multiprocessing as mp
@@ -117,6 +120,8 @@ class Pipeline:
         def flush() -> None:
             t0 = time.perf_counter()
             written = self.store.write_batches([b for _, _, b in pending]) if pending else []
+            if self.curator:
+                self.curator.after_write([b for (_, _, b), ok in zip(pending, written) if ok])
             report.write_seconds += time.perf_counter() - t0
             for (path, ex, batch), ok in zip(pending, written):
                 _notify(progress, path, self._count(ex, batch, ok, report))
@@ -133,6 +138,8 @@ class Pipeline:
             else:
                 t0 = time.perf_counter()
                 batch = linker.link(result, self.extractor.name)
+                if self.curator:
+                    batch = self.curator.prepare(batch)
                 view.add(batch)
                 report.write_seconds += time.perf_counter() - t0
                 pending.append((path, result, batch))
@@ -144,7 +151,13 @@ class Pipeline:
         """Link an extraction to the store and write it in one transaction."""
         t0 = time.perf_counter()
         batch = self.linker.link(extraction, self.extractor.name)
+        if self.curator is None:
+            self.curator = Curator(self.store)
+        if self.curator:
+            batch = self.curator.prepare(batch)  # rejected facts left out, merged/renamed/split names as corrected
         written = self.store.write_batch(batch)
+        if written and self.curator:
+            self.curator.after_write([batch])
         report.write_seconds += time.perf_counter() - t0
         return self._count(extraction, batch, written, report)
 
