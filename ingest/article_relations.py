@@ -4,6 +4,9 @@ A body named after another entity is that entity's body: 谢家湾街道党工�
 宝兴社区微基金 → 宝兴社区, 重庆华润置地发展有限公司党支部 → 重庆华润置地发展有限公司,
 龙泉茶馆 → 龙泉社区 (the community's short form). Use:
 ``name_affiliations(entities)`` → [(organization key, host key, confidence)].
+
+An initiative named after a place takes place there: 旭日苑小区党群服务站 → 旭日苑,
+新城区第四党员政治生活馆 → 新城区. Use ``name_locations(entities)`` → [(initiative key, place key, confidence)].
 """
 
 from __future__ import annotations
@@ -61,4 +64,34 @@ def name_affiliations(entities: dict[str, Entity]) -> list[tuple[str, str, float
                     best = (len(form), rank, host.key)
         if best is not None:
             out.append((body.key, best[2], _CONFIDENCE))
+    return out
+
+
+# Places an initiative's name can open with (a city or province prefix names a city-wide programme, not a site),
+# and the initiative kinds that are documents or labels rather than things taking place somewhere.
+_SITE_KINDS = frozenset({"district", "subdistrict", "community", "compound"})
+_PLACELESS_KINDS = frozenset({"plan", "agreement", "brand"})
+_LOCATION_CONFIDENCE = 0.6
+
+
+def name_locations(entities: dict[str, Entity]) -> list[tuple[str, str, float]]:
+    """(initiative, place, confidence) for every Initiative whose name opens with a named place below the city.
+
+    Only the place's own name or an alias counts (not its stem: 龙泉 of 龙泉社区 opens many names), the
+    rest of the name must be at least 2 characters, and the longest place form wins (…社区 over …街道).
+    """
+    places = [e for e in entities.values() if e.type in ("Area", "Community") and e.kind in _SITE_KINDS]
+    out = []
+    for ini in entities.values():
+        if ini.type != "Initiative" or ini.kind in _PLACELESS_KINDS or "关于" in ini.name:
+            continue  # 某区关于…的意见: a document issued by the place
+        names = {ini.name, *ini.aliases}
+        best: tuple[int, str] | None = None
+        for place in places:
+            for form in {place.name, *place.aliases}:
+                if len(form) >= 2 and any(n.startswith(form) and len(n) - len(form) >= 2 for n in names):
+                    if best is None or len(form) > best[0]:
+                        best = (len(form), place.key)
+        if best is not None:
+            out.append((ini.key, best[1], _LOCATION_CONFIDENCE))
     return out

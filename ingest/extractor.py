@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ingest.article_relations import name_affiliations
+from ingest.article_relations import name_affiliations, name_locations
 from ingest.calibration import apply_calibration
 from ingest.components import ExtractorConfig, build_recognizers
 from ingest.divisions import assign_adcodes
@@ -79,21 +79,24 @@ class RuleExtractor:
         self._name_by_usage(entities)
         assign_adcodes(entities, relations)  # before resolution: 高新区 resolved to 成都高新区 merges with it
         entities, relations, partnerships = resolve_article(entities, relations, partnerships)
-        relations += self._name_affiliations(article, entities, relations)
+        relations += self._name_relations(article, entities, relations)
         extraction = Extraction(article, entities, relations, partnerships)
         # Calibration, the last step: raw rule confidences -> precision observed on gold (ingest/calibration.py).
         return apply_calibration(extraction, self.config.recognizers) if self.config.calibrated else extraction
 
     @staticmethod
-    def _name_affiliations(article: Article, entities: dict[str, Entity], relations: list[Relation]) -> list[Relation]:
-        """AFFILIATED_WITH read from names (谢家湾街道党工委 → 谢家湾街道), cited by the body's first sentence."""
-        stated = {(r.subject, r.object) for r in relations if r.predicate == "AFFILIATED_WITH"}
+    def _name_relations(article: Article, entities: dict[str, Entity], relations: list[Relation]) -> list[Relation]:
+        """Relations read from names, cited by the named entity's first sentence: AFFILIATED_WITH
+        (谢家湾街道党工委 → 谢家湾街道) and LOCATED_IN (旭日苑小区党群服务站 → 旭日苑)."""
+        stated = {(r.subject, r.predicate, r.object) for r in relations}
+        found = [(b, "AFFILIATED_WITH", h, c) for b, h, c in name_affiliations(entities)]
+        found += [(i, "LOCATED_IN", p, c) for i, p, c in name_locations(entities)]
         out = []
-        for body, host, conf in name_affiliations(entities):
-            if (body, host) in stated or not entities[body].mentions:
+        for subject, predicate, obj, conf in found:
+            if (subject, predicate, obj) in stated or not entities[subject].mentions:
                 continue
-            s = article.sentences[entities[body].mentions[0].sentence_index]
-            out.append(Relation(body, "AFFILIATED_WITH", host, conf, Evidence(article.id, s.index, s.start, s.end, s.text)))
+            s = article.sentences[entities[subject].mentions[0].sentence_index]
+            out.append(Relation(subject, predicate, obj, conf, Evidence(article.id, s.index, s.start, s.end, s.text)))
         return out
 
     @staticmethod

@@ -114,6 +114,11 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             stem_start = units[first].start
             j -= 2
             continue
+        if _numbered_after_place(units, j, node_type):
+            first = j
+            stem_start = u.start
+            j -= 1
+            continue
         if _counted_floor(units, j):
             break  # 6楼|蓉城驿站: a floor or number of a building is an address, not a name
         if u.kind == "tok" and not u.tag and len(u.text) >= 2 and u.text[-1] in "及暨":
@@ -152,6 +157,19 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十0-9]{1,3}$")
+
+
+def _numbered_after_place(units: list[Unit], j: int, node_type: str) -> bool:
+    """新城区|第四|党员政治生活馆, 金水社区|第一|党支部: an ordinal between a place and a body's or site's head numbers it."""
+    if node_type not in ("Organization", "Initiative") or j == 0:
+        return False
+    u, before = units[j], units[j - 1]
+    if u.kind != "tok" or not _ORDINAL.match(u.text) or before.end != u.start:
+        return False
+    return _is_unit_end(before) or (before.kind == "tok" and before.text.endswith(("社区", "村", "小区")))
 
 
 _PARALLEL_NUMBERS = re.compile(r"([百千万])[\u4e00-\u9fff]{1,3}\1")

@@ -593,3 +593,12 @@ def test_a_compound_after_its_community_is_named_alone_with_its_first_locative_w
     names = named("梧桐社区东苑小区成立业委会。", mode)
     assert names.get("东苑小区") == "Community" and "梧桐社区东苑小区" not in names, names
     assert not any(t == "Community" for t in named("社区上下联动推进治理。", mode).values())
+
+
+def test_an_ordinal_between_a_place_and_a_head_numbers_the_body_or_site():
+    for mode in ("default", "rules"):
+        found = named("鼓楼区在街心公园内建成鼓楼区第三党员教育馆，面向居民开放。", mode)
+        assert found.get("鼓楼区第三党员教育馆") == "Initiative"
+        assert named("金水社区第二党支部组织党员开展巡河。", mode).get("金水社区第二党支部") == "Organization"
+        # 第一时间 is no ordinal of a name: nothing is built from it
+        assert not any("第一" in n for n in named("金水社区第一时间组织党员开展巡河。", mode))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from ingest.article_relations import name_affiliations
+from ingest.article_relations import name_affiliations, name_locations
+from ingest.cleaner import clean_document
+from ingest.extractor import RuleExtractor
 from ingest.calibration import Outcome, apply_calibration, fit
 from ingest.components import ExtractorConfig, build_recognizers
 from ingest.mentions import Mention
-from ingest.model import Article, Entity, Evidence, Extraction, Relation, Sentence
+from ingest.model import RawDocument, Article, Entity, Evidence, Extraction, Relation, Sentence
 from ingest.relations import RELATION_CUES, Context, sentence_facts
 
 
@@ -290,3 +292,29 @@ def test_a_possessive_opening_the_clause_does_not_run_what_the_next_actor_implem
     facts = _facts("金水社区的变化是青岛市实施“百企帮百村”工程的一个缩影。")
     assert ("Area:青岛市", "RUNS", "Initiative:百企帮百村工程") in facts
     assert not any(s == "Community:金水社区" and p == "RUNS" for s, p, _ in facts)
+
+
+def _extracted(text: str, mode: str = "default", min_confidence: float = 0.4) -> set[tuple[str, str, str]]:
+    """(subject name, predicate, object name) the extractor keeps for an invented article, as `govkg eval` scores it."""
+    extraction = RuleExtractor(ExtractorConfig.for_mode(mode)).extract(clean_document(RawDocument("t.txt", text, "utf-8")))
+    pred = extraction.as_prediction(min_confidence)
+    return {(r["subject"], r["predicate"], r["object"]) for r in pred["relations"]}
+
+
+def test_an_initiative_named_after_a_place_is_located_there_but_not_a_document_of_it():
+    entities = {e.key: e for e in [
+        _entity("Community:翠湖小区", "compound"), _entity("Area:龙湾区", "district"), _entity("Area:温州市", "city"),
+        _entity("Initiative:翠湖小区邻里驿站", "space"), _entity("Initiative:龙湾区第二党员活动馆", "space"),
+        _entity("Initiative:温州市全域美丽工程", "project"), _entity("Initiative:龙湾区关于推进社区治理的意见", "work_method"),
+    ]}
+    found = {(i, p) for i, p, _ in name_locations(entities)}
+    assert ("Initiative:翠湖小区邻里驿站", "Community:翠湖小区") in found
+    assert ("Initiative:龙湾区第二党员活动馆", "Area:龙湾区") in found
+    assert not any(i == "Initiative:温州市全域美丽工程" for i, _ in found)  # a city-wide programme has no site
+    assert not any(i == "Initiative:龙湾区关于推进社区治理的意见" for i, _ in found)
+
+
+def test_a_place_named_site_is_located_in_that_place_end_to_end():
+    text = "温州市龙湾区永中街道翠湖社区近日在翠湖小区建成“翠湖小区邻里驿站”，居民可在驿站议事。"
+    for mode in ("default", "rules"):
+        assert ("翠湖小区邻里驿站", "LOCATED_IN", "翠湖小区") in _extracted(text, mode)
