@@ -412,7 +412,7 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue  # 在兴隆湖畔、海昌极地海洋公园举行…: where something happens, nobody's initiative here
         if runner is None and subjects[ci] is not None and (m.kind == "work_method" or not _INSTRUMENT.search(before)):
             runner, conf = subjects[ci], 0.6  # 依托/通过“X平台”开展…: a means the subject uses, not its own (a method it applies is)
-        if runner is None and topic is not None and _has_run_verb(before):
+        if runner is None and topic is not None and (_has_run_verb(before) or _disposed(sentence, m, cs, clauses[ci][1])):
             runner, conf = topic, 0.5
         if runner is None:
             continue
@@ -492,6 +492,18 @@ def _opens_clause(sentence: str, actor: _Actor, clause_start: int) -> bool:
     opener = lx.ADVERBIAL_OPENERS.match(text)
     rest = text[opener.end():] if opener else text
     return rest in ("", "在")
+
+
+_DISPOSAL = re.compile(r"^(?:对|将|把)")
+
+
+def _disposed(sentence: str, m: Mention, clause_start: int, clause_end: int) -> bool:
+    """将A、B等提档升级 / 把A打造成…: the initiatives come before the verb that builds them (a 将/把 clause)."""
+    text = sentence[clause_start : m.start]
+    opener = lx.ADVERBIAL_OPENERS.match(text)
+    if not _DISPOSAL.match(text[opener.end():] if opener else text):
+        return False
+    return _has_run_verb(sentence[m.end : clause_end]) or any(v in sentence[m.end : clause_end] for v in ("改造", "提升", "提档"))
 
 
 def _has_run_verb(text: str) -> bool:

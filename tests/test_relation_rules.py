@@ -318,3 +318,13 @@ def test_a_place_named_site_is_located_in_that_place_end_to_end():
     text = "温州市龙湾区永中街道翠湖社区近日在翠湖小区建成“翠湖小区邻里驿站”，居民可在驿站议事。"
     for mode in ("default", "rules"):
         assert ("翠湖小区邻里驿站", "LOCATED_IN", "翠湖小区") in _extracted(text, mode)
+
+
+def test_what_a_jiang_clause_upgrades_is_run_by_the_place_the_paragraph_is_about():
+    ctx = Context(topic="Community:红枫社区")
+    s = "筹资15万元，将“邻里议事厅”、“银杏书屋”等阵地改造升级，方便居民活动。"
+    facts = _facts(s, ctx)
+    assert ("Community:红枫社区", "RUNS", "Initiative:邻里议事厅") in facts
+    assert ("Community:红枫社区", "RUNS", "Initiative:银杏书屋") in facts
+    # without a 将/把 clause or a building verb, a listed space is only mentioned
+    assert not any(p == "RUNS" for _, p, _ in _facts("居民常去“邻里议事厅”、“银杏书屋”等阵地。", Context(topic="Community:红枫社区")))
