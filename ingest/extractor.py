@@ -10,7 +10,7 @@ from ingest.article_relations import name_affiliations, name_locations
 from ingest.calibration import apply_calibration
 from ingest.components import ExtractorConfig, build_recognizers
 from ingest.divisions import assign_adcodes
-from ingest.mentions import LATIN_GLOSS, Mention
+from ingest.mentions import LATIN_GLOSS, Mention, firms_of_bodies
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
 from ingest.relations import Context, entity_key, sentence_facts
 from ingest.resolve import resolve_article, short_forms
@@ -25,8 +25,8 @@ _KNOWN_TYPES = ("Organization", "Community", "Initiative")
 def _embedded_confidence(m: Mention, mentions: list[Mention]) -> float:
     """A place inside a body's name (谢家湾街道 of 谢家湾街道党工委) is named; a city prefix (北京 of 北京大学) is not."""
     host = next((h for h in mentions if m.within(h) and not h.embedded), None)
-    if host is not None and host.type == "Organization" and (m.type == "Community" or m.kind in ("district", "subdistrict")):
-        return 0.5
+    if host is not None and host.type == "Organization" and (m.type in ("Community", "Organization") or m.kind in ("district", "subdistrict")):
+        return 0.5  # and a firm inside its party branch's name (甲乙科技有限公司党支部)
     return 0.35
 
 
@@ -55,6 +55,8 @@ class RuleExtractor:
         per_sentence: list[list[Mention]] = [[] for _ in views]
         for _, recognize in self.recognizers:
             per_sentence = recognize(views, per_sentence)
+        for mentions in per_sentence:
+            firms_of_bodies(mentions)
         self._add_known_names(views, per_sentence)
         entities: dict[str, Entity] = {}
         relations: list[Relation] = []

@@ -967,6 +967,32 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     return shared_place_bodies(sentence, settle(unglued(found)))
 
 
+_BODY_OF_FIRM = ("党支部", "党总支", "党委", "工会", "团委")
+_FIRM_ENDS = ("有限责任公司", "有限公司", "股份公司", "总公司", "分公司", "集团")
+
+
+def firms_of_bodies(mentions: list[Mention]) -> list[Mention]:
+    """甲乙科技有限公司党支部 names the firm 甲乙科技有限公司 too: an embedded enterprise mention for every
+    party or union body whose name is a firm's legal name plus the body word (added to `mentions`, returned)."""
+    added = []
+    for m in mentions:
+        if m.type != "Organization" or m.generic or m.embedded or m.kind not in ("party", "self_governance", "social_org"):
+            continue
+        body = next((b for b in _BODY_OF_FIRM if m.name.endswith(b)), None)
+        firm = m.name[: -len(body)] if body else ""
+        end = next((e for e in _FIRM_ENDS if firm.endswith(e)), "")
+        if not end or len(firm) - len(end) < 2 or stem_is_generic(firm[: -len(end)]):
+            continue  # 发展有限公司党支部: a cut name whose stem is a common word names no firm
+        if any(x.type == "Organization" and (x.start, x.end) == (m.start, m.start + len(firm)) for x in mentions):
+            continue
+        added.append(Mention(m.start, m.start + len(firm), firm, "Organization", "enterprise", m.confidence, m.source,
+                             embedded=True, suffix=end))
+    mentions.extend(added)
+    if added:
+        mentions.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    return added
+
+
 def shared_place_bodies(sentence: str, mentions: list[Mention]) -> list[Mention]:
     """盈浦街道党工委、办事处, 青山区委、区政府: a bare body word (or the place's level + it) listed right after a
     body named with a place is that place's body (盈浦街道办事处, 青山区政府); the list shares the place."""

@@ -294,11 +294,15 @@ def test_a_possessive_opening_the_clause_does_not_run_what_the_next_actor_implem
     assert not any(s == "Community:金水社区" and p == "RUNS" for s, p, _ in facts)
 
 
-def _extracted(text: str, mode: str = "default", min_confidence: float = 0.4) -> set[tuple[str, str, str]]:
-    """(subject name, predicate, object name) the extractor keeps for an invented article, as `govkg eval` scores it."""
+def _prediction(text: str, mode: str = "default", min_confidence: float = 0.4) -> dict:
+    """What the extractor keeps for an invented article, in the shape `govkg eval` scores."""
     extraction = RuleExtractor(ExtractorConfig.for_mode(mode)).extract(clean_document(RawDocument("t.txt", text, "utf-8")))
-    pred = extraction.as_prediction(min_confidence)
-    return {(r["subject"], r["predicate"], r["object"]) for r in pred["relations"]}
+    return extraction.as_prediction(min_confidence)
+
+
+def _extracted(text: str, mode: str = "default", min_confidence: float = 0.4) -> set[tuple[str, str, str]]:
+    """(subject name, predicate, object name) the extractor keeps for an invented article."""
+    return {(r["subject"], r["predicate"], r["object"]) for r in _prediction(text, mode, min_confidence)["relations"]}
 
 
 def test_an_initiative_named_after_a_place_is_located_there_but_not_a_document_of_it():
@@ -328,3 +332,12 @@ def test_what_a_jiang_clause_upgrades_is_run_by_the_place_the_paragraph_is_about
     assert ("Community:红枫社区", "RUNS", "Initiative:银杏书屋") in facts
     # without a 将/把 clause or a building verb, a listed space is only mentioned
     assert not any(p == "RUNS" for _, p, _ in _facts("居民常去“邻里议事厅”、“银杏书屋”等阵地。", Context(topic="Community:红枫社区")))
+
+
+def test_a_firms_party_branch_names_the_firm_and_belongs_to_it():
+    text = "近日，青岛海润食品有限公司党支部与金水社区党委签订共建协议，共同开展“红色驿站”志愿服务。"
+    for mode in ("default", "rules"):
+        pred = _prediction(text, mode)
+        names = {e["name"]: e["type"] for e in pred["entities"]}
+        assert names.get("青岛海润食品有限公司") == "Organization" and names.get("青岛海润食品有限公司党支部") == "Organization"
+        assert ("青岛海润食品有限公司党支部", "AFFILIATED_WITH", "青岛海润食品有限公司") in _extracted(text, mode)
