@@ -91,6 +91,8 @@ AWARD_RE = re.compile(
 
 # Words that carry no name on their own: a name made only of them is a generic mention.
 GENERIC = frozenset(_rd.words("generic"))
+# Heads of public bodies named by the area they serve: 鼓楼区 + 人民医院 is a name, 人民医院 alone is not.
+PLACE_NAMED_HEADS = tuple(sorted(_rd.words("place_named_heads"), key=len, reverse=True))
 
 # jieba POS tags that end a name when scanning left (verbs, prepositions, conjunctions, particles...).
 BOUNDARY_TAGS = tuple(_rd.words("boundary_tags"))

@@ -107,6 +107,7 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
                 break
             crossed.append(u.text)
             first = j
+            stem_start = u.start  # 和|市北区|红十字会: nothing loose glues on before a crossed place
             j -= 1
             continue
         if node_type == "Initiative" and _street_number(units, j):
@@ -143,7 +144,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             j -= 1
             continue
         if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type) and not _verb_opening_name(units, j, suffix_start, node_type):
-            if (_absorbable(u) and suffix_start - stem_start < 2) or _township_char(units, j):
+            level_word = units[j + 1].text in ("区", "市", "县", "镇", "乡", "省")  # 和|区|妇联: a bare level word names the body by its level, nothing glues on before it
+            if (_absorbable(u) and suffix_start - stem_start < 2 and not level_word) or _township_char(units, j):
                 first = j
                 stem_start = u.start
                 absorbed = True
@@ -526,6 +528,27 @@ def _institution_before(u: Unit) -> bool:
 def lac_international_prefixes() -> tuple[str, ...]:
     """How the names of international organizations open (世界卫生组织, 国际劳工组织)."""
     return ("世界", "国际", "联合国", "亚洲", "全球")
+
+
+def place_named_bodies(sentence: str, units: list[Unit], found: list[Mention]) -> list[Mention]:
+    """鼓楼区人民医院, 玉林街道社会组织服务中心: an area unit right before a head of lx.PLACE_NAMED_HEADS names
+    that area's body. A generic mention of the same span becomes named; new spans are returned."""
+    out = []
+    for u in units:
+        if u.kind != "area":
+            continue
+        head = next((h for h in lx.PLACE_NAMED_HEADS if sentence.startswith(h, u.end)), None)
+        suffix = suffix_of(head) if head else ""
+        if not suffix:
+            continue
+        end = u.end + len(head)
+        same = [m for m in found if (m.start, m.end) == (u.start, end) and m.type == "Organization"]
+        for m in same:
+            m.generic = False
+        if not same:
+            node_type, kind = lx.SUFFIXES[suffix]
+            out.append(Mention(u.start, end, sentence[u.start : end], node_type, kind, 0.7, "suffix", suffix=suffix))
+    return out
 
 
 _SCHOOL_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}[中小]")
@@ -956,6 +979,7 @@ def find_mentions(sentence: str, units: list[Unit] | None = None) -> list[Mentio
     units = units if units is not None else units_of(sentence)
     found = area_mentions(units) + suffix_mentions(sentence, units) + foreign_city_mentions(sentence, units) + dictionary_body_mentions(units)
     found += numbered_school_mentions(units)
+    found += place_named_bodies(sentence, units, found)
     found += compound_list_mentions(sentence) + coordinated_community_mentions(sentence, found)
     found += head_list_mentions(sentence) + activity_mentions(sentence) + ceremony_mentions(sentence, found) + counted_body_mentions(sentence)
     found += award_mentions(sentence, units) + award_list_mentions(sentence) + is_title_mentions(sentence)

@@ -71,9 +71,9 @@ def test_vectorized_viterbi_matches_a_loop():
 # ---- statistical mentions merged with the rules ------------------------------------------------
 
 def test_lac_adds_an_organization_without_a_lexicon_suffix():
-    s = "中国科协公布了2023年度先进典型名单。"
-    assert "中国科协" not in named(s, "rules")
-    assert named(s).get("中国科协") == "Organization"
+    s = "中国侨联公布了2023年度先进典型名单。"  # 侨联 is no suffix of the lexicon (科协 now is)
+    assert "中国侨联" not in named(s, "rules")
+    assert named(s).get("中国侨联") == "Organization"
 
 
 def test_lac_redraws_a_left_edge_glued_to_a_connective():
@@ -602,3 +602,12 @@ def test_an_ordinal_between_a_place_and_a_head_numbers_the_body_or_site():
         assert named("金水社区第二党支部组织党员开展巡河。", mode).get("金水社区第二党支部") == "Organization"
         # 第一时间 is no ordinal of a name: nothing is built from it
         assert not any("第一" in n for n in named("金水社区第一时间组织党员开展巡河。", mode))
+
+
+def test_an_area_names_the_public_body_that_serves_it():
+    for mode in ("default", "rules"):
+        found = named("鼓楼区人民医院、玉林街道社会组织服务中心和市北区红十字会为老人送去慰问品。", mode)
+        assert {"鼓楼区人民医院", "玉林街道社会组织服务中心", "市北区红十字会"} <= {n for n, t in found.items() if t == "Organization"}
+        assert "人民医院" not in named("社区邀请人民医院的医生义诊。", mode)  # the head alone stays generic
+        # a conjunction before a bare level word is no part of the body (和|区妇联)
+        assert not any(n.startswith("和") for n in named("市北区红十字会和区妇联捐赠物资。", mode))
