@@ -13,7 +13,7 @@ from ingest.rule_data import DATA, fail, read_table
 def _relation_cues() -> dict[str, tuple[str, ...]]:
     """The cue words of ingest/data/relation_cues.tsv by role (title, instrument, topic_head)."""
     path = DATA / "relation_cues.tsv"
-    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": []}
+    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": [], "backing": [], "helping": []}
     for number, (cue, role) in read_table(path, 2):
         if role not in cues:
             raise fail(path, number, f"unknown role {role!r} (expected {' or '.join(cues)})")
@@ -24,6 +24,8 @@ def _relation_cues() -> dict[str, tuple[str, ...]]:
 RELATION_CUES = _relation_cues()
 _TITLE_AFTER = re.compile("^(?:常务副|副)?(?:" + "|".join(map(re.escape, RELATION_CUES["title"])) + ")")
 _INSTRUMENT = re.compile("(?:" + "|".join(map(re.escape, RELATION_CUES["instrument"])) + ")(?:了|于)?[“《]?$")
+_BACKED_BY = re.compile(r"在([^，。；！？]{2,40}?)的(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["backing"], key=len, reverse=True))) + ")下")
+_HELPING = re.compile("(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["helping"], key=len, reverse=True))) + ")")
 
 LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
 ACTOR_TYPES = ("Area", "Community", "Organization")
@@ -164,6 +166,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
         if key:
             topic = _Actor(key, -1, -1, Mention(-1, -1, key.split(":", 1)[1], key.split(":", 1)[0], None, 0.5, "topic"))
     facts += _initiative_facts(sentence, mentions, actors, clauses, subjects, topic)
+    facts += _backing(sentence, mentions, actors, facts)
     facts += _awards(sentence, mentions, actors, clauses, subjects, ctx)
     facts += _memberships(sentence, mentions, actors)
     facts += _residents(sentence, mentions, actors, ctx)
@@ -422,6 +425,32 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+def _backing(sentence: str, mentions: list[Mention], actors: list[_Actor], facts: list[Fact]) -> list[Fact]:
+    """SUPPORTS from what backers gave an initiative someone else builds in the sentence:
+    在X（、Y）的支持下，A建成“B” (X, Y support B) and X出资…，帮助A建设“B” (X supports B)."""
+    runs = {(f.subject, f.object) for f in facts if f.predicate == "RUNS"}
+    built = [m for m in mentions if m.type == "Initiative" and not m.generic and not m.embedded
+             and any(o == entity_key(m) for _, o in runs)]
+    out: list[Fact] = []
+    for hit in _BACKED_BY.finditer(sentence):
+        backers = [a for a in actors if hit.start(1) <= a.start and a.end <= hit.end(1) and not _chain_prefix(a, actors)]
+        for m in built:
+            if m.start > hit.end():
+                out += [Fact(a.key, "SUPPORTS", entity_key(m), 0.6) for a in backers if (a.key, entity_key(m)) not in runs]
+    for clause in re.finditer(r"[，,]", sentence):
+        helped = _HELPING.match(sentence, clause.end())
+        if helped is None:
+            continue
+        giver = next((a for a in actors if a.start < clause.start() and a.mention.type == "Organization" and not _chain_prefix(a, actors)
+                      and _opens_clause(sentence, a, sentence.rfind("，", 0, a.start) + 1)), None)
+        end = sentence.find("，", helped.end())
+        end = len(sentence) if end < 0 else end
+        for m in built:
+            if giver is not None and helped.end() < m.start < end and (giver.key, entity_key(m)) not in runs:
+                out.append(Fact(giver.key, "SUPPORTS", entity_key(m), 0.6))
+    return out
 
 
 def _credits(sentence: str, m: Mention, actors: list[_Actor]) -> list[tuple[_Actor, str]]:

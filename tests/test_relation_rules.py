@@ -341,3 +341,18 @@ def test_a_firms_party_branch_names_the_firm_and_belongs_to_it():
         names = {e["name"]: e["type"] for e in pred["entities"]}
         assert names.get("青岛海润食品有限公司") == "Organization" and names.get("青岛海润食品有限公司党支部") == "Organization"
         assert ("青岛海润食品有限公司党支部", "AFFILIATED_WITH", "青岛海润食品有限公司") in _extracted(text, mode)
+
+
+def test_a_backer_named_in_zai_de_zhichi_xia_supports_what_the_subject_builds():
+    facts = _facts("在南宁市青秀区民政局和南宁恒信物业有限公司的大力支持下，红旗社区建成了“长者饭堂”。")
+    assert ("Community:红旗社区", "RUNS", "Initiative:长者饭堂") in facts
+    assert ("Organization:南宁恒信物业有限公司", "SUPPORTS", "Initiative:长者饭堂") in facts
+    assert ("Organization:青秀区民政局", "SUPPORTS", "Initiative:长者饭堂") in facts
+    assert not any(p == "SUPPORTS" for _, p, _ in _facts("南宁恒信物业有限公司和红旗社区建成了“长者饭堂”。"))
+
+
+def test_a_giver_whose_next_clause_helps_another_build_supports_it():
+    facts = _facts("南宁恒信物业有限公司出资10万元，帮助红旗社区建设“邻里客厅”。")
+    assert ("Community:红旗社区", "RUNS", "Initiative:邻里客厅") in facts
+    assert ("Organization:南宁恒信物业有限公司", "SUPPORTS", "Initiative:邻里客厅") in facts
+    assert ("Organization:南宁恒信物业有限公司", "RUNS", "Initiative:邻里客厅") not in facts
