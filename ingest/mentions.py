@@ -732,8 +732,8 @@ def suffix_of(name: str) -> str:
 
 
 def _guess_kind(name: str) -> str:
-    if re.search(r"[0-9一二三四五六七八九十两]个|[0-9+＋]", name):
-        return "work_method"
+    if re.search(r"[0-9一二三四五六七八九十两]个|[0-9+＋]", name) or name.endswith("制"):
+        return "work_method"  # “四个一”, “1+5+N”, “街巷长制”
     if name.endswith(("号", "屋", "吧", "站", "廊", "亭", "园", "馆", "院")):
         return "space"
     return "project"

@@ -611,3 +611,13 @@ def test_an_area_names_the_public_body_that_serves_it():
         assert "人民医院" not in named("社区邀请人民医院的医生义诊。", mode)  # the head alone stays generic
         # a conjunction before a bare level word is no part of the body (和|区妇联)
         assert not any(n.startswith("和") for n in named("市北区红十字会和区妇联捐赠物资。", mode))
+
+
+def test_a_chief_system_is_a_work_method_and_an_adverb_verb_idiom_is_no_part_of_it():
+    for mode in ("default", "rules"):
+        found = {m.name: m.kind for m in mentions_of("金水街道依托“金水管家”平台，推行“楼道长制”，实现问题快速处置。", mode)
+                 if not m.generic and m.type == "Initiative"}
+        assert found.get("楼道长制") == "work_method"
+        assert not any(n.startswith(("全面", "落实")) for n in named("各村全面落实路长制，改善村容。", mode))
+    facts, _ = sentence_facts("金水街道推行“楼道长制”。", mentions_of("金水街道推行“楼道长制”。"), Context())
+    assert ("Area:金水街道", "RUNS", "Initiative:楼道长制") in {(f.subject, f.predicate, f.object) for f in facts}
