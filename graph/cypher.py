@@ -47,30 +47,53 @@ ON CREATE SET a.type = 'Article', a.path = row.path, a.title = row.title, a.name
   a.url = row.url, a.date = row.date, a.publisher = row.publisher, a.sentence_starts = row.sentence_starts, a.sentence_ends = row.sentence_ends"""
 
 
+_NODE_SET = """SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind, n.confidence = row.confidence,
+  n.props_json = row.props_json, n.surfaces = row.surfaces, n.norms = row.norms, n.aliases = row.aliases,
+  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)"""
+
+
 def merge_nodes(label: str) -> str:
     """UNWIND-MERGE of nodes of one ontology type; the rows carry the merged values (Neo4jStore merges
-    them with the stored node inside the same transaction, by the embedded store's rules)."""
+    them with the stored node inside the same transaction, by the embedded store's rules, and sends only
+    the nodes that changed)."""
     ONTOLOGY.check_type(label)
     return f"""UNWIND $rows AS row
 MERGE (n:{label}:{NODE_LABEL} {{id: row.id}})
-SET n.type = row.type, n.name = row.name, n.norm = row.norm, n.kind = row.kind, n.confidence = row.confidence,
-  n.props_json = row.props_json, n.surfaces = row.surfaces, n.norms = row.norms, n.aliases = row.aliases,
-  n.alias_text = reduce(s = row.name, x IN row.aliases | s + ' ' + x)
-WITH row
-UNWIND row.norms AS x
-MERGE (:{ALIAS_LABEL} {{norm: x, node: row.id}})"""
+{_NODE_SET}"""
 
 
-def merge_edges(rel_type: str) -> str:
-    """UNWIND-MERGE of relationships of one ontology type, with their merged values and evidence entries."""
+# One alias entry per (normalized form, node): only the forms a node did not have before are sent.
+MERGE_ALIASES = f"""UNWIND $rows AS row
+MERGE (:{ALIAS_LABEL} {{norm: row.norm, node: row.node}})"""
+
+
+def _check_edge_type(rel_type: str) -> None:
     if rel_type not in EDGE_TYPES:
         raise ValueError(f"unknown relationship type {rel_type}")
+
+
+_EDGE_SET = """SET r.confidence = row.confidence, r.props_json = row.props_json, r.evidence = row.evidence,
+  r.kind = row.kind, r.year = row.year, r.date = row.date, r.partnership = row.partnership"""
+
+
+def create_edges(rel_type: str) -> str:
+    """UNWIND-CREATE of relationships of one ontology type that the store does not hold yet (the writer read
+    which exist in the same transaction), with their merged values and evidence entries."""
+    _check_edge_type(rel_type)
     return f"""UNWIND $rows AS row
 MATCH (s:{NODE_LABEL} {{id: row.src}})
 MATCH (d:{NODE_LABEL} {{id: row.dst}})
-MERGE (s)-[r:{rel_type} {{id: row.id}}]->(d)
-SET r.confidence = row.confidence, r.props_json = row.props_json, r.evidence = row.evidence,
-  r.kind = row.kind, r.year = row.year, r.date = row.date, r.partnership = row.partnership"""
+CREATE (s)-[r:{rel_type} {{id: row.id}}]->(d)
+{_EDGE_SET}"""
+
+
+def update_edges(rel_type: str) -> str:
+    """New merged values of stored relationships of one type, found through the type's id index."""
+    _check_edge_type(rel_type)
+    return f"""UNWIND $rows AS row
+MATCH ()-[r:{rel_type}]->()
+WHERE r.id = row.id
+{_EDGE_SET}"""
 
 
 NODES_FOR_MERGE = f"""UNWIND $ids AS nid
@@ -101,6 +124,13 @@ MATCH (n:{NODE_LABEL} {{id: row.node_id}})
 MATCH (a:Article {{id: row.article_id}})
 MERGE (n)-[m:MENTIONED_IN {{start: row.start, end: row.end}}]->(a)
 ON CREATE SET m.sentence_index = row.sentence_index, m.surface = row.surface, m.confidence = row.confidence"""
+
+# Mentions of articles new in this transaction: nothing to merge with, so CREATE (the writer drops repeats).
+CREATE_MENTIONS = f"""UNWIND $rows AS row
+MATCH (n:{NODE_LABEL} {{id: row.node_id}})
+MATCH (a:Article {{id: row.article_id}})
+CREATE (n)-[:MENTIONED_IN {{start: row.start, end: row.end, sentence_index: row.sentence_index, surface: row.surface,
+  confidence: row.confidence}}]->(a)"""
 
 BUMP_VERSION = f"MERGE (m:{META_LABEL} {{key: 'version'}}) ON CREATE SET m.value = 0 SET m.value = m.value + 1"
 READ_VERSION = f"MATCH (m:{META_LABEL} {{key: 'version'}}) RETURN m.value AS value"
@@ -207,13 +237,17 @@ def all_statements() -> list[tuple[str, str, dict]]:
                             "kind": None, "year": None, "date": None, "partnership": None}]}
     out = [(f"schema:{i}", s, {}) for i, s in enumerate(schema_statements())]
     out += [(f"merge_nodes:{label}", merge_nodes(label), rows_nodes) for label in ONTOLOGY.node_types if label != "Article"]
-    out += [(f"merge_edges:{rel}", merge_edges(rel), rows_edges) for rel in EDGE_TYPES]
+    out += [(f"create_edges:{rel}", create_edges(rel), rows_edges) for rel in EDGE_TYPES]
+    out += [(f"update_edges:{rel}", update_edges(rel), rows_edges) for rel in EDGE_TYPES]
+    out += [("merge_aliases", MERGE_ALIASES, {"rows": [{"norm": "x", "node": "x"}]})]
     out += [
         ("article_exists", ARTICLE_EXISTS, {"id": "a"}),
         ("articles_stored", ARTICLES_STORED, {"ids": ["a"]}),
         ("merge_articles", MERGE_ARTICLES, {"rows": [{"id": "a", "path": "p", "title": "t", "text": "x", "encoding": "utf-8", "extractor": "e",
                                                       "ingested_at": "t", "url": None, "date": None, "publisher": None,
                                                       "sentence_starts": [0], "sentence_ends": [1]}]}),
+        ("create_mentions", CREATE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
+                                                         "surface": "x", "confidence": 1.0}]}),
         ("merge_mentions", MERGE_MENTIONS, {"rows": [{"node_id": "x", "article_id": "a", "sentence_index": 0, "start": 0, "end": 1,
                                                        "surface": "x", "confidence": 1.0}]}),
         ("nodes_for_merge", NODES_FOR_MERGE, {"ids": ["x"]}),

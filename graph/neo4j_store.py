@@ -50,6 +50,16 @@ def merge_evidence(entries: list[str], new: list[EvidenceRecord]) -> list[str]:
     return out
 
 
+def _node_row(node: NodeRecord, surfaces: list[str]) -> dict:
+    """The properties Neo4j keeps of a merged node (what merge_nodes sets)."""
+    return {
+        "id": node.id, "type": node.type, "name": node.name, "norm": normalize_name(node.name), "kind": node.kind,
+        "confidence": node.confidence, "props_json": json.dumps(node.props, ensure_ascii=False, sort_keys=True),
+        "surfaces": surfaces, "norms": [normalize_name(x) for x in surfaces],
+        "aliases": sorted(x for x in surfaces if x != node.name),
+    }
+
+
 class Neo4jStore:
     """GraphStore on a Neo4j server; the schema is created from the ontology on first use."""
 
@@ -111,7 +121,7 @@ class Neo4jStore:
             raise StoreError(f"cannot create the govkg schema in Neo4j: {redact(str(exc.message or exc), self._password)}") from None
 
     # ------------------------------------------------------------------ writes
-    write_batch_size = 25  # articles per write transaction when the pipeline batches (write_batches)
+    write_batch_size = 100  # articles per write transaction when the pipeline batches (write_batches)
 
     def write_batch(self, batch: GraphBatch) -> bool:
         """One managed (retried) transaction for one article: article, nodes, edges, mentions."""
@@ -131,7 +141,7 @@ class Neo4jStore:
                 written.append(new)
             fresh = [b for b, new in zip(batches, written) if new]
             if fresh:
-                self._write_rows(tx, fresh, with_article=True)
+                self._write_rows(tx, fresh, with_article=True, new_articles=True)
             return written
 
         return list(self._write(work)) if batches else []
@@ -140,9 +150,11 @@ class Neo4jStore:
         """Copy rows from another store (migrate); idempotent."""
         self._write(lambda tx: self._write_rows(tx, [batch], with_article))
 
-    def _write_rows(self, tx, batches: list[GraphBatch], with_article: bool) -> None:
+    def _write_rows(self, tx, batches: list[GraphBatch], with_article: bool, new_articles: bool = False) -> None:
         """Every row of `batches`, merged in their order with what is stored, in a few UNWIND statements:
-        one per kind of row (nodes and edges: one per label and type)."""
+        one per kind of row (nodes and edges: one per label and type). Only what changes is sent: nodes new or
+        changed, alias entries of forms a node did not have, edges created apart from edges updated; with
+        `new_articles` (no article of `batches` was stored before) mentions are created, not merged."""
         articles = [b.article for b in batches if with_article and b.article is not None]
         if articles:
             sentences = {b.article.id: sorted(b.sentences, key=lambda s: s.index) for b in batches if b.article is not None}
@@ -156,21 +168,24 @@ class Neo4jStore:
         ids = list(dict.fromkeys(n.id for b in batches for n in b.nodes))
         state: dict[str, tuple[NodeRecord, list[str]]] = {
             r["id"]: (self._node(r), list(r["surfaces"] or [])) for r in (tx.run(C.NODES_FOR_MERGE, ids=ids).data() if ids else [])}
+        stored_rows = {nid: _node_row(*state[nid]) for nid in state}
         for b in batches:
             for n in b.nodes:
                 old, surfaces = state.get(n.id, (None, []))
                 state[n.id] = merge_node(old, surfaces, n)
         by_label: dict[str, list[dict]] = defaultdict(list)
+        aliases: list[dict] = []
         for nid in ids:
-            merged, surfaces = state[nid]
-            by_label[merged.type].append({
-                "id": merged.id, "type": merged.type, "name": merged.name, "norm": normalize_name(merged.name), "kind": merged.kind,
-                "confidence": merged.confidence, "props_json": json.dumps(merged.props, ensure_ascii=False, sort_keys=True),
-                "surfaces": surfaces, "norms": [normalize_name(x) for x in surfaces],
-                "aliases": sorted(x for x in surfaces if x != merged.name),
-            })
+            row = _node_row(*state[nid])
+            before = stored_rows.get(nid)
+            if row != before:
+                by_label[row["type"]].append(row)
+                known = set(before["norms"]) if before else set()
+                aliases += [{"norm": x, "node": nid} for x in dict.fromkeys(row["norms"]) if x not in known]
         for label in sorted(by_label):
             tx.run(C.merge_nodes(label), rows=by_label[label]).consume()
+        if aliases:
+            tx.run(C.MERGE_ALIASES, rows=aliases).consume()
         first_of: dict[str, EdgeRecord] = {}
         for b in batches:
             for e in b.edges:
@@ -198,22 +213,33 @@ class Neo4jStore:
                     merged_edges[eid] = (first, conf, props, merge_evidence(entries, evs))
                 else:
                     late_evidence[eid].extend(evs)
-        by_type: dict[str, list[dict]] = defaultdict(list)
+        created: dict[str, list[dict]] = defaultdict(list)
+        updated: dict[str, list[dict]] = defaultdict(list)
         for e, confidence, props, entries in merged_edges.values():
-            by_type[e.predicate].append({
+            row = {
                 "id": e.id, "src": e.src, "dst": e.dst, "confidence": confidence,
                 "props_json": json.dumps(props, ensure_ascii=False, sort_keys=True), "evidence": entries,
                 "kind": props.get("kind"), "year": props.get("year"), "date": props.get("date"), "partnership": props.get("partnership"),
-            })
-        for rel in sorted(by_type):
-            tx.run(C.merge_edges(rel), rows=by_type[rel]).consume()
+            }
+            (updated if e.id in stored_edges else created)[e.predicate].append(row)
+        for rel in sorted(created):
+            tx.run(C.create_edges(rel), rows=created[rel]).consume()
+        for rel in sorted(updated):
+            tx.run(C.update_edges(rel), rows=updated[rel]).consume()
         if late_evidence:  # evidence of edges stored earlier (migrate sends edges and evidence together, so rarely)
             stored = {r["id"]: r["evidence"] for r in tx.run(C.EVIDENCE_BULK, ids=list(late_evidence)).data()}
             tx.run(C.SET_EVIDENCE, rows=[{"id": eid, "evidence": merge_evidence(stored[eid], evs)}
                                          for eid, evs in late_evidence.items() if eid in stored]).consume()
-        mentions = [m.__dict__ for b in batches for m in b.mentions]
+        if new_articles:  # one mention per (node, article, start, end), the first kept, as the embedded store keys them
+            firsts: dict[tuple, MentionRecord] = {}
+            for m in (m for b in batches for m in b.mentions):
+                firsts.setdefault((m.node_id, m.article_id, m.start, m.end), m)
+            mentions = [m.__dict__ for m in firsts.values()]
+            statement = C.CREATE_MENTIONS
+        else:
+            mentions, statement = [m.__dict__ for b in batches for m in b.mentions], C.MERGE_MENTIONS
         if mentions:
-            tx.run(C.MERGE_MENTIONS, rows=mentions).consume()
+            tx.run(statement, rows=mentions).consume()
         tx.run(C.BUMP_VERSION).consume()
 
     def clear(self) -> None:
@@ -246,6 +272,11 @@ class Neo4jStore:
     def has_article(self, article_id: str) -> bool:
         """True when the article is stored."""
         return bool(self.read_cypher(C.ARTICLE_EXISTS, id=article_id)[0]["n"])
+
+    def stored_articles(self, article_ids: list[str]) -> set[str]:
+        """Which of `article_ids` are stored."""
+        ids = list(dict.fromkeys(article_ids))
+        return {r["id"] for r in self.read_cypher(C.ARTICLES_STORED, ids=ids)} if ids else set()
 
     def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]:
         """Nodes whose name or alias normalizes to one of `norms`."""

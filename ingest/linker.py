@@ -56,7 +56,7 @@ class StoreLinker:
         ids: dict[str, str] = {}
         norms = {key: self._norms(e) for key, e in entities.items()}
         # One store lookup for every entity of the article (a round trip each is what a server store pays for).
-        stored = self.store.nodes_by_alias(sorted({x for ns in norms.values() for x in ns}))
+        stored = self.store.nodes_by_alias(self.lookup_norms(ex))
         for key, e in sorted(entities.items(), key=lambda kv: (kv[1].type != "Area", kv[0])):
             wanted = set(norms[key])
             candidates = [c for c in stored if c.type == e.type and wanted & {normalize_name(x) for x in (c.name, *c.aliases)}]
@@ -95,6 +95,11 @@ class StoreLinker:
                 edge = EdgeRecord(stable_id("e", a, "COOPERATES_WITH", b), a, b, "COOPERATES_WITH", round(p.confidence, 3), {"kind": p.kind, "partnership": pid, **props})
                 self._add_edge(batch, edge, edge_ids, ev.sentence_index, ev.start, ev.end)
         return batch
+
+    def lookup_norms(self, ex: Extraction) -> list[str]:
+        """The normalized names `link(ex)` asks the store for, in its one nodes_by_alias call (what a caller
+        that prefetches several articles' lookups at once needs)."""
+        return sorted({x for e in ex.entities.values() if e.confidence >= self.min_confidence for x in self._norms(e)})
 
     def _add_edge(self, batch: GraphBatch, edge: EdgeRecord, seen: set[str], sentence_index: int, start: int, end: int) -> None:
         ONTOLOGY.relations[edge.predicate]  # KeyError would mean a name outside the ontology

@@ -84,4 +84,4 @@ def test_hostile_values_never_reach_the_cypher_text():
     with pytest.raises(Exception):
         store_cypher.merge_nodes("Community) DETACH DELETE (n")
     with pytest.raises(ValueError):
-        store_cypher.merge_edges("RUNS]->() DETACH DELETE n //")
+        store_cypher.create_edges("RUNS]->() DETACH DELETE n //")

@@ -413,8 +413,8 @@ class TestNeo4jStore(StoreContract):
         store = self.fresh()
         original, dropped = Neo4jStore._write_rows, []
 
-        def write_then_drop(self_, tx, batches, with_article):
-            original(self_, tx, batches, with_article)
+        def write_then_drop(self_, tx, batches, with_article, **options):
+            original(self_, tx, batches, with_article, **options)
             victim = [b for b in batches if b.article.path.endswith("002_0cefa76649957665.txt")]
             if not dropped and victim:
                 dropped.append(victim[0].article.id)
