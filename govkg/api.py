@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from govkg.errors import GovkgError, InputError
+from core.errors import GovkgError, InputError
 
 FOLDER_FORMATS = ("csv", "neo4j-import")  # export formats that write a folder of files
 FILE_SUFFIXES = {"ttl": ".ttl", "jsonld": ".jsonld", "graphml": ".graphml"}

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from govkg.errors import GovkgError
+from core.errors import GovkgError
 
 SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from govkg.errors import InputError
+from core.errors import InputError
 from ingest.calibration import Outcome, expected_calibration_error, reliability_bins
 from ingest.resolve import normalize_name
 

@@ -9,9 +9,17 @@ from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, G
 
 if TYPE_CHECKING:
     from graph.curation import Curation, GraphChange
-    from queries.registry import QuerySpec
 
 T = TypeVar("T")
+
+
+class NamedQuery(Protocol):
+    """What a store needs of a named query to run it (queries.registry.QuerySpec is one): its name and
+    its two implementations, `embedded(store, **params)` and `cypher(store, params)`, each giving row dicts."""
+
+    name: str
+    embedded: Callable[..., list[dict]]
+    cypher: Callable[..., list[dict]]
 
 
 @runtime_checkable
@@ -110,7 +118,7 @@ class GraphStore(Protocol):
     def version(self) -> int:
         """A counter that changes whenever the graph changes (for caches)."""
 
-    def run_named_query(self, spec: "QuerySpec", params: dict) -> list[dict]:
+    def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query with bound parameters: the store picks the query module's implementation
         (`spec.embedded` on the embedded store's graph, `spec.cypher` on Neo4j); rows as dicts."""
 

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from govkg.errors import GovkgError
+from core.errors import GovkgError
 from graph.records import EdgeRecord, EvidenceRecord, GraphBatch, NodeRecord, stable_id
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 from ontology import ONTOLOGY
 
 if TYPE_CHECKING:

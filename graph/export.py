@@ -12,7 +12,7 @@ import networkx as nx
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
-from govkg.errors import GovkgError
+from core.errors import GovkgError
 from graph.base import GraphStore
 from graph.curation import candidates, curated_nodes
 from graph.traversal import graph_of

@@ -5,7 +5,7 @@ builds the same graph. Use: ``node, surfaces = merge_node(stored, stored_surface
 from __future__ import annotations
 
 from graph.records import EdgeRecord, NodeRecord, merge_props
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 
 
 def merge_node(old: NodeRecord | None, surfaces: list[str], new: NodeRecord) -> tuple[NodeRecord, list[str]]:

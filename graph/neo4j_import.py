@@ -20,7 +20,7 @@ from pathlib import Path
 
 from graph.base import GraphStore
 from graph.cypher import ALIAS_LABEL, NODE_LABEL
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 
 ID_SPACE = NODE_LABEL
 ARRAY_DELIMITER = ";"

@@ -7,12 +7,13 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from govkg.errors import StoreConnectionError, StoreError
+from core.errors import StoreConnectionError, StoreError
 from graph import cypher as C
 from graph import records
+from graph.base import NamedQuery
 from graph.merge import merge_edge, merge_node
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 
 
 def _neo4j():
@@ -408,7 +409,7 @@ class Neo4jStore:
             indexes[name] = build()
         return indexes[name]
 
-    def run_named_query(self, spec, params: dict) -> list[dict]:
+    def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query's Cypher (its module's `cypher`, with the same shaping as the embedded store)."""
         return spec.cypher(self, params)
 

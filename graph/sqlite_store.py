@@ -8,10 +8,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from govkg.errors import StoreError
+from core.errors import StoreError
 from graph import records
+from graph.base import NamedQuery
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 
 SCHEMA_VERSION = 3
 _CURATIONS_TABLE = """CREATE TABLE IF NOT EXISTS curations(
@@ -483,7 +484,7 @@ class SQLiteStore:
         """Write counter (bumped by every committed write)."""
         return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
 
-    def run_named_query(self, spec, params: dict) -> list[dict]:
+    def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query's embedded implementation on the cached graph of this store. Results live
         with the graph they were computed on, so any write (a new version, a new graph) invalidates them."""
         from graph.traversal import graph_of

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from govkg.errors import InputError
+from core.errors import InputError
 
 DATA_PATH = Path(__file__).with_name("data") / "calibration.json"
 FACTS = ("entity", "relation")

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from govkg.errors import InputError
+from core.errors import InputError
 from ingest.metadata import meta_from_bylines
 from ingest.model import Article, RawDocument, Sentence
 

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from govkg.errors import OntologyError
+from core.errors import OntologyError
 from ingest import rule_data as _rd
 from ontology import ONTOLOGY
 
@@ -107,3 +107,18 @@ ADVERBIAL_OPENERS = re.compile(
     "^(?:" + "|".join(map(re.escape, _rd.words("adverbial_openers"))) + r"|[0-9]{4}年[^，]{0,6})[，,]?"
 )
 YEAR_RE = re.compile(r"((?:19|20)[0-9]{2})年")
+
+
+def is_generic_word(text: str) -> bool:
+    """True when `text` segments entirely into generic governance words (社区, 党群, 服务…)."""
+    if not text:
+        return True
+    i = 0
+    while i < len(text):
+        for n in range(min(6, len(text) - i), 0, -1):
+            if text[i : i + n] in GENERIC:
+                i += n
+                break
+        else:
+            return False
+    return True

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ingest import divisions
 from ingest import lexicon as lx
+from ingest.lexicon import is_generic_word
 from ingest import rule_data
 from ingest.tokens import Unit, cut, tag_of, units_of
 
@@ -292,21 +293,6 @@ def _absorbable(u: Unit) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def is_generic_word(text: str) -> bool:
-    """True when `text` segments entirely into generic governance words (社区, 党群, 服务…)."""
-    if not text:
-        return True
-    i = 0
-    while i < len(text):
-        for n in range(min(6, len(text) - i), 0, -1):
-            if text[i : i + n] in lx.GENERIC:
-                i += n
-                break
-        else:
-            return False
-    return True
-
-
 def stem_is_generic(stem: str) -> bool:
     stem = stem.translate(_STRIP_QUOTES)
     if len(_HAN.findall(stem)) < 2:

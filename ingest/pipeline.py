@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govkg.errors import GovkgError, InputError
+from core.errors import GovkgError, InputError
 from graph.base import GraphStore
 from graph.curation import Curator
 from graph.merge import merge_node

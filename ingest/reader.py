@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from govkg.errors import InputError
+from core.errors import InputError
 from ingest.html_text import html_article, looks_like_html
 from ingest.metadata import read_manifest_for, split_header_block
 from ingest.model import RawDocument

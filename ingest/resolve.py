@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
+from core.names import normalize_name
 from ingest.model import Entity, Partnership, Relation
 
 CORPORATE_SUFFIXES = ("股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "集团", "公司")
-_QUOTE_CHARS = dict.fromkeys(map(ord, "“”‘’\"'「」《》·"), None)
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十百两]")
-
-
-@lru_cache(maxsize=131072)
-def normalize_name(name: str) -> str:
-    """The scoring normalization: NFKC, no whitespace, no quote marks, no middle dot."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).translate(_QUOTE_CHARS))
 
 
 def short_forms(name: str, node_type: str) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govkg.errors import GovkgError, OntologyError
+from core.errors import GovkgError, OntologyError
 from ontology import ONTOLOGY
 
 DATA = Path(__file__).with_name("data")

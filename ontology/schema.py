@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from govkg.errors import OntologyError
+from core.errors import OntologyError
 
 GOVKG = Namespace("https://govkg.org/ontology#")
 ENTITY_BASE = "https://govkg.org/id/"

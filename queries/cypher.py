@@ -7,8 +7,8 @@ the statements below are derived from those modules through the registry.
 
 from __future__ import annotations
 
-from govkg.errors import QueryError
-from ingest.resolve import normalize_name
+from core.errors import QueryError
+from core.names import normalize_name
 
 N = "GovkgNode"
 

@@ -11,9 +11,8 @@ from rapidfuzz import fuzz
 
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
-from ingest.resolve import normalize_name
-from ingest.lexicon import SUFFIXES
-from ingest.mentions import is_generic_word
+from core.names import normalize_name
+from ingest.lexicon import SUFFIXES, is_generic_word
 import networkx as nx
 
 from queries.cypher import N, roll_up_call

@@ -7,10 +7,10 @@ from functools import lru_cache
 import networkx as nx
 from pypinyin import lazy_pinyin
 
-from govkg.errors import QueryError
+from core.errors import QueryError
 from graph.base import GraphStore
 from graph.traversal import edges_by_predicate
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 from queries.registry import Param
 
 CONF = Param("min_confidence", float, 0.0, "hide facts below this confidence", minimum=0.0, maximum=1.0)

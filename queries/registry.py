@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from govkg.errors import QueryError
+from core.errors import QueryError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govkg.errors import QueryError
+from core.errors import QueryError
 from graph.traversal import graph_of
 from queries.cypher import N
 from queries.helpers import limit_param, score_search, search_candidates

@@ -15,7 +15,7 @@ import networkx as nx
 
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
-from ingest.resolve import normalize_name
+from core.names import normalize_name
 from queries.cypher import N
 from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, core_name
 from queries.helpers import limit_param, roll_up
