@@ -13,7 +13,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from govkg.errors import GovkgError
+from core.errors import GovkgError
 from govkg.explorer import (
     GRAPH_LAYOUT,
     GRAPH_SHOW,
@@ -270,10 +270,86 @@ def page_entity(store, params: dict) -> None:
         if shown:
             evidence_list(store, r["edge_id"], (profile["name"], r["name"]))
 
+    mentions = mentions_with_sentences(store, node_id)
+    curation_panel(store, profile, rels, {m.article_id: m.article_title for m in mentions})
+
     st.subheader("提及 Mentions")
-    for m in mentions_with_sentences(store, node_id):
+    for m in mentions:
         st.markdown(f"<div class='mention'>{m.sentence_html}</div>", unsafe_allow_html=True)
         link(f"《{m.article_title}》 {m.start}–{m.end}", "article", article=m.article_id, start=m.start, end=m.end)
+
+
+# ---------------------------------------------------------------- corrections (graph/curation.py)
+def relation_label(r: dict) -> str:
+    """How a relation row is offered for rejection: `→ RUNS 邻里节`."""
+    arrow = "↔" if ONTOLOGY.relations[r["predicate"]].symmetric else "→" if r["direction"] == "out" else "←"
+    return f"{arrow} {r['predicate']} {r['name']}"
+
+
+@safe
+def curate_entity(store, action: str, profile: dict, rels: list[dict]) -> None:
+    """Callback: rename, merge into … or reject a relation of the entity on the page (what `govkg curate` does)."""
+    from govkg.api import apply_curation
+    from graph.curation import Curation
+
+    name, typ = profile["name"], profile["type"]
+    if action == "rename":
+        c = Curation("rename", name, typ, target=(st.session_state.get("cur_new_name") or "").strip())
+    elif action == "merge":
+        c = Curation("merge", name, typ, target=(st.session_state.get("cur_into") or "").strip())
+    elif action == "split":
+        c = Curation("split", name, typ, target=(st.session_state.get("cur_split_to") or "").strip(),
+                     articles=tuple(st.session_state.get("cur_split_articles") or ()))
+    else:
+        r = next((r for r in rels if relation_label(r) == st.session_state.get("cur_rel")), None)
+        if r is None:
+            return
+        subject, obj = (name, r["name"]) if r["direction"] == "out" else (r["name"], name)
+        c = Curation("reject", subject, typ if subject == name else None, r["predicate"], obj)
+    record, new = apply_curation(store, c)
+    st.session_state["cur_notice"] = f"{'已更正 Curated' if new else '已有 Already curated'}: {record.describe()} ({record.key})"
+    if action in ("rename", "merge", "split"):
+        set_params(entity=c.target, edge=None)
+
+
+@safe
+def undo_curation(store, key: str) -> None:
+    """Callback: undo one correction (see README, Corrections, for what comes back)."""
+    from graph.curation import undo
+
+    c, what = undo(store, key)
+    st.session_state["cur_notice"] = f"已撤销 Undone: {c.describe()}; {what}"
+
+
+def curation_panel(store, profile: dict, rels: list[dict], articles: dict[str, str]) -> None:
+    """Rename, merge into …, split the mentions of some articles off (`articles`: id → title of the
+    articles that mention the entity), reject a relation; every correction so far with an undo button."""
+    with st.expander("更正 Corrections", expanded="cur_notice" in st.session_state):
+        if st.session_state.get("cur_notice"):
+            st.success(st.session_state.pop("cur_notice"))
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.text_input("改名为 Rename to", key="cur_new_name")
+        c2.button("改名 Rename", key="cur_rename", on_click=curate_entity, args=(store, "rename", profile, rels))
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.text_input("合并到 Merge into (another entity's name)", key="cur_into")
+        c2.button("合并 Merge", key="cur_merge", on_click=curate_entity, args=(store, "merge", profile, rels))
+        if len(articles) > 1:  # one body wrongly merged with another: the articles that mean the other one
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            c1.multiselect("拆分 Split off the mentions in these articles", list(articles), key="cur_split_articles",
+                           format_func=lambda a: f"《{articles[a]}》")
+            c1.text_input("拆分后的名称 …as a new entity named", key="cur_split_to")
+            c2.button("拆分 Split", key="cur_split", on_click=curate_entity, args=(store, "split", profile, rels))
+        if rels:
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            c1.selectbox("驳回关系 Reject a relation", [relation_label(r) for r in rels], key="cur_rel")
+            c2.button("驳回 Reject", key="cur_reject", on_click=curate_entity, args=(store, "reject", profile, rels))
+        records = store.curations()
+        if records:
+            st.caption("已做的更正 Corrections made (`govkg curate list`)")
+        for c in records:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"`{c.key}` {md_escape(c.describe())} · {c.created_at[:19]}")
+            c2.button("撤销 Undo", key=f"undo_cur_{c.key}", type="tertiary", on_click=undo_curation, args=(store, c.key))
 
 
 def page_graph(store, params: dict) -> None:

@@ -298,3 +298,47 @@ def test_undo_forgets_a_mark_on_both_stores(kind, request, store):
     s.clear_mark("n_a", "n_b")  # either order
     s.clear_mark("n_b", "n_a")
     assert s.marks() == {("n_a", "n_c"): "same"} and s.version() > before
+
+
+def test_an_entity_is_corrected_from_its_profile_and_undone(own_store):
+    """Rename and reject a relation on the entity page (what `govkg curate` does), then undo both there."""
+    from queries import run_query
+
+    community = max((n for n in own_store.iter_nodes("Community")), key=lambda n: (len(own_store.edges_of([n.id])), n.id))
+    at = open_view(page="entity", entity=community.name)
+    at.text_input(key="cur_new_name").set_value(f"{community.name}（新）")
+    ok(at.button(key="cur_rename").click().run())
+    assert own_store.get_node(community.id).name == f"{community.name}（新）"
+    assert at.query_params["entity"] == f"{community.name}（新）" and "已更正 Curated" in texts(at)
+
+    rel = at.selectbox(key="cur_rel").options[0]
+    ok(at.selectbox(key="cur_rel").set_value(rel).run())
+    before = len(run_query(own_store, "neighbors", {"entity": community.id}).rows)
+    ok(at.button(key="cur_reject").click().run())
+    assert len(run_query(own_store, "neighbors", {"entity": community.id}).rows) == before - 1
+    assert [c.action for c in own_store.curations()] == ["rename", "reject"]
+
+    for c in own_store.curations():
+        ok(at.button(key=f"undo_cur_{c.key}").click().run())
+    assert own_store.curations() == [] and own_store.get_node(community.id).name == community.name
+    assert len(run_query(own_store, "neighbors", {"entity": community.id}).rows) == before
+
+
+def test_an_entity_mentioned_in_two_articles_is_split_from_its_profile(own_store):
+    """Split the mentions of one article off as a new entity (what `govkg curate split` does); undo joins them again."""
+    def articles_of(node_id):
+        return {m.article_id for m in own_store.mentions_of(node_id)}
+
+    whole = max((n for n in own_store.iter_nodes() if len(articles_of(n.id)) > 1), key=lambda n: (len(articles_of(n.id)), n.id))
+    before = articles_of(whole.id)
+    moved = sorted(before)[0]
+    at = open_view(page="entity", entity=whole.name)
+    ok(at.multiselect(key="cur_split_articles").set_value([moved]).run())
+    at.text_input(key="cur_split_to").set_value(f"{whole.name}（另一处）")
+    ok(at.button(key="cur_split").click().run())
+    new = next(n for n in own_store.iter_nodes(whole.type) if n.name == f"{whole.name}（另一处）")
+    assert articles_of(new.id) == {moved} and articles_of(whole.id) == before - {moved}
+    assert at.query_params["entity"] == new.name and "已更正 Curated" in texts(at)
+
+    ok(at.button(key=f"undo_cur_{own_store.curations()[0].key}").click().run())
+    assert own_store.curations() == [] and articles_of(whole.id) == before

@@ -214,10 +214,12 @@ def test_migrate_keeps_the_records_and_later_articles_follow_them(empty_store, c
 def test_exports_show_what_was_curated_and_when(curated, chosen, tmp_path):
     records = {c.action: c for c in curated.curations()}
     folder = export(curated, "csv", tmp_path / "csv")
-    rows = list(csv.DictReader(open(folder / "curations.csv", encoding="utf-8")))
+    with open(folder / "curations.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     assert {r["key"]: r["action"] for r in rows} == {c.key: c.action for c in records.values()}
     assert all(r["created_at"] for r in rows)
-    nodes = {r["name"]: r for r in csv.DictReader(open(folder / "nodes.csv", encoding="utf-8"))}
+    with open(folder / "nodes.csv", encoding="utf-8") as f:
+        nodes = {r["name"]: r for r in csv.DictReader(f)}
     assert nodes[chosen["rename"].target]["curation"] == records["rename"].key
     assert nodes[chosen["rename"].target]["curated_at"] == records["rename"].created_at
     assert nodes[chosen["merge"].target]["curation"] == records["merge"].key
@@ -339,3 +341,23 @@ def test_a_version_2_store_gains_the_curations_table(tmp_path, plain):
     store.add_curation(Curation("rename", "甲社区", target="乙社区", created_at="2026-01-01T00:00:00"))
     assert [c.describe() for c in store.curations()] == ["rename 甲社区 to 乙社区"]
     store.close()
+
+
+def test_python_api_curates(tmp_path, plain, chosen):
+    import govkg
+
+    db = tmp_path / "graph.db"
+    con = sqlite3.connect(plain.path)
+    con.execute(f"VACUUM INTO '{db}'")
+    con.close()
+    split, reject = chosen["split"], chosen["reject"]
+    article = next(a for a in plain.iter_articles(with_text=False) if a.id == split.articles[0])
+    with govkg.open(db) as kg:
+        made = kg.curate_split(split.subject, split.target, [article.path.split("/")[-1]])  # a file name will do
+        assert made.articles == split.articles and made.key == split.key
+        assert kg.query("entity", name=split.target).rows
+        rejected = kg.curate_reject(reject.subject, reject.predicate, reject.object, subject_type="Organization", note="checked")
+        assert [c.key for c in kg.curations()] == [made.key, rejected.key]  # oldest first
+        assert "restored" in kg.curate_undo(rejected.key)
+        with pytest.raises(CurationError, match="not stored"):
+            kg.curate_split(split.subject, split.target, ["no-such-article.txt"])
