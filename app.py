@@ -27,7 +27,6 @@ from govkg.explorer import (
     different_groups,
     different_kind_groups,
     edge_evidence,
-    source_markdown,
     entity_url,
     float_param,
     graph_event,
@@ -42,6 +41,7 @@ from govkg.explorer import (
     page_of,
     path_steps,
     ranked_pairs,
+    source_markdown,
     store_uri,
     view_params,
 )
@@ -551,7 +551,7 @@ def name_clusters(store, params: dict) -> None:
                 st.button("撤销 Undo “same”", key=f"undo_same_{c['ids'][0]}", on_click=undo_marks, args=(store, c["ids"]))
     groups = different_groups(store.marks())
     st.subheader(f"{STATUS_WORDS['marked_different'][0]} · {STATUS_WORDS['marked_different'][1]} ({len(groups)})")
-    st.caption("标记为“不同”的举措不再聚在一起；撤销后按名称重新判断 · initiatives marked different are kept apart; undo puts them back to what their names say")
+    st.caption("标记为“不同”的举措不再聚在一起；撤销后按名称重新判断 · initiatives marked different are kept apart; undo puts them back to what their names say")  # noqa: E501 - one literal
     marked_groups(store, groups, "undo_diff_", undo_marks)
 
 

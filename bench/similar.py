@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in (("labelled pairs", real), ("synthetic pairs", synthetic)):
         print(f"{name:16} precision {s.precision:.3f}  recall {s.recall:.3f}  (tp {s.tp} fp {s.fp} fn {s.fn} tn {s.tn}, missing {s.missing})")
     print(f"speed on {speed['initiatives']} synthetic initiatives: similar {speed['similar_first_s']} s first call, "
-          f"{speed['similar_uncached_s']} s again uncached, {speed['similar_rethreshold_s']} s at another threshold (duplicates {speed['duplicates_first_s']} s); "
+          f"{speed['similar_uncached_s']} s again uncached, {speed['similar_rethreshold_s']} s at another threshold (duplicates {speed['duplicates_first_s']} s); "  # noqa: E501 - one literal
           f"{speed['candidate_pairs_kept']} of {speed['all_pairs']} pairs scored ≥ 0.2")
     print(f"report: {path}")
     return 0

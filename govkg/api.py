@@ -170,7 +170,7 @@ class KnowledgeGraph:
         if path is not None:
             doc = read_file(path)
         else:
-            doc = document_from_text(text, name)
+            doc = document_from_text(text or "", name)
             if not doc.text.strip():
                 raise InputError(f"{name}: no text to extract from")
         extraction = self.extractor.extract(clean_document(doc))

@@ -87,8 +87,7 @@ def cmd_extract(args) -> int:
 def cmd_eval(args) -> int:
     from dataclasses import replace
 
-    from govkg.evaluation import (cached_extractions, calibration_summary, evaluate_sets, format_calibration, format_errors,
-                                  format_sets, pairs_of, sets_as_dict)
+    from govkg.evaluation import cached_extractions, calibration_summary, evaluate_sets, format_calibration, format_errors, format_sets, pairs_of, sets_as_dict
 
     pairs = pairs_of(args.paths)
     extractor = _extractor(args)
@@ -98,7 +97,7 @@ def cmd_eval(args) -> int:
     sets, combined = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(args.min_confidence))
     calibration = None
     if args.calibration:  # every fact the extractor emits, whatever its confidence
-        _, everything = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(0.0))
+        _, everything = evaluate_sets(pairs, lambda p, extraction=extraction: extraction(p).as_prediction(0.0))
         calibration = calibration_summary(everything, args.cutoff)
     if args.json:
         doc = sets_as_dict(sets, combined) | {"min_confidence": args.min_confidence, "calibrated": not args.raw}
@@ -123,8 +122,21 @@ def cmd_eval(args) -> int:
 
 def cmd_calibrate(args) -> int:
     from govkg.evaluation import PLURAL, cached_extractions, calibration_summary, evaluate_sets, format_calibration, pairs_of
-    from ingest.calibration import DATA_PATH, FACTS, PRIORS, SMOOTHING_CANDIDATES, brier, choose_settings, \
-        expected_calibration_error, fit, held_out, load_tables, recalibrated, save_tables, table_key
+    from ingest.calibration import (
+        DATA_PATH,
+        FACTS,
+        PRIORS,
+        SMOOTHING_CANDIDATES,
+        brier,
+        choose_settings,
+        expected_calibration_error,
+        fit,
+        held_out,
+        load_tables,
+        recalibrated,
+        save_tables,
+        table_key,
+    )
     from ingest.components import MODES, ExtractorConfig
     from ingest.extractor import RuleExtractor
 
@@ -140,7 +152,7 @@ def cmd_calibrate(args) -> int:
     for mode in modes:
         config = ExtractorConfig.for_mode(mode, calibrated=False)  # fit on RAW confidences
         extraction = cached_extractions(RuleExtractor(config))
-        _, report = evaluate_sets(pairs, lambda p: extraction(p).as_prediction(0.0))
+        _, report = evaluate_sets(pairs, lambda p, extraction=extraction: extraction(p).as_prediction(0.0))
         outcomes = report.outcomes
         smoothing, prior, by_kind, _ = choose_settings(outcomes, (args.smoothing,) if args.smoothing else SMOOTHING_CANDIDATES,
                                                        (args.prior,) if args.prior else PRIORS)

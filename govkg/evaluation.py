@@ -169,7 +169,7 @@ def _match_items(side: _Side, golds: list[dict], optional: list[bool], preds: li
         side.article_counts.pred += 1
         correct = i is not None
         report.outcomes.append(Outcome(side.what, p[side.label], p.get("confidence"), correct, key, p.get("kind")))
-        if correct:
+        if i is not None:
             used.add(i)
             side.table[p[side.label]].tp += 1
             side.article_counts.tp += 1
@@ -396,7 +396,7 @@ def calibration_summary(report: Report, threshold: float = 0.4, bins: int = 10) 
     for fact in ("entity", "relation"):
         outs = [o for o in report.outcomes if o.fact == fact and o.confidence is not None]
         correct = [o for o in outs if o.correct]
-        kept = [o for o in outs if o.confidence >= threshold]
+        kept = [o for o in outs if (o.confidence or 0.0) >= threshold]
         out[fact] = {
             "facts": len(outs),
             "correct": len(correct),
@@ -405,9 +405,9 @@ def calibration_summary(report: Report, threshold: float = 0.4, bins: int = 10) 
             "threshold": {
                 "min_confidence": threshold,
                 "kept": len(kept),
-                "kept_precision": round(sum(o.correct for o in kept) / len(kept), 4) if kept else 0.0,
-                "correct_dropped": sum(1 for o in correct if o.confidence < threshold),
-                "correct_dropped_fraction": round(sum(1 for o in correct if o.confidence < threshold) / len(correct), 4) if correct else 0.0,
+                "kept_precision": round(sum(1 for o in kept if o.correct) / len(kept), 4) if kept else 0.0,
+                "correct_dropped": len(dropped := [o for o in correct if (o.confidence or 0.0) < threshold]),
+                "correct_dropped_fraction": round(len(dropped) / len(correct), 4) if correct else 0.0,
             },
         }
     return out

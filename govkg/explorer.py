@@ -226,7 +226,8 @@ def neighbourhood_elements(store: GraphStore, centre: str, extra: list[str] | No
     if centre_node is None:
         return {"nodes": [], "edges": [], "total": 0}
     nodes = {centre: (centre_node.type, centre_node.name, centre_node.kind or "")}
-    found, edges = {centre}, {}
+    found: set[str] = {centre}
+    edges: dict = {}
     starts = [(centre, hops, limit)] + [(x, 1, expand_limit) for x in dict.fromkeys(extra or []) if x != centre]
     for start, depth, cap in starts:
         if start not in nodes:  # an expanded node no longer drawn (filters changed): nothing to hang on it

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 PLAIN_EVERY_MAX = 100  # files between two plain lines, at most
 PLAIN_EVERY_SECONDS = 30.0  # and at least one plain line this often
@@ -33,15 +33,14 @@ class IngestProgress:
         self.done = 0
         self.started = time.monotonic()
         self._last_line = self.started
-        self._bar = None
-        self._task = None
+        self._bar: Any = None  # a rich Progress while a bar is shown
+        self._task: Any = None
 
     # ------------------------------------------------------------------ context
     def __enter__(self) -> IngestProgress:
         if self.tty and self.total:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
             console = Console(file=self.stream, stderr=self.stream is sys.stderr)
             self._bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),

@@ -17,9 +17,14 @@ class NamedQuery(Protocol):
     """What a store needs of a named query to run it (queries.registry.QuerySpec is one): its name and
     its two implementations, `embedded(store, **params)` and `cypher(store, params)`, each giving row dicts."""
 
-    name: str
-    embedded: Callable[..., list[dict]]
-    cypher: Callable[..., list[dict]]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def embedded(self) -> Callable[..., list[dict]]: ...
+
+    @property
+    def cypher(self) -> Callable[..., list[dict]]: ...
 
 
 @runtime_checkable
@@ -47,6 +52,9 @@ class GraphStore(Protocol):
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         """One node by id, with its aliases."""
+
+    def get_article(self, article_id: str) -> ArticleRecord | None:
+        """One article with its text; None when it is not stored."""
 
     def iter_nodes(self, node_type: str | None = None) -> Iterator[NodeRecord]:
         """All nodes (of one type), with aliases."""

@@ -24,8 +24,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from core.errors import GovkgError
-from graph.records import EdgeRecord, EvidenceRecord, GraphBatch, NodeRecord, stable_id
 from core.names import normalize_name
+from graph.records import EdgeRecord, EvidenceRecord, GraphBatch, NodeRecord, stable_id
 from ontology import ONTOLOGY
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def _plan_reject(store: GraphStore, c: Curation, strict: bool) -> tuple[GraphCha
             pick(store, c.subject, c.subject_type, "subject")
         if not objects:
             pick(store, c.object or "", None, "object")
-    symmetric = ONTOLOGY.relations[c.predicate].symmetric
+    symmetric = ONTOLOGY.relations[c.predicate or ""].symmetric  # check() made sure a reject names one
     edges = [e for e in store.edges_of(sorted(subjects)) if e.predicate == c.predicate and
              ((e.src in subjects and e.dst in objects) or (symmetric and e.dst in subjects and e.src in objects))]
     if strict and not edges:
@@ -256,7 +256,7 @@ def _plan_rename(store: GraphStore, c: Curation) -> tuple[GraphChange, dict]:
     if other:
         raise CurationError(f"another {node.type} is already named {c.target!r}; merge them instead: "
                             f"govkg curate merge {c.subject} --into {c.target}")
-    change = GraphChange(names={node.id: c.target}) if node.name != c.target else GraphChange()
+    change = GraphChange(names={node.id: c.target}) if c.target and node.name != c.target else GraphChange()
     return change, {"name": node.name, "id": node.id}
 
 
@@ -520,7 +520,7 @@ class Curator:
     def _reject(self, batch: GraphBatch, c: Curation) -> GraphBatch:
         subjects = {n.id for n in batch.nodes if self._matches(n, c.subject, c.subject_type)} | self._stored_ids(c.subject, c.subject_type)
         objects = {n.id for n in batch.nodes if self._matches(n, c.object or "", None)} | self._stored_ids(c.object or "", None)
-        symmetric = ONTOLOGY.relations[c.predicate].symmetric
+        symmetric = ONTOLOGY.relations[c.predicate or ""].symmetric
         drop = {e.id for e in batch.edges if e.predicate == c.predicate and
                 ((e.src in subjects and e.dst in objects) or (symmetric and e.dst in subjects and e.src in objects))}
         if not drop:
@@ -547,5 +547,5 @@ def remap(batch: GraphBatch, ids: dict[str, str]) -> GraphBatch:
         eid, src, dst = edge_id(src, e.predicate, dst) if (src, dst) != (e.src, e.dst) else (e.id, src, dst)
         new_id[e.id] = eid
         edges.setdefault(eid, EdgeRecord(eid, src, dst, e.predicate, e.confidence, dict(e.props)))
-    evidence = [replace(ev, edge_id=new_id.get(ev.edge_id, ev.edge_id)) for ev in batch.evidence if new_id.get(ev.edge_id, ev.edge_id)]
+    evidence = [replace(ev, edge_id=moved) for ev in batch.evidence if (moved := new_id.get(ev.edge_id, ev.edge_id))]
     return GraphBatch(batch.article, batch.sentences, nodes, list(edges.values()), mentions, list(dict.fromkeys(evidence)))

@@ -6,6 +6,8 @@ all values travel as parameters. `all_statements()` lists them for Neo4j's linte
 
 from __future__ import annotations
 
+from typing import Any
+
 from ontology import ONTOLOGY
 
 NODE_LABEL = "GovkgNode"  # technical label on every node, for id lookups
@@ -166,7 +168,7 @@ RETURN a.id AS id, a.path AS path, a.title AS title, a.text AS text, a.encoding 
   a.extractor AS extractor, a.ingested_at AS ingested_at, size(a.text) AS characters, a.url AS url, a.date AS date,
   a.publisher AS publisher, a.sentence_starts AS starts, a.sentence_ends AS ends"""
 
-_MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sentence_index, m.start AS start, m.end AS end, m.surface AS surface, m.confidence AS confidence"
+_MENTION_FIELDS = "n.id AS node_id, a.id AS article_id, m.sentence_index AS sentence_index, m.start AS start, m.end AS end, m.surface AS surface, m.confidence AS confidence"  # noqa: E501 - one literal
 MENTIONS_OF = f"MATCH (n:{NODE_LABEL} {{id: $id}})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY a.id, m.start"
 ITER_MENTIONS = f"MATCH (n:{NODE_LABEL})-[m:MENTIONED_IN]->(a:Article) RETURN {_MENTION_FIELDS} ORDER BY n.id, a.id, m.start"
 EVIDENCE_OF = f"""WITH $id AS eid
@@ -235,7 +237,7 @@ def all_statements() -> list[tuple[str, str, dict]]:
                             "props_json": "{}", "surfaces": ["x"], "aliases": [], "norms": ["x"]}]}
     rows_edges = {"rows": [{"id": "e", "src": "a", "dst": "b", "confidence": 1.0, "props_json": "{}", "evidence": [],
                             "kind": None, "year": None, "date": None, "partnership": None}]}
-    out = [(f"schema:{i}", s, {}) for i, s in enumerate(schema_statements())]
+    out: list[tuple[str, str, Any]] = [(f"schema:{i}", s, {}) for i, s in enumerate(schema_statements())]
     out += [(f"merge_nodes:{label}", merge_nodes(label), rows_nodes) for label in ONTOLOGY.node_types if label != "Article"]
     out += [(f"create_edges:{rel}", create_edges(rel), rows_edges) for rel in EDGE_TYPES]
     out += [(f"update_edges:{rel}", update_edges(rel), rows_edges) for rel in EDGE_TYPES]

@@ -102,7 +102,7 @@ def _add_curations(g: Graph, store: GraphStore) -> None:
         if c.action == "reject":
             fact = ID[f"curation/{c.key}/fact"]
             g.add((fact, RDF.type, RDF.Statement))
-            g.add((fact, RDF.predicate, GOVKG[c.predicate]))
+            g.add((fact, RDF.predicate, GOVKG[c.predicate or ""]))
             for role, name, node_type in ((RDF.subject, c.subject, c.subject_type), (RDF.object, c.object, None)):
                 found = candidates(store, name or "", node_type)
                 g.add((fact, role, ID[found[0].id] if len(found) == 1 else Literal(name, lang="zh")))

@@ -4,8 +4,8 @@ builds the same graph. Use: ``node, surfaces = merge_node(stored, stored_surface
 
 from __future__ import annotations
 
-from graph.records import EdgeRecord, NodeRecord, merge_props
 from core.names import normalize_name
+from graph.records import EdgeRecord, NodeRecord, merge_props
 
 
 def merge_node(old: NodeRecord | None, surfaces: list[str], new: NodeRecord) -> tuple[NodeRecord, list[str]]:

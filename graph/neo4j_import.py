@@ -18,9 +18,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from core.names import normalize_name
 from graph.base import GraphStore
 from graph.cypher import ALIAS_LABEL, NODE_LABEL
-from core.names import normalize_name
 
 ID_SPACE = NODE_LABEL
 ARRAY_DELIMITER = ";"
@@ -90,8 +90,8 @@ def write_neo4j_import(store: GraphStore, folder: Path) -> Path:
         for m in store.iter_mentions():
             _writer(folder, "relationships_MENTIONED_IN.csv", MENTION_HEADER, opened).writerow([
                 m.node_id, m.article_id, "MENTIONED_IN", m.sentence_index, m.start, m.end, m.surface, m.confidence])
-        for (a, b), verdict in sorted(store.marks().items()):
-            _writer(folder, "nodes_marks.csv", MARK_HEADER, opened).writerow([f"{a}|{b}", "GovkgMark", a, b, verdict])
+        for (x, y), verdict in sorted(store.marks().items()):
+            _writer(folder, "nodes_marks.csv", MARK_HEADER, opened).writerow([f"{x}|{y}", "GovkgMark", x, y, verdict])
     finally:
         for f, _ in opened.values():
             f.close()

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from core.errors import StoreConnectionError, StoreError
+from core.names import normalize_name
 from graph import cypher as C
 from graph import records
 from graph.base import NamedQuery
 from graph.merge import merge_edge, merge_node
-from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
-from core.names import normalize_name
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
+
+T = TypeVar("T")
 
 
 def _neo4j():
@@ -61,6 +64,11 @@ def _node_row(node: NodeRecord, surfaces: list[str]) -> dict:
     }
 
 
+def _deleted_by(statement: str) -> Callable[[Any], int]:
+    """A transaction function: run one batch of a clear statement, giving how many it deleted."""
+    return lambda tx: tx.run(statement).single()["n"]
+
+
 class Neo4jStore:
     """GraphStore on a Neo4j server; the schema is created from the ontology on first use."""
 
@@ -101,7 +109,7 @@ class Neo4jStore:
             raise StoreConnectionError(f"lost the connection to Neo4j at {self.uri}: {redact(str(exc), self._password)}") from None
         return [r.data() for r in records]
 
-    def _write(self, work) -> object:
+    def _write(self, work: Callable[[Any], T]) -> T:
         neo4j = _neo4j()
         try:
             with self.driver.session(database=self.database) as session:
@@ -132,20 +140,21 @@ class Neo4jStore:
         """Several articles in one managed (retried) transaction, a few statements for all of them;
         per article True when written, False when it was already stored (or came twice). A failure
         commits none of them, so every article is either whole in the store or absent."""
+        ids = [article_id_of(b) for b in batches]
+
         def work(tx) -> list[bool]:
-            ids = [b.article.id for b in batches]
             stored = {r["id"] for r in tx.run(C.ARTICLES_STORED, ids=ids).data()}
             written, seen = [], set()
-            for b in batches:
-                new = b.article.id not in stored and b.article.id not in seen
-                seen.add(b.article.id)
+            for article_id in ids:
+                new = article_id not in stored and article_id not in seen
+                seen.add(article_id)
                 written.append(new)
             fresh = [b for b, new in zip(batches, written) if new]
             if fresh:
                 self._write_rows(tx, fresh, with_article=True, new_articles=True)
             return written
 
-        return list(self._write(work)) if batches else []
+        return self._write(work) if batches else []
 
     def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
         """Copy rows from another store (migrate); idempotent."""
@@ -247,7 +256,7 @@ class Neo4jStore:
         """Delete every govkg node and relationship (nothing else in the database): in batches, so a large
         graph fits the server's transaction memory (a clear that fails midway leaves part of the graph)."""
         for statement in C.CLEAR_BATCHES:
-            while self._write(lambda tx: tx.run(statement).single()["n"]):
+            while self._write(_deleted_by(statement)):
                 pass
         self._write(lambda tx: [tx.run(q).consume() for q in (CLEAR_CURATIONS, *C.CLEAR)])
 

@@ -151,3 +151,10 @@ class GraphBatch:
     edges: list[EdgeRecord] = field(default_factory=list)
     mentions: list[MentionRecord] = field(default_factory=list)
     evidence: list[EvidenceRecord] = field(default_factory=list)
+
+
+def article_id_of(batch: GraphBatch) -> str:
+    """The id of the article a batch writes; ValueError for a batch without its article (nothing to key it by)."""
+    if batch.article is None:
+        raise ValueError("a graph batch without its article cannot be written")
+    return batch.article.id

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from core.errors import StoreError
+from core.names import normalize_name
 from graph import records
 from graph.base import NamedQuery
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
-from core.names import normalize_name
 
 SCHEMA_VERSION = 3
 _CURATIONS_TABLE = """CREATE TABLE IF NOT EXISTS curations(
@@ -357,7 +357,8 @@ class SQLiteStore:
             return []
         marks = ",".join("?" * len(norms))
         # CROSS JOIN fixes the join order: look up the alias index first, never scan a whole type
-        sql = f"SELECT DISTINCT n.id, n.type, n.kind, n.name, n.confidence, n.props FROM aliases a CROSS JOIN nodes n ON n.id = a.node_id WHERE a.norm IN ({marks})"
+        sql = ("SELECT DISTINCT n.id, n.type, n.kind, n.name, n.confidence, n.props"
+               f" FROM aliases a CROSS JOIN nodes n ON n.id = a.node_id WHERE a.norm IN ({marks})")
         params: list = list(norms)
         if node_type:
             sql += " AND n.type = ?"

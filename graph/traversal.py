@@ -80,7 +80,7 @@ def undirected_relations(g: nx.MultiDiGraph) -> nx.Graph:
     und = g.graph.get("undirected")
     if und is None:
         und = nx.Graph()
-        for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+        for u, v, _k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
             if d["predicate"] != "MENTIONED_IN" and not und.has_edge(u, v):
                 und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
         g.graph["undirected"] = und

@@ -282,6 +282,16 @@ def _precision(outs: Sequence[Outcome], m: float, prior: float) -> float:
     return (sum(o.correct for o in outs) + m * prior) / (len(outs) + m)
 
 
+def _points(outs: list[Outcome]) -> list[tuple[float, bool]]:
+    """(confidence, correct) of the outcomes that have a confidence."""
+    return [(o.confidence, o.correct) for o in outs if o.confidence is not None]
+
+
+def _toward(prior: str, value: float) -> Callable[[float], float]:
+    """What a map's blocks shrink toward: the raw confidence ("raw") or a fixed precision."""
+    return (lambda raw: raw) if prior == "raw" else (lambda raw: value)
+
+
 def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "family", by_kind: bool = True,
         meta: dict | None = None) -> CalibrationTable:
     """Fit a table on scored predictions that carry their RAW confidence.
@@ -300,17 +310,14 @@ def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "fami
     m = smoothing
     for fact, outs in by_fact.items():
         class_prior = (sum(o.correct for o in outs) + 1) / (len(outs) + 2)
-        table.pooled[fact] = _isotonic([(o.confidence, o.correct) for o in outs], class_prior, m,
-                                       (lambda raw: raw) if prior == "raw" else (lambda raw: class_prior))
+        table.pooled[fact] = _isotonic(_points(outs), class_prior, m, _toward(prior, class_prior))
         fams: dict[str, list[Outcome]] = defaultdict(list)
         for o in outs:
             fams[o.family].append(o)
         table.families[fact], table.kinds[fact] = {}, {}
         for family, fouts in sorted(fams.items()):
             fam_prior = _precision(fouts, m, class_prior)
-            fmap = table.families[fact][family] = _isotonic(
-                [(o.confidence, o.correct) for o in fouts], fam_prior, m,
-                (lambda raw: raw) if prior == "raw" else (lambda raw, p=fam_prior: p))
+            fmap = table.families[fact][family] = _isotonic(_points(fouts), fam_prior, m, _toward(prior, fam_prior))
             if not by_kind:
                 continue
             kinds: dict[str, list[Outcome]] = defaultdict(list)
@@ -318,7 +325,7 @@ def fit(outcomes: Iterable[Outcome], smoothing: float = 10.0, prior: str = "fami
                 if o.kind:
                     kinds[o.kind].append(o)
             if len(kinds) > 1 or (kinds and sum(map(len, kinds.values())) < len(fouts)):
-                table.kinds[fact][family] = {kind: _isotonic([(o.confidence, o.correct) for o in kouts], _precision(kouts, m, fam_prior), m, fmap)
+                table.kinds[fact][family] = {kind: _isotonic(_points(kouts), _precision(kouts, m, fam_prior), m, fmap)
                                              for kind, kouts in sorted(kinds.items())}
     return table
 

@@ -212,7 +212,8 @@ def _read_supplement(add, by_name: dict[str, list[Division]]) -> tuple[dict[str,
         if adcode.startswith("="):  # a former name of a current division: 芦台镇 =芦台街道
             target = next((d for d in by_name.get(adcode[1:], []) if parent is None or d.is_within(parent) or d.key == parent.key), None)
             if target is not None:
-                d = add(name, kind, target.adcode, target.parent, (*target.ancestors, name), target.path, former=True, source="supplement", key="~" + "/".join((*target.ancestors, name)))
+                d = add(name, kind, target.adcode, target.parent, (*target.ancestors, name), target.path, former=True,
+                        source="supplement", key="~" + "/".join((*target.ancestors, name)))
                 same_as[name] = target
             continue
         existing = next((d for d in by_name.get(name, []) if parent is None or d.is_within(parent)), None)
@@ -480,7 +481,7 @@ def assign_adcodes(entities: dict, relations: Iterable = ()) -> None:
                     links.append((a, b))
     resolved = resolve_in_context([f for fs in forms.values() for f in fs], links)
     for k, e in areas.items():
-        picks = {resolved[f].key: resolved[f] for f in forms[k] if resolved.get(f) is not None}
+        picks = {d.key: d for f in forms[k] if (d := resolved.get(f)) is not None}
         if len(picks) == 1:
             d = next(iter(picks.values()))
             e.adcode = d.adcode

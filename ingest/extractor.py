@@ -12,9 +12,9 @@ from ingest.components import ExtractorConfig, build_recognizers
 from ingest.divisions import assign_adcodes
 from ingest.mentions import LATIN_GLOSS, Mention, firms_of_bodies
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation
+from ingest.punctuation import fullwidth_view
 from ingest.relations import Context, entity_key, sentence_facts
 from ingest.resolve import resolve_article, short_forms
-from ingest.punctuation import fullwidth_view
 from ingest.user_lexicon import Lexicon
 from ontology import ONTOLOGY
 

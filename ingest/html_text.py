@@ -62,7 +62,7 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(lines)
 
 
-_META_DATE = re.compile(r"""<meta[^>]+(?:name|property)\s*=\s*["'](?:PubDate|pubdate|publishdate|article:published_time|og:release_date|date)["'][^>]*>""", re.I)
+_META_DATE = re.compile(r"""<meta[^>]+(?:name|property)\s*=\s*["'](?:PubDate|pubdate|publishdate|article:published_time|og:release_date|date)["'][^>]*>""", re.I)  # noqa: E501 - one literal
 _META_SOURCE = re.compile(r"""<meta[^>]+name\s*=\s*["'](?:ContentSource|source|author)["'][^>]*>""", re.I)
 _CONTENT = re.compile(r"""content\s*=\s*["']([^"']*)["']""", re.I)
 _MIN_BODY_SHARE = 0.2  # trafilatura's body below this share of the page's visible text: it missed the article

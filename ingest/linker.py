@@ -74,7 +74,8 @@ class StoreLinker:
                 continue
             if r.subject not in ids or r.object not in ids:
                 continue
-            edge = EdgeRecord(stable_id("e", ids[r.subject], r.predicate, ids[r.object]), ids[r.subject], ids[r.object], r.predicate, round(r.confidence, 3), dict(r.props))
+            edge = EdgeRecord(stable_id("e", ids[r.subject], r.predicate, ids[r.object]), ids[r.subject], ids[r.object], r.predicate,
+                              round(r.confidence, 3), dict(r.props))
             self._add_edge(batch, edge, edge_ids, r.evidence.sentence_index, r.evidence.start, r.evidence.end)
         for p in ex.partnerships:
             if p.confidence < self.min_confidence or not all(k in ids for k in p.parties):
@@ -92,7 +93,8 @@ class StoreLinker:
                 edge = EdgeRecord(stable_id("e", party, "PARTY_TO", pid), party, pid, "PARTY_TO", round(p.confidence, 3), {})
                 self._add_edge(batch, edge, edge_ids, ev.sentence_index, ev.start, ev.end)
             for a, b in combinations(party_ids, 2):
-                edge = EdgeRecord(stable_id("e", a, "COOPERATES_WITH", b), a, b, "COOPERATES_WITH", round(p.confidence, 3), {"kind": p.kind, "partnership": pid, **props})
+                edge = EdgeRecord(stable_id("e", a, "COOPERATES_WITH", b), a, b, "COOPERATES_WITH", round(p.confidence, 3),
+                                  {"kind": p.kind, "partnership": pid, **props})
                 self._add_edge(batch, edge, edge_ids, ev.sentence_index, ev.start, ev.end)
         return batch
 

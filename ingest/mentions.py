@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest import divisions
+from ingest import divisions, rule_data
 from ingest import lexicon as lx
 from ingest.lexicon import is_generic_word
-from ingest import rule_data
 from ingest.tokens import Unit, cut, tag_of, units_of
 
 MAX_NAME = 26

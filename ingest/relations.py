@@ -10,6 +10,7 @@ from ingest import lexicon as lx
 from ingest.mentions import Mention
 from ingest.rule_data import DATA, fail, read_table
 
+
 def _relation_cues() -> dict[str, tuple[str, ...]]:
     """The cue words of ingest/data/relation_cues.tsv by role (title, instrument, topic_head)."""
     path = DATA / "relation_cues.tsv"

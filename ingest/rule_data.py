@@ -38,8 +38,7 @@ def data_lines(path: Path) -> list[tuple[int, str]]:
     except IsADirectoryError:
         raise RuleDataError(f"{_display(path)}: is a directory, not a file") from None
     except UnicodeDecodeError as exc:
-        line = text_line_of(path, exc.start)
-        raise RuleDataError(f"{_display(path)}:{line}: not UTF-8 text") from None
+        raise RuleDataError(f"{_display(path)}:{text_line_of(path, exc.start)}: not UTF-8 text") from None
     except OSError as exc:
         raise RuleDataError(f"{_display(path)}: cannot read ({exc.strerror or exc})") from None
     out = []

@@ -31,7 +31,7 @@ class RelationSpec:
     label_zh: str
 
 
-def _local(uri: URIRef) -> str:
+def _local(uri: object) -> str:
     return str(uri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 

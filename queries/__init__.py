@@ -6,8 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.base import GraphStore
-from queries import articles, awards, brokers, cobuild, duplicates, entity, hierarchy, neighbors, path, search  # noqa: F401 - they register
-from queries import similar  # noqa: F401,E402 - registers `similar` (needs duplicates first)
+from queries import (  # noqa: F401 - they register
+    articles,
+    awards,
+    brokers,
+    cobuild,
+    duplicates,
+    entity,
+    hierarchy,
+    neighbors,
+    path,
+    search,
+    similar,  # noqa: F401,E402 - registers `similar` (needs duplicates first)
+)
 from queries.registry import QUERIES, Param, QuerySpec, get_query, register
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from collections import defaultdict
+
+import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
 from queries.helpers import CONF, limit_param
-from queries.registry import Param, QuerySpec, register
+from queries.registry import QuerySpec, register
 
 
 def _name(g, n: str) -> str:

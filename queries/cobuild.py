@@ -20,7 +20,8 @@ def _cobuild_index(g: nx.MultiDiGraph) -> list[tuple]:
     index = g.graph.get("cobuild_index")
     if index is not None:
         return index
-    types, found = node_types(g), []
+    types = node_types(g)
+    found: list[tuple] = []
     for u, v, key, d in edges_by_predicate(g, "COOPERATES_WITH"):
         for org, com in ((u, v), (v, u)):
             if types[org] == "Organization" and types[com] == "Community":

@@ -9,12 +9,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from core.names import normalize_name
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
-from core.names import normalize_name
 from ingest.lexicon import SUFFIXES, is_generic_word
-import networkx as nx
-
 from queries.cypher import N, roll_up_call
 from queries.helpers import attach_evidence, limit_param, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
@@ -126,7 +124,7 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
                   pairs: list[tuple[float, int, int]] | None = None) -> list[tuple[list[int], float]]:
     """Union-find clusters of similar items (score ≥ threshold or marked same; never marked different)."""
     parent = list(range(len(items)))
-    best = defaultdict(float)
+    best: defaultdict[int, float] = defaultdict(float)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -141,7 +139,7 @@ def cluster_items(items: list[Item], threshold: float, marks: dict[tuple[str, st
         if verdict == "same" and a in index and b in index:
             scored.append((100.0, index[a], index[b]))
     for s, i, j in sorted(scored, reverse=True):
-        pair = tuple(sorted((items[i].id, items[j].id)))
+        pair = (min(items[i].id, items[j].id), max(items[i].id, items[j].id))
         if marks.get(pair) == "different":
             continue
         ri, rj = find(i), find(j)

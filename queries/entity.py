@@ -25,10 +25,10 @@ def embedded(store, name: str = "") -> list[dict]:
             {"section": "profile", "field": "aliases", "value": "、".join(d["aliases"])},
             {"section": "profile", "field": "street", "value": place["street"]},
             {"section": "profile", "field": "district", "value": place["district"]}]
-    for u, v, k, e in sorted(g.out_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[1])):
+    for _u, v, _k, e in sorted(g.out_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[1])):
         if e["predicate"] != "MENTIONED_IN":
             rows.append({"section": "relation", "field": e["predicate"], "value": f"→ {_name(g, v)}"})
-    for u, v, k, e in sorted(g.in_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[0])):
+    for u, _v, _k, e in sorted(g.in_edges(n, keys=True, data=True), key=lambda x: (x[3]["predicate"], x[0])):
         if e["predicate"] != "MENTIONED_IN":
             rows.append({"section": "relation", "field": e["predicate"], "value": f"← {_name(g, u)}"})
     for m in store.mentions_of(n):
@@ -49,9 +49,9 @@ def cypher(store, p: dict) -> list[dict]:
     rows = [{"section": "profile", "field": f, "value": v} for f, v in (
         ("name", node["name"]), ("id", node["id"]), ("type", node["type"]), ("kind", node["kind"] or ""),
         ("aliases", "、".join(sorted(node["aliases"] or []))), ("street", node["street"]), ("district", node["district"]))]
-    for pred, other, name in sorted(node["outgoing"], key=lambda x: (x[0], x[1])):
+    for pred, _other, name in sorted(node["outgoing"], key=lambda x: (x[0], x[1])):
         rows.append({"section": "relation", "field": pred, "value": f"→ {name}"})
-    for pred, other, name in sorted(node["incoming"], key=lambda x: (x[0], x[1])):
+    for pred, _other, name in sorted(node["incoming"], key=lambda x: (x[0], x[1])):
         rows.append({"section": "relation", "field": pred, "value": f"← {name}"})
     for m in store.mentions_of(node["id"]):
         rows.append({"section": "mention", "field": f"{m.article_id}:{m.start}-{m.end}", "value": m.surface})

@@ -8,9 +8,10 @@ import networkx as nx
 from pypinyin import lazy_pinyin
 
 from core.errors import QueryError
-from graph.base import GraphStore
-from graph.traversal import edges_by_predicate
 from core.names import normalize_name
+from graph.base import GraphStore
+from graph.records import Citation
+from graph.traversal import edges_by_predicate
 from queries.registry import Param
 
 CONF = Param("min_confidence", float, 0.0, "hide facts below this confidence", minimum=0.0, maximum=1.0)
@@ -51,7 +52,7 @@ def attach_evidence(store: GraphStore, rows: list[dict], per_edge: int, limit: i
     for r in rows:
         citations = [c for k in r.pop("_edges") for c in cited.get(k, [])]
         sentences = list(dict.fromkeys(c.sentence for c in citations))[:cap]
-        spans = {}
+        spans: dict[tuple, Citation] = {}
         for c in citations:
             if c.sentence in sentences:
                 spans.setdefault((c.article_id, c.start, c.end), c)
@@ -261,7 +262,7 @@ def bounded_shortest_paths(und: nx.Graph, a: str, b: str, max_hops: int, cap: in
 def path_rows(paths: list[list[tuple[str, str]]], steps: list[list[tuple[str, bool]]], max_hops: int) -> list[dict]:
     """Rows of shortest paths: nodes as (id, name), steps as (predicate, forward) between consecutive nodes."""
     order = sorted(range(len(paths)), key=lambda i: [n for n, _ in paths[i]])
-    rows = []
+    rows: list[dict] = []
     for i in order:
         p, st = paths[i], steps[i]
         if len(p) - 1 > max_hops:

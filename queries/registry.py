@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from core.errors import QueryError
 
@@ -37,7 +38,7 @@ class Param:
         value = self._convert(raw)
         if self.choices is not None:
             return self._choose(value)
-        if self.type in (int, float):
+        if isinstance(value, (int, float)):
             self._check_range(value)
         return value
 
@@ -62,7 +63,8 @@ class Param:
                     if not raw.is_integer():
                         raise ValueError(raw)
                     return int(raw)
-                value = self.type(raw.strip() if isinstance(raw, str) else raw)
+                convert: Callable[[Any], Any] = self.type
+                value = convert(raw.strip() if isinstance(raw, str) else raw)
             except (TypeError, ValueError, OverflowError):
                 raise QueryError(f"parameter {self.name} must be {kind}, got {raw!r}") from None
             if isinstance(value, float) and not math.isfinite(value):
@@ -86,6 +88,7 @@ class Param:
         raise QueryError(f"parameter {self.name} must be {bounds}, got {value!r}")
 
     def _choose(self, value: object) -> str | None:
+        assert self.choices is not None  # parse() calls it only then
         allowed = tuple(self.choices()) + self.extra
         items = [x.strip() for x in str(value).split(",")] if self.many else [str(value).strip()]
         items = [x for x in items if x]

@@ -13,9 +13,9 @@ from collections import Counter
 
 import networkx as nx
 
+from core.names import normalize_name
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
-from core.names import normalize_name
 from queries.cypher import N
 from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, core_name
 from queries.helpers import limit_param, roll_up
@@ -37,7 +37,8 @@ def kind_marks(marks: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
     out = {p: v for p, v in marks.items() if v == "same" and not p[0].startswith(MARK_PREFIX)}
     for (a, b), v in marks.items():
         if a.startswith(MARK_PREFIX) and b.startswith(MARK_PREFIX):
-            out[tuple(sorted((a[len(MARK_PREFIX):], b[len(MARK_PREFIX):])))] = v
+            x, y = a[len(MARK_PREFIX):], b[len(MARK_PREFIX):]
+            out[(min(x, y), max(x, y))] = v
     return out
 
 
@@ -94,7 +95,7 @@ def similar_on_graph(store: GraphStore, g: nx.MultiDiGraph, place_names: list[st
             continue
         number += 1
         ids = [index.profiles[i].item.id for i in members]
-        same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
+        same = all(marks.get((min(ids[0], x), max(ids[0], x))) == "same" for x in ids[1:])
         why = explain(index, members, districts, where)
         for i, w in zip(members, where):
             p = index.profiles[i]

@@ -13,6 +13,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +26,8 @@ NAME_FLOOR = 0.5
 # A name term only one initiative has (a proper name's syllables), or a sentence term only one article
 # uses (its topic), says nothing of what kind of thing an initiative is: its weight is cut to this share.
 UNIQUE_DAMP = 0.3
-HEAD_BOOST = 3.0
-FRONT_WEIGHT = 0.4  # weight of a name's n-grams at its first character (1 at its last)  # the head noun (last two characters of the core name) counts as three n-grams
+HEAD_BOOST = 3.0  # the head noun (last two characters of the core name) counts as three n-grams
+FRONT_WEIGHT = 0.4  # weight of a name's n-grams at its first character (1 at its last)
 CONTEXT_TERMS = 8  # a profile's strongest context terms that enter the inverted index
 BUCKET_CAP = 100  # a term shared by more profiles compares each only with its WINDOW nearest in name order
 WINDOW = 20
@@ -70,7 +71,7 @@ class Profile:
 
     item: Item
     head: str
-    name_terms: Counter = field(default_factory=Counter)
+    name_terms: dict[str, float] = field(default_factory=dict)
     context_terms: Counter = field(default_factory=Counter)
     articles: tuple[str, ...] = ()
     sentences: dict[tuple[str, int], Counter] = field(default_factory=dict)  # (article, index) → its context terms
@@ -96,11 +97,11 @@ def head_of(core: str) -> str:
     return core[-2:] if len(core) >= 2 else core
 
 
-def name_terms(core: str) -> Counter:
+def name_terms(core: str) -> dict[str, float]:
     """Character bigrams and trigrams of a core name, plus its head noun (weighted by HEAD_BOOST). A Chinese
     name ends with what the thing is and starts with whose it is: a gram's weight rises from FRONT_WEIGHT
     at the first character to 1 at the last, so a shared proper name in front (紫旭…) counts less."""
-    grams: Counter = Counter()
+    grams: defaultdict[str, float] = defaultdict(float)
     for n in (2, 3):
         for i in range(len(core) - n + 1):
             grams["n:" + core[i : i + n]] += FRONT_WEIGHT + (1 - FRONT_WEIGHT) * (i + n) / len(core)
@@ -145,7 +146,7 @@ def _total(counters) -> Counter:
     return out
 
 
-def _unit(terms: Counter, idf: dict[str, float]) -> dict[str, float]:
+def _unit(terms: Mapping[str, float], idf: dict[str, float]) -> dict[str, float]:
     """Sublinear TF-IDF weights (a count above 1 counts 1 + log), L2-normalized (summed in key order, so every store gets the same floats)."""
     w = {t: (c if c <= 1 else 1.0 + math.log(c)) * idf[t] for t, c in sorted(terms.items()) if c > 0}
     norm = math.sqrt(sum(v * v for _, v in sorted(w.items())))

@@ -10,9 +10,8 @@ import sys
 import pytest
 
 import govkg
-from govkg.errors import GovkgError, InputError, QueryError
-
 from conftest import REPO, SHARED, need_shared
+from govkg.errors import GovkgError, InputError, QueryError
 
 
 @pytest.fixture(scope="module")

@@ -181,7 +181,7 @@ def _click_edge(page, frame, edge_js: str) -> None:
 
 
 NODE = "cy.nodes().filter(n => n.data('name') === '{}')[0]"
-EDGE = "cy.edges().filter(e => e.data('label') === '{}' && cy.getElementById(e.data('source')).data('name') === '{}' && cy.getElementById(e.data('target')).data('name') === '{}')[0]"
+EDGE = "cy.edges().filter(e => e.data('label') === '{}' && cy.getElementById(e.data('source')).data('name') === '{}' && cy.getElementById(e.data('target')).data('name') === '{}')[0]"  # noqa: E501 - one literal
 
 
 def test_search_profile_graph_open_back_evidence_and_bookmark(browser, server, store_uri, tmp_path):

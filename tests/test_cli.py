@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 
-
 def govkg(*args, store=None, check=True, cwd=None):
     cmd = [sys.executable, "-m", "govkg.cli"]
     if store:

@@ -13,10 +13,10 @@ import sqlite3
 
 import networkx as nx
 import pytest
-from conftest import CORPUS, WIDE, need_shared
 from rdflib import RDF, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
 
+from conftest import CORPUS, WIDE, need_shared
 from govkg.cli import main
 from graph.curation import Curation, CurationError, candidates, curate, undo
 from graph.export import export

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import OntologyError
 from graph import cypher as store_cypher
 from ontology import ONTOLOGY
 from queries import QUERIES
@@ -81,7 +82,7 @@ def test_hostile_values_never_reach_the_cypher_text():
     for name, statement, _ in store_cypher.all_statements() + query_cypher.statements():
         assert hostile not in statement, name
         assert "DETACH DELETE" not in statement or name.startswith("clear:"), name
-    with pytest.raises(Exception):
+    with pytest.raises(OntologyError, match="Community"):
         store_cypher.merge_nodes("Community) DETACH DELETE (n")
     with pytest.raises(ValueError):
         store_cypher.create_edges("RUNS]->() DETACH DELETE n //")

@@ -17,10 +17,32 @@ from pathlib import Path
 import pytest
 
 from govkg.errors import InputError
-from govkg.evaluation import (Report, cached_extractions, calibration_summary, evaluate, evaluate_sets, format_report,
-                              format_sets, load_gold, pairs_of, score_article)
-from ingest.calibration import (CalibrationTable, FamilyMap, Outcome, apply_calibration, expected_calibration_error, fit,
-                                load_table, load_tables, recalibrated, reliability_bins, save_tables, table_key)
+from govkg.evaluation import (
+    Report,
+    cached_extractions,
+    calibration_summary,
+    evaluate,
+    evaluate_sets,
+    format_report,
+    format_sets,
+    load_gold,
+    pairs_of,
+    score_article,
+)
+from ingest.calibration import (
+    CalibrationTable,
+    FamilyMap,
+    Outcome,
+    apply_calibration,
+    expected_calibration_error,
+    fit,
+    load_table,
+    load_tables,
+    recalibrated,
+    reliability_bins,
+    save_tables,
+    table_key,
+)
 from ingest.model import Article, Entity, Evidence, Extraction, Partnership, Relation, Sentence
 
 REPO = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ def _value(column: str) -> tuple[str, str]:
 
 def load_statement(header: list[str], url: str) -> str:
     """A LOAD CSV statement equivalent to the importer for one file (empty fields: no property)."""
-    props, labels, start = [], [], None
+    props, start = [], None
     is_rel = ":TYPE" in header
     for i, column in enumerate(header):
         cell = f"row[{i}]"

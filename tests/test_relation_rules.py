@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ingest.article_relations import name_affiliations, name_locations
-from ingest.cleaner import clean_document
-from ingest.extractor import RuleExtractor
 from ingest.calibration import Outcome, apply_calibration, fit
+from ingest.cleaner import clean_document
 from ingest.components import ExtractorConfig, build_recognizers
+from ingest.extractor import RuleExtractor
 from ingest.mentions import Mention
-from ingest.model import RawDocument, Article, Entity, Evidence, Extraction, Relation, Sentence
+from ingest.model import Article, Entity, Evidence, Extraction, RawDocument, Relation, Sentence
 from ingest.relations import RELATION_CUES, Context, sentence_facts
 
 

@@ -8,9 +8,9 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import SHARED, need_shared
 
 from bench import similar as bench
+from conftest import SHARED, need_shared
 from govkg.errors import QueryError
 from queries import run_query
 from queries.similar import kind_marks, kind_pair
