@@ -96,20 +96,26 @@ def sqlite_floor(rows: dict[str, list[tuple]], folder: Path) -> float:
 
 
 def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
-    """Cold graph build time and the median latency (ms) of every named query on a warm graph."""
-    t0 = time.perf_counter()
-    g = graph_of(store)
-    build = time.perf_counter() - t0
+    """First call after the ingest and median latency (ms) of every named query. The queries that read the
+    store's tables (`sql`) run first, before any graph exists; then the whole-graph build the others need
+    (brokers, duplicates, similar) is timed on its own, then those queries. Uncached: the result cache is
+    cleared before each timed call (the queries' indexes stay warm); cached: the same call again."""
     params = query_params(store)
-    out = {"graph_build_seconds": round(build, 2), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-           "first_call_ms": {}, "latency_ms": {}, "cached_ms": {}}
-    for name in QUERIES:
+    ordered = sorted(QUERIES, key=lambda name: (QUERIES[name].sql is None, name))
+    out: dict = {"table_queries": [n for n in ordered if QUERIES[n].sql is not None], "graph_build_seconds": None,
+                 "first_call_ms": {}, "latency_ms": {}, "cached_ms": {}}
+    for name in ordered:
+        if QUERIES[name].sql is None and out["graph_build_seconds"] is None:
+            t0 = time.perf_counter()
+            g = graph_of(store)
+            out["graph_build_seconds"] = round(time.perf_counter() - t0, 2)
+            out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
         t0 = time.perf_counter()
         run_query(store, name, params.get(name, {}))
         out["first_call_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)  # includes building the query's index
         uncached, cached = [], []
         for _ in range(repeats):
-            g.graph.pop("results", None)  # computed afresh on the warm graph and indexes
+            store.clear_result_cache()
             t0 = time.perf_counter()
             run_query(store, name, params.get(name, {}))
             uncached.append((time.perf_counter() - t0) * 1000)
@@ -121,13 +127,16 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
     return out
 
 
+_BUSIEST = """SELECT n.id AS id, n.name AS name FROM nodes n WHERE n.type = ?
+ORDER BY (SELECT count(*) FROM edges e WHERE e.src = n.id) + (SELECT count(*) FROM edges e WHERE e.dst = n.id) DESC, n.id LIMIT 1"""
+
+
 def query_params(store: SQLiteStore) -> dict:
-    """Parameters of the timed queries: the busiest community and area of the graph."""
-    g = graph_of(store)
-    busiest = max((n for n, d in g.nodes(data=True) if d["type"] == "Community"), key=g.degree, default="")
-    area = max((n for n, d in g.nodes(data=True) if d["type"] == "Area"), key=g.degree, default="")
-    return {"neighbors": {"entity": busiest, "hops": 2}, "path": {"source": busiest, "target": area},
-            "entity": {"name": busiest}, "search": {"q": g.nodes[busiest]["name"][:2] if busiest else "社区"}}
+    """Parameters of the timed queries: the community and the area with the most relations (read from the tables)."""
+    busiest = next(iter(store.read_sql(_BUSIEST, ["Community"])), {"id": "", "name": "社区"})
+    area = next(iter(store.read_sql(_BUSIEST, ["Area"])), {"id": "", "name": ""})
+    return {"neighbors": {"entity": busiest["id"], "hops": 2}, "path": {"source": busiest["id"], "target": area["id"]},
+            "entity": {"name": busiest["id"]}, "search": {"q": busiest["name"][:2]}}
 
 
 def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dict, sqlite_store: SQLiteStore, repeats: int = 5) -> dict:

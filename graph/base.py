@@ -26,6 +26,10 @@ class NamedQuery(Protocol):
     @property
     def cypher(self) -> Callable[..., list[dict]]: ...
 
+    @property
+    def sql(self) -> Callable[..., list[dict]] | None:
+        """`sql(store, params)` on a SQLStore's own tables and indexes, or None (then `embedded` runs)."""
+
 
 @runtime_checkable
 class GraphStore(Protocol):
@@ -128,7 +132,8 @@ class GraphStore(Protocol):
 
     def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query with bound parameters: the store picks the query module's implementation
-        (`spec.embedded` on the embedded store's graph, `spec.cypher` on Neo4j); rows as dicts."""
+        (`spec.sql` on the embedded store's tables where the query has one, else `spec.embedded` on its
+        cached graph; `spec.cypher` on Neo4j); rows as dicts."""
 
     def close(self) -> None:
         """Release connections."""
@@ -144,3 +149,16 @@ class CypherStore(GraphStore, Protocol):
     def query_index(self, name: str, build: "Callable[[], T]") -> "T":
         """What `build()` returns, built once per graph version (store.version()): a query's index, kept
         like the indexes the embedded store keeps on its cached graph; any write rebuilds it."""
+
+
+@runtime_checkable
+class SQLStore(GraphStore, Protocol):
+    """A store whose tables answer SQL (the embedded SQLite store): what the queries' `sql` implementations
+    call, so a local query reads a few indexed rows instead of the whole graph. Tables: nodes, aliases,
+    edges, mentions, evidence, articles, sentences (graph/sqlite_store.py)."""
+
+    def read_sql(self, query: str, params: "Iterable | dict" = ()) -> list[dict]:
+        """Run one read-only SQL statement with parameters (positional `?` or named `:name`); rows as dicts."""
+
+    def query_index(self, name: str, build: "Callable[[], T]") -> "T":
+        """What `build()` returns, built once per graph version (store.version()); any write rebuilds it."""

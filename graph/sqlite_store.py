@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from core.errors import StoreError
 from core.names import normalize_name
@@ -15,6 +16,8 @@ from graph.base import NamedQuery
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, merge_props
 
 SCHEMA_VERSION = 3
+T = TypeVar("T")
+
 _CURATIONS_TABLE = """CREATE TABLE IF NOT EXISTS curations(
     key TEXT PRIMARY KEY, action TEXT NOT NULL, record TEXT NOT NULL, created_at TEXT NOT NULL)"""
 # What turns a store of an older schema version into the next one (applied in one transaction each).
@@ -73,6 +76,8 @@ class SQLiteStore:
         self.uri = f"sqlite:///{self.path}"
         self.read_only = read_only
         self._local = threading.local()
+        self._indexes: dict = {}  # query_index: what queries built for one store version
+        self._results: dict = {}  # rows of the `sql` queries run on one store version
         self._meta_columns = "url, published, publisher"  # NULLs when a version-1 store is read
         self._has_curations = True  # False when an older store is read as it is
         if read_only:
@@ -485,9 +490,47 @@ class SQLiteStore:
         """Write counter (bumped by every committed write)."""
         return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
 
+    def read_sql(self, query: str, params: Iterable | dict = ()) -> list[dict]:
+        """Run one read-only SQL statement (a query's `sql`); rows as dicts. A statement that would write is refused."""
+        try:
+            cur = self._con().execute(query, params if isinstance(params, dict) else tuple(params))
+            if not cur.description:
+                raise StoreError("read_sql runs queries only")
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def clear_result_cache(self) -> None:
+        """Forget the rows of queries run so far (their indexes stay): the next call computes them afresh."""
+        self._results = {}
+        from graph.traversal import cached_graph
+
+        g = cached_graph(self)
+        if g is not None:
+            g.graph.pop("results", None)
+
+    def query_index(self, name: str, build: Callable[[], T]) -> T:
+        """What `build()` returns, built once per graph version (any write, in any process, rebuilds it)."""
+        version = self.version()
+        indexes = self._indexes
+        if indexes.get(None) != version:
+            indexes = self._indexes = {None: version}
+        if name not in indexes:
+            indexes[name] = build()
+        return indexes[name]
+
     def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
-        """Run a named query's embedded implementation on the cached graph of this store. Results live
-        with the graph they were computed on, so any write (a new version, a new graph) invalidates them."""
+        """Run a named query: its `sql` on this store's tables when it has one (no graph is built), else its
+        embedded implementation on the cached graph. Results are kept per store version, so any write
+        invalidates them."""
+        if spec.sql is not None:
+            version, key = self.version(), (spec.name, tuple(sorted(params.items())))
+            if self._results.get(None) != version:
+                self._results = {None: version}
+            if key not in self._results:
+                self._results[key] = spec.sql(self, params)
+            return [dict(r) for r in self._results[key]]
         from graph.traversal import graph_of
 
         cache = graph_of(self).graph.setdefault("results", {})

@@ -98,3 +98,11 @@ def graph_of(store: GraphStore) -> nx.MultiDiGraph:
     with _LOCK:
         _CACHE[store.uri] = (version, g)
     return g
+
+
+def cached_graph(store: GraphStore) -> nx.MultiDiGraph | None:
+    """The store's graph if one is cached for its current version, else None (nothing is built)."""
+    version = store.version()
+    with _LOCK:
+        hit = _CACHE.get(store.uri)
+    return hit[1] if hit and hit[0] == version else None

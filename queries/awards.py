@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from graph.traversal import edges_by_predicate, graph_of
 from queries.cypher import N, roll_up_call
 from queries.helpers import LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, register
+from queries.sql import roll_up_sql
 
 
 def embedded(store, year=None, area: str = "", limit=200) -> list[dict]:
@@ -54,10 +57,36 @@ def cypher(store, p: dict) -> list[dict]:
         r["_edges"] = r.pop("edge_ids")
     return attach_evidence(store, rows, 1)
 
+AWARDED_SQL = """SELECT e.id AS id, e.props AS props, w.name AS award, u.id AS receiver_id, u.name AS receiver, u.type AS receiver_type
+FROM edges e JOIN nodes w ON w.id = e.dst JOIN nodes u ON u.id = e.src
+WHERE e.predicate = 'AWARDED' ORDER BY e.id"""
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the AWARDED edges (predicate index); without an area the rows are sorted and cut
+    first, so only the receivers returned are rolled up."""
+    rows = []
+    for r in store.read_sql(AWARDED_SQL):
+        y = json.loads(r["props"]).get("year")
+        if p["year"] and y != int(p["year"]):
+            continue
+        rows.append({"award": r["award"], "receiver": r["receiver"], "receiver_type": r["receiver_type"], "year": y or "",
+                     "_receiver": r["receiver_id"], "_edges": [r["id"]]})
+    rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
+    kept = []
+    for r in rows:
+        place = roll_up_sql(store, r.pop("_receiver"))
+        if p["area"] and p["area"] not in (place["street"], place["district"]):
+            continue
+        kept.append(r | {"street": place["street"], "district": place["district"], "_edges": r.pop("_edges")})
+        if len(kept) >= int(p["limit"]):
+            break
+    return attach_evidence(store, kept, 1)
+
 
 SPEC = register(QuerySpec(
     "awards", "Awards by year and area.",
     ("award", "receiver", "receiver_type", "year", "street", "district", "evidence", "sources"),
     (Param("year", int, None, minimum=1900, maximum=2100), Param("area", str, "", "street or district name"), LIMIT), embedded, cypher,
     lambda: [("awards", AWARDS, {"year": None, "area": "", "limit": 10}),
-             ("awards_in_area", AWARDS_IN_AREA, {"year": None, "area": "x", "limit": 10})]))
+             ("awards_in_area", AWARDS_IN_AREA, {"year": None, "area": "x", "limit": 10})], sql=sql))

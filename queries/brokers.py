@@ -15,26 +15,34 @@ def _name(g, n: str) -> str:
     return g.nodes[n]["name"]
 
 
+_PREDICATES = ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH", "RUNS", "SUPPORTS")
+
+
 def _broker_links(g: nx.MultiDiGraph, min_confidence: float) -> dict[str, set[str]]:
     """Organization → communities it links (partnerships, location, affiliation, shared initiatives)."""
-    types = node_types(g)
+    edges = {p: [(u, v, e["confidence"]) for u, v, _, e in edges_by_predicate(g, p)] for p in _PREDICATES}
+    return _links(edges, node_types(g), min_confidence)
+
+
+def _links(edges: dict[str, list[tuple[str, str, float]]], types: dict[str, str], min_confidence: float) -> dict[str, set[str]]:
+    """`_broker_links` from the (src, dst, confidence) of each predicate's edges and the node types."""
     linked = defaultdict(set)
     for predicate in ("COOPERATES_WITH", "LOCATED_IN", "AFFILIATED_WITH"):
-        for u, v, _, e in edges_by_predicate(g, predicate):
-            if e["confidence"] >= min_confidence:
+        for u, v, confidence in edges[predicate]:
+            if confidence >= min_confidence:
                 if types[u] == "Organization" and types[v] == "Community":
                     linked[u].add(v)
                 elif predicate == "COOPERATES_WITH" and types[u] == "Community" and types[v] == "Organization":
                     linked[v].add(u)
     community_runners = defaultdict(set)
     org_targets = []
-    for u, v, _, e in edges_by_predicate(g, "RUNS"):
+    for u, v, confidence in edges["RUNS"]:
         if types[u] == "Community":
             community_runners[v].add(u)
-        elif types[u] == "Organization" and e["confidence"] >= min_confidence:
+        elif types[u] == "Organization" and confidence >= min_confidence:
             org_targets.append((u, v))
-    for u, v, _, e in edges_by_predicate(g, "SUPPORTS"):
-        if types[u] == "Organization" and e["confidence"] >= min_confidence:
+    for u, v, confidence in edges["SUPPORTS"]:
+        if types[u] == "Organization" and confidence >= min_confidence:
             org_targets.append((u, v))
     for org, target in org_targets:
         if target in community_runners:
@@ -78,8 +86,37 @@ def cypher(store, p: dict) -> list[dict]:
 
     return [dict(r) for r in store.query_index(f"brokers:{p['min_confidence']!r}", ranking)[: int(p["limit"])]]
 
+_EDGES_SQL = f"""SELECT e.predicate AS predicate, e.src AS src, e.dst AS dst, e.confidence AS confidence,
+       s.type AS src_type, s.name AS src_name, s.kind AS src_kind, d.type AS dst_type, d.name AS dst_name, d.kind AS dst_kind
+FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes d ON d.id = e.dst
+WHERE e.predicate IN ({", ".join(f"'{p}'" for p in _PREDICATES)}) ORDER BY e.predicate, e.id"""
+
+
+def _sql_inputs(store) -> tuple[dict, dict, dict, dict]:
+    """Each predicate's (src, dst, confidence), node types, names and kinds: the edges the ranking needs, no more."""
+    edges: dict[str, list[tuple[str, str, float]]] = {p: [] for p in _PREDICATES}
+    types, names, kinds = {}, {}, {}
+    for r in store.read_sql(_EDGES_SQL):
+        edges[r["predicate"]].append((r["src"], r["dst"], r["confidence"]))
+        types[r["src"]], types[r["dst"]] = r["src_type"], r["dst_type"]
+        names[r["src"]], names[r["dst"]] = r["src_name"], r["dst_name"]
+        kinds[r["src"]], kinds[r["dst"]] = r["src_kind"], r["dst_kind"]
+    return edges, types, names, kinds
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the five predicates' edges (predicate index), ranked once per confidence level and store version."""
+    def ranking() -> list[dict]:
+        edges, types, names, kinds = store.query_index("brokers", lambda: _sql_inputs(store))
+        links = _links(edges, types, p["min_confidence"])
+        ranked = sorted((-len(cs), names[n], n) for n, cs in links.items())
+        return [{"organization": name, "kind": kinds.get(n) or "", "communities": -count,
+                 "names": "、".join(sorted(names[c] for c in links[n]))} for count, name, n in ranked]
+
+    return [dict(r) for r in store.query_index(f"brokers:{p['min_confidence']!r}", ranking)[: int(p["limit"])]]
+
 
 SPEC = register(QuerySpec(
     "brokers", "Organizations linking the most communities.",
     ("organization", "kind", "communities", "names"), (limit_param(20), CONF), embedded, cypher,
-    lambda: [("brokers", BROKERS, {"limit": 10, "min_confidence": 0.0})]))
+    lambda: [("brokers", BROKERS, {"limit": 10, "min_confidence": 0.0})], sql=sql))

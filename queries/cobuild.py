@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
 from queries.cypher import roll_up_call
 from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
+from queries.sql import roll_up_sql
 
 
 def _name(g, n: str) -> str:
@@ -43,21 +46,70 @@ def embedded(store, district=None, kind=None, org_kind="enterprise", min_confide
     """Organization ↔ community co-building: direct partnerships and shared initiatives."""
     g = graph_of(store)
     nodes = g.nodes
+    links = [(f, nodes[f[1]]["kind"]) for f in _cobuild_index(g)]
+    return _rows(store, links, lambda com: roll_up(g, com), district, kind, org_kind, min_confidence, int(limit))
+
+
+def _rows(store, links, place_of, district, kind, org_kind, min_confidence, limit: int) -> list[dict]:
+    """The query's rows from the sorted links ((sort key, org, community, …), org kind): filtered, placed
+    (`place_of(community)` gives street and district), cut at `limit`, with their evidence."""
     rows = []
-    for _, org, com, pk, initiative, date, conf, keys in _cobuild_index(g):
+    for (key, _org, com, pk, initiative, date, conf, keys), kind_of_org in links:
         if conf < min_confidence or (kind and (initiative or pk != kind)):
             continue
-        if org_kind not in (None, "", "any") and nodes[org]["kind"] != org_kind:
+        if org_kind not in (None, "", "any") and kind_of_org != org_kind:
             continue
-        place = roll_up(g, com)
+        place = place_of(com)
         if district and district not in (place["district"], place["street"]):
             continue
-        rows.append({"organization": _name(g, org), "org_kind": nodes[org]["kind"] or "", "community": _name(g, com),
+        rows.append({"organization": key[0], "org_kind": kind_of_org or "", "community": key[1],
                      "partnership_kind": pk, "initiative": initiative, "street": place["street"], "district": place["district"],
                      "date": date, "confidence": round(conf, 3), "_edges": list(keys)})
-        if len(rows) >= int(limit):
+        if len(rows) >= limit:
             break
     return attach_evidence(store, rows, 2)
+
+
+_PARTNERS_SQL = """SELECT e.id AS id, e.props AS props, e.confidence AS confidence, o.id AS org, o.name AS org_name, o.kind AS org_kind,
+       c.id AS com, c.name AS com_name
+FROM edges e JOIN nodes o ON o.id IN (e.src, e.dst) JOIN nodes c ON c.id IN (e.src, e.dst)
+WHERE e.predicate = 'COOPERATES_WITH' AND o.type = 'Organization' AND c.type = 'Community'
+ORDER BY e.id, o.id = e.dst"""  # per edge (org → community) before (community → org), as the graph index
+_SHARED_SQL = """SELECT s.id AS k1, u.id AS k2, min(s.confidence, u.confidence) AS confidence, o.id AS org, o.name AS org_name,
+       o.kind AS org_kind, c.id AS com, c.name AS com_name, i.name AS initiative
+FROM edges s JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
+JOIN edges u ON u.dst = s.dst AND u.predicate = 'RUNS' JOIN nodes c ON c.id = u.src
+WHERE s.predicate = 'SUPPORTS' AND o.type = 'Organization' AND c.type = 'Community'
+ORDER BY s.id, u.id"""
+
+
+def _sql_links(store) -> list[tuple]:
+    """`_cobuild_index` from the COOPERATES_WITH, SUPPORTS and RUNS edges (predicate index), with org kinds."""
+    found: list[tuple] = []
+    for r in store.read_sql(_PARTNERS_SQL):
+        props = json.loads(r["props"])
+        pk = props.get("kind", "")
+        found.append((((r["org_name"], r["com_name"], "", pk), r["org"], r["com"], pk, "", props.get("date", ""), r["confidence"], (r["id"],)),
+                      r["org_kind"]))
+    for r in store.read_sql(_SHARED_SQL):
+        name = r["initiative"]
+        found.append((((r["org_name"], r["com_name"], name, ""), r["org"], r["com"], "", name, "", r["confidence"], (r["k1"], r["k2"])),
+                      r["org_kind"]))
+    found.sort(key=lambda f: f[0][0])
+    return found
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the links read once per store version and each listed community's roll-up."""
+    places: dict[str, dict] = {}
+
+    def place_of(com: str) -> dict:
+        if com not in places:
+            places[com] = roll_up_sql(store, com)
+        return places[com]
+
+    links = store.query_index("cobuild", lambda: _sql_links(store))
+    return _rows(store, links, place_of, p["district"], p["kind"], p["org_kind"], p["min_confidence"], int(p["limit"]))
 
 
 
@@ -132,4 +184,5 @@ SPEC = register(QuerySpec(
     embedded, cypher,
     lambda: [("cobuild", COBUILD, {"district": None, "kind": None, "org_kind": "enterprise", "min_confidence": 0.0, "limit": 10}),
              ("cobuild_in_district", COBUILD_IN_DISTRICT, {"district": "x", "kind": None, "org_kind": "enterprise", "min_confidence": 0.0,
-                                                           "limit": 10})]))
+                                                           "limit": 10})],
+    sql=sql))

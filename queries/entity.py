@@ -6,6 +6,7 @@ from graph.traversal import graph_of
 from queries.cypher import FIND_NODE, N, find_cypher, roll_up_cypher
 from queries.helpers import find_node, roll_up
 from queries.registry import Param, QuerySpec, register
+from queries.sql import find_sql, roll_up_sql
 
 
 def _name(g, n: str) -> str:
@@ -58,8 +59,28 @@ def cypher(store, p: dict) -> list[dict]:
     return rows
 
 
+RELATIONS = """SELECT '→' AS arrow, e.predicate AS predicate, e.dst AS other, m.name AS name
+FROM edges e JOIN nodes m ON m.id = e.dst WHERE e.src = :id
+UNION ALL
+SELECT '←', e.predicate, e.src, m.name FROM edges e JOIN nodes m ON m.id = e.src WHERE e.dst = :id
+ORDER BY arrow DESC, predicate, other"""  # → before ←
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the store's indexes: the node, its roll-up, its relations and mentions."""
+    node = store.get_node(find_sql(store, p["name"]))
+    place = roll_up_sql(store, node.id)
+    rows = [{"section": "profile", "field": f, "value": v} for f, v in (
+        ("name", node.name), ("id", node.id), ("type", node.type), ("kind", node.kind or ""),
+        ("aliases", "、".join(node.aliases)), ("street", place["street"]), ("district", place["district"]))]
+    for r in store.read_sql(RELATIONS, {"id": node.id}):
+        rows.append({"section": "relation", "field": r["predicate"], "value": f"{r['arrow']} {r['name']}"})
+    for m in store.mentions_of(node.id):
+        rows.append({"section": "mention", "field": f"{m.article_id}:{m.start}-{m.end}", "value": m.surface})
+    return rows
+
 
 SPEC = register(QuerySpec(
     "entity", "Profile of an entity: type, kind, aliases, place, relations, mentions.",
     ("section", "field", "value"), (Param("name", str, "", "name, alias or id"),), embedded, cypher,
-    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("entity", ENTITY, {"id": "x"})]))
+    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("entity", ENTITY, {"id": "x"})], sql=sql))

@@ -8,6 +8,7 @@ from graph.traversal import edges_by_predicate, graph_of, nodes_by_type
 from queries.cypher import FIND_NODE, N, find_cypher
 from queries.helpers import find_node, limit_param, shape_hierarchy
 from queries.registry import Param, QuerySpec, register
+from queries.sql import find_sql
 
 
 def embedded(store, root: str = "", limit=500) -> list[dict]:
@@ -55,9 +56,27 @@ def cypher(store, p: dict) -> list[dict]:
     places, part_of, located = store.query_index("hierarchy", lambda: _inputs(store))
     return shape_hierarchy(places, part_of, located, find_cypher(store, p["root"]) if p["root"] else None, int(p["limit"]))
 
+PLACES_SQL = "SELECT id, name, type, kind FROM nodes WHERE type IN ('Area', 'Community') ORDER BY id"
+PART_OF_SQL = "SELECT src, dst FROM edges WHERE predicate = 'PART_OF' ORDER BY id"
+LOCATED_SQL = """SELECT e.dst AS place, u.type AS type, count(*) AS n FROM edges e JOIN nodes u ON u.id = e.src
+WHERE e.predicate = 'LOCATED_IN' GROUP BY e.dst, u.type"""
+
+
+def _sql_inputs(store) -> tuple[dict, list, dict]:
+    places = {r["id"]: {"name": r["name"], "type": r["type"], "kind": r["kind"]} for r in store.read_sql(PLACES_SQL)}
+    part_of = [(r["src"], r["dst"]) for r in store.read_sql(PART_OF_SQL)]
+    located = {(r["place"], r["type"]): r["n"] for r in store.read_sql(LOCATED_SQL)}
+    return places, part_of, located
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the places and the PART_OF / LOCATED_IN edges (predicate index), read once per store version."""
+    places, part_of, located = store.query_index("hierarchy", lambda: _sql_inputs(store))
+    return shape_hierarchy(places, part_of, located, find_sql(store, p["root"]) if p["root"] else None, int(p["limit"]))
+
 
 SPEC = register(QuerySpec(
     "hierarchy", "The area tree (PART_OF) with counts of communities, organizations and initiatives.",
     ("area", "type", "kind", "depth", "path", "communities", "organizations", "initiatives"),
     (Param("root", str, "", "start at this area"), limit_param(500)), embedded, cypher,
-    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("hierarchy_inputs", HIERARCHY_INPUTS, {})]))
+    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("hierarchy_inputs", HIERARCHY_INPUTS, {})], sql=sql))

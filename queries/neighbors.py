@@ -6,6 +6,7 @@ from graph.traversal import graph_of
 from queries.cypher import FIND_NODE, N, find_cypher
 from queries.helpers import CONF, LIMIT, bfs_rows, find_node, first_relations
 from queries.registry import Param, QuerySpec, ontology_node_types, ontology_relations, register
+from queries.sql import find_sql, marks
 
 
 def _name(g, n: str) -> str:
@@ -78,6 +79,39 @@ def cypher(store, p: dict) -> list[dict]:
     return bfs_rows(start, int(p["hops"]), expand, int(p["limit"]))
 
 
+# The relations of some nodes (both directions, mentions are not edges) at or above a confidence, with the
+# node at the other end: what `sql` filters and orders in Python exactly as `embedded` does.
+def _relations_sql(count: int) -> str:
+    ids = marks(count)
+    return f"""SELECT e.src AS via, 'out' AS direction, e.id AS edge_id, e.predicate AS predicate, e.confidence AS confidence,
+       m.id AS other, m.name AS name, m.type AS type, m.kind AS kind
+FROM edges e JOIN nodes m ON m.id = e.dst WHERE e.src IN ({ids}) AND e.confidence >= ?
+UNION ALL
+SELECT e.dst, 'in', e.id, e.predicate, e.confidence, m.id, m.name, m.type, m.kind
+FROM edges e JOIN nodes m ON m.id = e.src WHERE e.dst IN ({ids}) AND e.confidence >= ?"""
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` on the store's edge indexes: each frontier chunk is one indexed read of its relations."""
+    start = find_sql(store, p["entity"])
+    node_types, preds, floor = _filters(p["types"], p["predicates"], p["min_confidence"])
+    names: dict[str, str] = {}
+
+    def expand(ids: list[str], seen: set, cap: int) -> dict[str, list[dict]]:
+        rows = store.read_sql(_relations_sql(len(ids)), [*ids, floor, *ids, floor])
+        by_via: dict[str, list[dict]] = {n: [] for n in ids}
+        for r in rows:
+            names[r["other"]] = r["name"]
+            if (preds and r["predicate"] not in preds) or (node_types and r["type"] not in node_types):
+                continue
+            by_via[r["via"]].append(r)
+        if start not in names:
+            names.update((r["id"], r["name"]) for r in store.read_sql("SELECT id, name FROM nodes WHERE id = ?", [start]))
+        return {n: [e | {"via_name": names[n]} for e in first_relations(rels, seen, cap)] for n, rels in by_via.items()}
+
+    return bfs_rows(start, int(p["hops"]), expand, int(p["limit"]))
+
+
 SPEC = register(QuerySpec(
     "neighbors", "Entities within k relations of an entity, with type and relation filters.",
     ("id", "name", "type", "kind", "predicate", "direction", "via", "hops", "confidence", "via_id", "edge_id"),
@@ -87,4 +121,5 @@ SPEC = register(QuerySpec(
      CONF, LIMIT),
     embedded, cypher,
     lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("neighbors", NEIGHBOR_EXPAND, {
-        "ids": ["x"], "seen": ["x"], "cap": 200, "types": None, "predicates": None, "min_confidence": 0.0})]))
+        "ids": ["x"], "seen": ["x"], "cap": 200, "types": None, "predicates": None, "min_confidence": 0.0})],
+    sql=sql))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from graph.traversal import graph_of, undirected_relations
 from queries.cypher import FIND_NODE, N, find_cypher
 from queries.helpers import bounded_shortest_paths, find_node, limit_param, path_rows
 from queries.registry import Param, QuerySpec, register
+from queries.sql import find_sql, marks
 
 
 def _name(g, n: str) -> str:
@@ -57,9 +60,62 @@ def cypher(store, p: dict) -> list[dict]:
     return path_rows(paths, steps, int(p["max_hops"]))
 
 
+def _adjacency_sql(count: int) -> str:
+    ids = marks(count)
+    return f"""SELECT id, src, dst, predicate FROM edges WHERE src IN ({ids})
+UNION ALL SELECT id, src, dst, predicate FROM edges WHERE dst IN ({ids})"""
+
+
+def _explored(store, a: str, b: str, max_hops: int) -> nx.Graph | None:
+    """The relations around a and b that every shortest path between them uses: breadth-first from both
+    ends over the edge indexes, the smaller frontier expanded each time, until the two searches meet
+    (None when they do not within `max_hops`). Returned as the simple undirected view `embedded` walks
+    (graph.traversal.undirected_relations: per node pair the relation of the smallest id)."""
+    seen = {a: {a}, b: {b}}
+    frontier = {a: [a], b: [b]}
+    edges: dict[str, tuple[str, str, str]] = {}
+    for _ in range(max_hops):
+        side = a if len(frontier[a]) <= len(frontier[b]) else b
+        nxt: list[str] = []
+        ids = frontier[side]
+        for i in range(0, len(ids), 400):
+            chunk = ids[i:i + 400]
+            for r in store.read_sql(_adjacency_sql(len(chunk)), [*chunk, *chunk]):
+                edges[r["id"]] = (r["src"], r["dst"], r["predicate"])
+                for other in (r["src"], r["dst"]):
+                    if other not in seen[side]:
+                        seen[side].add(other)
+                        nxt.append(other)
+        frontier[side] = nxt
+        if seen[a] & seen[b]:
+            und = nx.Graph()
+            for k in sorted(edges):
+                u, v, predicate = edges[k]
+                if not und.has_edge(u, v):
+                    und.add_edge(u, v, predicate=predicate, forward=(u, v))
+            return und
+        if not nxt:
+            return None
+    return None
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` over the edge indexes: a bidirectional search reads only the relations near both ends."""
+    a, b = find_sql(store, p["source"]), find_sql(store, p["target"])
+    max_hops = int(p["max_hops"])
+    und = _explored(store, a, b, max_hops) if a != b else None
+    if und is None:
+        return []
+    found = sorted(bounded_shortest_paths(und, a, b, max_hops))[: int(p["limit"])]
+    on_paths = sorted({n for path in found for n in path})
+    names = {r["id"]: r["name"] for r in store.read_sql(f"SELECT id, name FROM nodes WHERE id IN ({marks(len(on_paths))})", on_paths)}
+    paths = [[(n, names[n]) for n in path] for path in found]
+    steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(path, path[1:])] for path in found]
+    return path_rows(paths, steps, max_hops)
+
 
 SPEC = register(QuerySpec(
     "path", "Shortest paths between two entities, with relation types.",
     ("path", "length", "nodes", "steps"),
     (Param("source", str, ""), Param("target", str, ""), Param("max_hops", int, 4, minimum=1), limit_param(5)), embedded, cypher,
-    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("path", PATHS, {"source": "x", "target": "y"})]))
+    lambda: [("find_node", FIND_NODE, {"ref": "x", "norm": "x"}), ("path", PATHS, {"source": "x", "target": "y"})], sql=sql))

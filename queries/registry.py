@@ -154,6 +154,7 @@ class QuerySpec:
     cypher: Callable[..., list[dict]]  # cypher(store, params) on a CypherStore (graph.base)
     statements: Callable[[], list[tuple[str, str, dict]]]  # (id, Cypher, example params) it sends, for the linter and --cypher
     ordered: bool = True  # rows come in a defined order (False: compare them as a multiset)
+    sql: Callable[..., list[dict]] | None = None  # sql(store, params) on a SQLStore's tables (graph.base); None: `embedded`
 
     def bind(self, raw: dict) -> dict:
         """Check names, parse and validate values, fill defaults (a number given as None takes its default)."""

@@ -40,9 +40,28 @@ def _candidates(store, node_type: str | None) -> list[dict]:
     return rows
 
 
+DEGREES_SQL = """SELECT id, sum(n) AS degree FROM (
+  SELECT src AS id, count(*) AS n FROM edges GROUP BY src UNION ALL SELECT dst, count(*) FROM edges GROUP BY dst
+) GROUP BY id"""
+
+
+def _sql_candidates(store, node_type: str | None) -> list[dict]:
+    """Every entity of `node_type` (all when None) with aliases and relation degree, from the tables."""
+    degree = {r["id"]: r["degree"] for r in store.read_sql(DEGREES_SQL)}
+    return [{"id": n.id, "name": n.name, "type": n.type, "kind": n.kind, "aliases": list(n.aliases), "degree": degree.get(n.id, 0)}
+            for n in store.iter_nodes(node_type)]
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` over the candidates read once per store version (not the graph)."""
+    if not p["q"]:
+        raise QueryError("search needs --param q=TEXT")
+    rows = store.query_index(f"search:{p['type']}", lambda: _sql_candidates(store, p["type"]))
+    return score_search(rows, p["q"], int(p["limit"]))
+
 
 SPEC = register(QuerySpec(
     "search", "Find entities by Chinese name, alias, substring or pinyin.",
     ("id", "name", "type", "kind", "match", "score", "degree"),
     (Param("q", str, ""), Param("type", str, None, "node type", choices=ontology_node_types, what="node type"), limit_param(20)), embedded, cypher,
-    lambda: [("search", SEARCH_CANDIDATES, {"type": None, "pinyin": False, "needle": "x"})]))
+    lambda: [("search", SEARCH_CANDIDATES, {"type": None, "pinyin": False, "needle": "x"})], sql=sql))
