@@ -16,6 +16,7 @@ from ingest.lexicon import SUFFIXES, is_generic_word
 from queries.cypher import N, roll_up_call
 from queries.helpers import attach_evidence, limit_param, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
+from queries.sql import roll_up_sql
 
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
 _DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
@@ -293,6 +294,36 @@ def cypher(store, p: dict) -> list[dict]:
         rows.append(_row(cluster, it, status, score, [x[1] for x in runs], place, counts[it.id], [x[2] for x in runs]))
     return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
 
+ITEMS_SQL = """SELECT i.id AS id, i.name AS name, i.kind AS kind,
+       (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.node_id = i.id) AS articles
+FROM nodes i WHERE i.type = 'Initiative' AND (:kind IS NULL OR i.kind = :kind) ORDER BY i.id"""
+PLACE_NAMES_SQL = "SELECT name FROM nodes WHERE type IN ('Area', 'Community')"
+RUNNERS_SQL = """SELECT e.src AS id, n.name AS name, e.id AS edge_id FROM edges e JOIN nodes n ON n.id = e.src
+WHERE e.dst = ? AND e.predicate = 'RUNS' ORDER BY e.id"""
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` from the tables: initiatives (type index), place names and article counts read once per
+    store version into the same scored candidate pairs; runners and roll-ups only for the rows returned."""
+    def build():
+        found = store.read_sql(ITEMS_SQL, {"kind": p["kind"]})
+        places = [r["name"] for r in store.read_sql(PLACE_NAMES_SQL)]
+        return ({r["id"]: r["articles"] for r in found}, *duplicate_index([(r["id"], r["name"], r["kind"]) for r in found], places))
+
+    counts, items, pairs = store.query_index(f"duplicates:{p['kind']}", build)
+    chosen = choose_rows(items, pairs, store.marks(), float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
+    rows = []
+    for cluster, it, status, score in chosen:
+        runs = store.read_sql(RUNNERS_SQL, [it.id])
+        place = roll_up_sql(store, it.id)
+        if not place["street"] and not place["district"]:
+            for r in sorted(runs, key=lambda r: (r["id"], r["edge_id"])):
+                place = roll_up_sql(store, r["id"])
+                if place["street"] or place["district"]:
+                    break
+        rows.append(_row(cluster, it, status, score, [r["name"] for r in runs], place, counts[it.id], [r["edge_id"] for r in runs]))
+    return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
+
 
 SPEC = register(QuerySpec(
     "duplicates", "Clusters of near-duplicate initiatives in different places; initiatives reported by several articles.",
@@ -300,4 +331,5 @@ SPEC = register(QuerySpec(
     (Param("min_similarity", float, 85.0, "0-100", minimum=0.0, maximum=100.0),
      Param("kind", str, None, "initiative kind", choices=ontology_kinds("Initiative"), what="Initiative kind"), limit_param(100)),
     embedded, cypher,
-    lambda: [("duplicate_items", DUPLICATE_ITEMS, {"kind": None}), ("duplicate_details", DUPLICATE_DETAILS, {"ids": ["x"]})]))
+    lambda: [("duplicate_items", DUPLICATE_ITEMS, {"kind": None}), ("duplicate_details", DUPLICATE_DETAILS, {"ids": ["x"]})],
+    sql=sql))

@@ -17,7 +17,7 @@ from core.names import normalize_name
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
 from queries.cypher import N
-from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, core_name
+from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, PLACE_NAMES_SQL, core_name
 from queries.helpers import limit_param, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 from queries.similarity import Context, Item, SimilarityIndex, build_profiles
@@ -179,6 +179,41 @@ def cypher_inputs(store) -> tuple[nx.MultiDiGraph, list[str], list[Context]]:
     place_names = [r["name"] for r in store.read_cypher(PLACE_NAMES)]
     return g, place_names, contexts
 
+# Initiatives, their runners and every place within 6 PART_OF / LOCATED_IN hops above either: the part of
+# the graph `similar` places its clusters on.
+SUBGRAPH_NODES_SQL = """WITH RECURSIVE up(id, depth) AS (
+  SELECT id, 0 FROM nodes WHERE type = 'Initiative'
+  UNION
+  SELECT e.src, 0 FROM edges e JOIN nodes i ON i.id = e.dst WHERE e.predicate = 'RUNS' AND i.type = 'Initiative'
+  UNION
+  SELECT e.dst, up.depth + 1 FROM up JOIN edges e ON e.src = up.id
+  WHERE up.depth < 6 AND e.predicate IN ('PART_OF', 'LOCATED_IN')
+)
+SELECT n.id AS id, n.name AS name, n.type AS type, n.kind AS kind FROM nodes n WHERE n.id IN (SELECT id FROM up) ORDER BY n.id"""
+SUBGRAPH_EDGES_SQL = """SELECT e.id AS id, e.src AS src, e.dst AS dst, e.predicate AS predicate, e.confidence AS confidence
+FROM edges e JOIN nodes d ON d.id = e.dst
+WHERE (e.predicate = 'RUNS' AND d.type = 'Initiative') OR e.predicate IN ('PART_OF', 'LOCATED_IN') ORDER BY e.id"""
+NAMED_SQL = f"SELECT id FROM nodes WHERE type NOT IN ({', '.join(repr(t) for t in UNNAMED)})"
+
+
+def sql_inputs(store) -> tuple[nx.MultiDiGraph, list[str], list[Context]]:
+    """The graph of initiatives, their runners and places, the place names and the mention sentences, from the tables."""
+    g = nx.MultiDiGraph()
+    for r in store.read_sql(SUBGRAPH_NODES_SQL):
+        g.add_node(r["id"], type=r["type"], kind=r["kind"], name=r["name"], aliases=())
+    for r in store.read_sql(SUBGRAPH_EDGES_SQL):
+        if r["src"] in g and r["dst"] in g:
+            g.add_edge(r["src"], r["dst"], key=r["id"], predicate=r["predicate"], confidence=r["confidence"])
+    initiatives = {n for n, d in g.nodes(data=True) if d["type"] == "Initiative"}
+    contexts = store_contexts(store, initiatives, {r["id"] for r in store.read_sql(NAMED_SQL)})
+    return g, [r["name"] for r in store.read_sql(PLACE_NAMES_SQL)], contexts
+
+
+def sql(store, p: dict) -> list[dict]:
+    """`embedded` on the part of the graph it needs (sql_inputs, read once per store version), not the whole graph."""
+    g, place_names, contexts = store.query_index("similar", lambda: sql_inputs(store))
+    return similar_on_graph(store, g, place_names, contexts, float(p["min_similarity"]), p["kind"], p["scope"] or "any", int(p["limit"]))
+
 
 SPEC = register(QuerySpec(
     "similar", "Clusters of initiatives that do the same kind of thing (head noun, key terms, mention sentences), with why.",
@@ -188,4 +223,5 @@ SPEC = register(QuerySpec(
      Param("scope", str, "any", "any, across (2+ districts) or within (one district)", choices=lambda: SCOPES, what="scope"),
      limit_param(200)),
     embedded, cypher,
-    lambda: [("similar", DUPLICATE_SUBGRAPH, {"kind": None}), ("similar_contexts", CONTEXTS, {}), ("place_names", PLACE_NAMES, {})]))
+    lambda: [("similar", DUPLICATE_SUBGRAPH, {"kind": None}), ("similar_contexts", CONTEXTS, {}), ("place_names", PLACE_NAMES, {})],
+    sql=sql))

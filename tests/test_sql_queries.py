@@ -48,6 +48,11 @@ def _param_sets(name: str, store) -> list[dict]:
             [{"q": "shequ"}, {"q": "sq", "limit": 5}, {"q": "社区", "type": "Community"}, {"q": "公司", "type": "Organization", "limit": 3}]
     if name == "brokers":
         return [{}, {"limit": 3}, {"min_confidence": 0.8}, {"min_confidence": 0.95, "limit": 50}]
+    if name == "duplicates":
+        kinds = sorted({n.kind for n in store.iter_nodes("Initiative") if n.kind})
+        return [{}, {"min_similarity": 60}, {"min_similarity": 40, "limit": 5}] + [{"kind": k, "min_similarity": 50} for k in kinds[:3]]
+    if name == "similar":
+        return [{}, {"min_similarity": 30}, {"min_similarity": 30, "scope": "across"}, {"min_similarity": 30, "scope": "within", "limit": 5}]
     if name == "hierarchy":
         areas = [n.name for n in store.iter_nodes("Area")]
         return [{}, {"limit": 5}] + [{"root": a} for a in areas[:10]]
@@ -55,7 +60,7 @@ def _param_sets(name: str, store) -> list[dict]:
 
 
 def test_some_queries_run_on_the_tables():
-    assert {"neighbors", "entity", "articles", "awards", "hierarchy", "path", "cobuild", "search", "brokers"} <= set(SQL_QUERIES)
+    assert {"neighbors", "entity", "articles", "awards", "hierarchy", "path", "cobuild", "search", "brokers", "duplicates", "similar"} <= set(SQL_QUERIES)
 
 
 @pytest.mark.parametrize("name", SQL_QUERIES)
@@ -90,4 +95,23 @@ def test_a_local_query_builds_no_graph(tmp_path, corpus_dir, monkeypatch):
     assert run_query(store, "path", {"source": name, "target": reached[-1]["id"]}).rows[0]["length"] == 2
     with pytest.raises(QueryError, match="no entity named"):
         run_query(store, "entity", {"name": "没有这个实体"})
+    store.close()
+
+
+def test_duplicates_on_the_tables_follow_the_marks_as_the_graph_does(tmp_path, corpus_dir):
+    from graph.sqlite_store import SQLiteStore
+    from ingest.pipeline import Pipeline
+
+    store = SQLiteStore(tmp_path / "g.db")
+    Pipeline(store).ingest([corpus_dir])
+    spec = QUERIES["duplicates"]
+    params = spec.bind({"min_similarity": 40})
+    rows = spec.sql(store, params)
+    clusters = [[r["id"] for r in rows if r["cluster"] == c and r["status"] != "reported_twice"] for c in sorted({r["cluster"] for r in rows})]
+    clusters = [c for c in clusters if len(c) > 1]
+    assert len(clusters) >= 2, rows
+    store.set_mark(clusters[0][0], clusters[0][1], "different")
+    store.set_mark(clusters[0][0], clusters[1][0], "same")
+    after = spec.sql(store, params)
+    assert after == spec.embedded(store, **params) and after != rows
     store.close()
