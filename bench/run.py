@@ -43,6 +43,15 @@ def _peak_mb() -> dict:
     return {"self_mb": round(own, 1), "largest_child_mb": round(children, 1)}
 
 
+def _resident_mb() -> float | None:
+    """This process's resident memory now, in MB (Linux /proc; None elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 1e6, 1)
+
+
 def measure_extraction(paths: list[Path], gold_dir: Path, sample: int, mode: str = "default") -> dict:
     """chars/s of the extractor of `mode` and of plain jieba on the same cleaned texts; F1 on ground truth."""
     articles = [clean_document(read_file(p)) for p in paths[:sample]]
@@ -96,34 +105,43 @@ def sqlite_floor(rows: dict[str, list[tuple]], folder: Path) -> float:
 
 
 def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
-    """First call after the ingest and median latency (ms) of every named query. The queries that read the
-    store's tables (`sql`) run first, before any graph exists; then the whole-graph build the others need
-    (brokers, duplicates, similar) is timed on its own, then those queries. Uncached: the result cache is
-    cleared before each timed call (the queries' indexes stay warm); cached: the same call again."""
+    """First call after the ingest and median latency (ms) of every named query on the store's tables
+    (uncached: the result cache cleared before each timed call, the queries' indexes warm; cached: the same
+    call again), with the process's peak memory; then, as the baseline of the same run, the old path: the
+    whole networkx graph built (time, peak memory after) and each query's networkx implementation timed."""
     params = query_params(store)
-    ordered = sorted(QUERIES, key=lambda name: (QUERIES[name].sql is None, name))
-    out: dict = {"table_queries": [n for n in ordered if QUERIES[n].sql is not None], "graph_build_seconds": None,
-                 "first_call_ms": {}, "latency_ms": {}, "cached_ms": {}}
-    for name in ordered:
-        if QUERIES[name].sql is None and out["graph_build_seconds"] is None:
-            t0 = time.perf_counter()
-            g = graph_of(store)
-            out["graph_build_seconds"] = round(time.perf_counter() - t0, 2)
-            out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
+    out: dict = {"first_call_ms": {}, "latency_ms": {}, "cached_ms": {}}
+    for name, spec in QUERIES.items():
+        args = spec.bind(params.get(name, {}))
         t0 = time.perf_counter()
-        run_query(store, name, params.get(name, {}))
+        run_query(store, name, args)
         out["first_call_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)  # includes building the query's index
         uncached, cached = [], []
         for _ in range(repeats):
             store.clear_result_cache()
             t0 = time.perf_counter()
-            run_query(store, name, params.get(name, {}))
+            run_query(store, name, args)
             uncached.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            run_query(store, name, params.get(name, {}))
+            run_query(store, name, args)
             cached.append((time.perf_counter() - t0) * 1000)
         out["latency_ms"][name] = round(statistics.median(uncached), 1)
         out["cached_ms"][name] = round(statistics.median(cached), 2)
+    out["resident_mb_tables"] = _resident_mb()
+    t0 = time.perf_counter()
+    g = graph_of(store)
+    out["graph_build_seconds"] = round(time.perf_counter() - t0, 2)
+    out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
+    out["networkx_first_call_ms"], out["networkx_latency_ms"] = {}, {}
+    for name, spec in QUERIES.items():
+        args = spec.bind(params.get(name, {}))
+        t0 = time.perf_counter()
+        spec.embedded(store, **args)
+        out["networkx_first_call_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)
+        t0 = time.perf_counter()
+        spec.embedded(store, **args)
+        out["networkx_latency_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)
+    out["resident_mb_with_graph"] = _resident_mb()
     return out
 
 
@@ -213,10 +231,12 @@ def print_table(report: dict) -> None:
               f"{i['seconds']} s with {i['workers']} workers   writer/floor {i['writer_vs_floor_ratio']}×   store {i['store_bytes'] / 1e6:.1f} MB")
         print(f"memory       after ingest {i['peak_memory_after_ingest']}   overall {r['peak_memory']}")
         if q:
-            print(f"graph        build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
             print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
             print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
             print("cached       " + "  ".join(f"{k} {v}" for k, v in q["cached_ms"].items()))
+            print(f"resident     {q['resident_mb_tables']} MB after the table queries   {q['resident_mb_with_graph']} MB with the networkx graph")
+            print(f"baseline     networkx graph build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
+            print("networkx ms  " + "  ".join(f"{k} {v}" for k, v in q["networkx_latency_ms"].items()))
         nj = r.get("neo4j")
         if nj:
             print(f"neo4j        ingest {nj['ingest_seconds']} s = {nj['ingest_ratio_to_embedded']}× the embedded store "
