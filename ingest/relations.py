@@ -696,6 +696,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             continue
         word = trig.group()
         kind = lx.PARTNER_TRIGGERS[word]
+        split = None
         ci = _clause_of(trig.start(), clauses)
         cs, ce = clauses[ci]
         if word in ("签署", "签订", "签约"):
@@ -719,7 +720,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                     left = [a for a in left if a.end <= marked[0].start and a not in marked]
                 if not left and subjects[ci] is not None:
                     left = [subjects[ci]]
-                if left:
+                split = _with_split(sentence, left) if word not in lx.DIRECTED_TRIGGERS else None
+                if split is not None:  # A与辖区内的B、C建立共建关系: B and C each partner with A
+                    left, right = split[0], split[1] + [a for a in right if a not in split[1]]
+                elif left:
                     left = _coordinated(sentence, left)
                 if left and subjects[ci] is not None and subjects[ci].key not in {a.key for a in left} \
                         and _WITH_OPENER.match(sentence[cs : left[0].start]):
@@ -730,6 +734,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                         right = [_Actor(topic, -1, -1, Mention(-1, -1, topic.split(":", 1)[1], topic.split(":", 1)[0], None, 0.5, "topic"))]
             if not left:
                 continue  # 联合B、C: whoever brings them together is not named here, and B and C are not each other's partners
+        if word in ("签署", "签订", "签约"):
+            split = _with_split(sentence, left)
+            if split is not None:  # A与B、C签订…: B and C each partner with A, not with each other
+                left, right = split[0], split[1] + [a for a in right if a not in split[1]]
         parties = []
         for a in left + right:
             if a.key not in parties:
@@ -742,7 +750,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             right = [b for b in right if not any(_governs(a, b) for a in left)]
             if not right:
                 continue
-        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0):
+        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0 or split is not None):
             pairs = [(a.key, b.key) for a in left for b in right if a.key != b.key]
             for a, b in pairs:
                 partners.append(PartnerFact(kind, [a, b], conf, date))
@@ -773,6 +781,21 @@ _PLURAL_BEFORE = re.compile(r"(?:各|各个|每个|所有|全部|多个|部分|[
 _JOINED_BY = re.compile(r"(?:联合|携手|牵手)$")  # not 引导/动员: A引导B成立X, B founds it
 _WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
+
+
+_WITH_GAP = re.compile(r"^(?:与|同|跟)[^，。；、]{0,6}$")  # 与, 与辖区内的
+
+
+def _with_split(sentence: str, left: list[_Actor]) -> tuple[list[_Actor], list[_Actor]] | None:
+    """(A, [B, C]) for A与B、C (or A与辖区内的B、C) before a mutual trigger: the ones after 与 are A's partners,
+    a list joined by 、/和/及 on each side; None when no 与 splits the actors."""
+    for k in range(1, len(left)):
+        if _WITH_GAP.match(sentence[left[k - 1].end : left[k].start]):
+            head, withs = left[:k], left[k:]
+            joined = all(sentence[a.end : b.start] in ("、", "和", "及", "以及") for a, b in zip(withs, withs[1:]))
+            head_joined = all(sentence[a.end : b.start] in ("、", "和", "及") for a, b in zip(head, head[1:]))
+            return (head, withs) if joined and head_joined else None
+    return None
 
 
 def _jointly_run(sentence: str, mentions: list[Mention], trigger_end: int, clause_end: int, right: list[_Actor]) -> list[Mention]:

@@ -356,3 +356,13 @@ def test_a_giver_whose_next_clause_helps_another_build_supports_it():
     assert ("Community:红旗社区", "RUNS", "Initiative:邻里客厅") in facts
     assert ("Organization:南宁恒信物业有限公司", "SUPPORTS", "Initiative:邻里客厅") in facts
     assert ("Organization:南宁恒信物业有限公司", "RUNS", "Initiative:邻里客厅") not in facts
+
+
+def test_the_ones_after_with_each_partner_the_one_before_not_each_other():
+    built = _pairs(_facts("松林社区与辖区内的长江小学、平安银行松林支行建立共建关系。"))
+    assert built == {frozenset(("Community:松林社区", "Organization:长江小学")),
+                     frozenset(("Community:松林社区", "Organization:平安银行松林支行"))}
+    signed = _pairs(_facts("松林社区党委与长江小学、滨海市第三人民医院签订共建协议。"))
+    assert frozenset(("Organization:长江小学", "Organization:滨海市第三人民医院")) not in signed
+    assert frozenset(("Organization:松林社区党委", "Organization:长江小学")) in signed
+    assert frozenset(("Organization:松林社区党委", "Organization:滨海市第三人民医院")) in signed
