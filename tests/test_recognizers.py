@@ -94,6 +94,16 @@ def test_one_lac_span_over_two_bodies_stays_two_names():
     assert "青岛海尔集团" in names and "金水街道党工委" in names
 
 
+def test_a_lac_word_over_a_street_short_form_leaves_the_community_its_own_name():
+    from ingest.lac_mentions import merge_statistical
+    from ingest.lac_tagger import TaggedSpan
+    s = "市北区辽源路街公平社区开展邻里节活动。"  # 辽源路街 is the local form of 辽源路街道, which the lexicon reads
+    spans = [TaggedSpan(0, 3, "市北区", "LOC"), TaggedSpan(3, 11, "辽源路街公平社区", "LOC"), TaggedSpan(11, 13, "开展", "v"),
+             TaggedSpan(13, 16, "邻里节", "n"), TaggedSpan(16, 18, "活动", "vn"), TaggedSpan(18, 19, "。", "w")]
+    names = {m.name for m in merge_statistical(s, find_mentions(s), spans) if not m.generic}
+    assert "公平社区" in names and "辽源路街公平社区" not in names
+
+
 def test_generic_openers_from_lac_are_dropped():
     assert "社区图书室" not in named("社区图书室、老年大学相继开放。")
 
