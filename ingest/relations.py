@@ -308,8 +308,10 @@ def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
     places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and m.kind in LEVEL]
     facts = []
     for a, b in zip(places, places[1:]):
-        if a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]:
-            facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85))
+        # 某社区的某小区, 某街道的某社区: 的 between a place and one of the level right below it states the containment
+        possessed = sentence[a.end : b.start] == "的" and LEVEL[a.kind] - LEVEL[b.kind] == 1 and a.kind in ("subdistrict", "community")
+        if (a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]) or possessed:
+            facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85 if not possessed else 0.7))
             # coordinated: 保和街道迎晖社区、和欣社区 → 和欣社区 PART_OF 保和街道 too
             idx = places.index(b)
             prev_end = b.end

@@ -366,3 +366,12 @@ def test_the_ones_after_with_each_partner_the_one_before_not_each_other():
     assert frozenset(("Organization:长江小学", "Organization:滨海市第三人民医院")) not in signed
     assert frozenset(("Organization:松林社区党委", "Organization:长江小学")) in signed
     assert frozenset(("Organization:松林社区党委", "Organization:滨海市第三人民医院")) in signed
+
+
+def test_a_possessive_between_a_place_and_the_level_below_states_containment():
+    facts = _facts("上周，松林社区的翠竹苑小区内新建了一处休闲广场。")
+    assert ("Community:翠竹苑小区", "PART_OF", "Community:松林社区") in facts
+    street = _facts("金水街道的松林社区共有居民八千人。")
+    assert ("Community:松林社区", "PART_OF", "Area:金水街道") in street
+    far = _facts("金水街道的翠竹苑小区完成了改造。")  # two levels apart: the text does not state which community
+    assert not any(p == "PART_OF" and o == "Area:金水街道" and s == "Community:翠竹苑小区" for s, p, o in far)
