@@ -40,7 +40,9 @@ _GENERIC_ACTOR = {
     "小区": ("Community", "compound"), "该小区": ("Community", "compound"),
 }
 # 该镇, 本村, 这个小区…: a demonstrative and a level word refer back to the nearest named place of that level.
-_DEMONSTRATIVE = re.compile(r"(?:该|本|这个|此)(街道|镇|乡|村|社区|小区|院落|县|区|市)(?![域内级间委])")
+# 这个曾经的“三无小区”, 这个昔日的贫困村: a past-time modifier and a quoted or plain description may stand between.
+_DEMONSTRATIVE = re.compile(r"(?:该|本|这个|此|(?:这个|这座|这片|这一)(?:曾经|昔日|过去|以前|原来|往日|从前|当年|曾)的“?(?:[\u4e00-\u9fff]{1,5}?”?))"
+                            r"(街道|镇|乡|村|社区|小区|院落|县|区|市)(?![域内级间委])”?")
 _LEVEL_WORD = {"街道": ("Area", "subdistrict"), "镇": ("Area", "subdistrict"), "乡": ("Area", "subdistrict"),
                "村": ("Community", "community"), "社区": ("Community", "community"),
                "小区": ("Community", "compound"), "院落": ("Community", "compound"),

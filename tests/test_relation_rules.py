@@ -375,3 +375,14 @@ def test_a_possessive_between_a_place_and_the_level_below_states_containment():
     assert ("Community:松林社区", "PART_OF", "Area:金水街道") in street
     far = _facts("金水街道的翠竹苑小区完成了改造。")  # two levels apart: the text does not state which community
     assert not any(p == "PART_OF" and o == "Area:金水街道" and s == "Community:翠竹苑小区" for s, p, o in far)
+
+
+def test_a_demonstrative_with_a_past_description_refers_back_to_the_place():
+    ctx = Context()
+    for s in ("翠竹苑小区位于城东。", "这个曾经的“脏乱差小区”如今已成为省级文明示范点，居民满意度大幅提升。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    assert ("Community:翠竹苑小区", "AWARDED", "Award:省级文明示范点") in {(f.subject, f.predicate, f.object) for f in facts}
+    village = Context()
+    for s in ("木兰村地处山区。", "这个昔日的贫困村打造了“邻里客厅”。"):
+        facts, _ = sentence_facts(s, _mentions(s), village)
+    assert ("Community:木兰村", "RUNS", "Initiative:邻里客厅") in {(f.subject, f.predicate, f.object) for f in facts}
