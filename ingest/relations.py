@@ -13,7 +13,7 @@ from ingest.rule_data import DATA, fail, read_table
 def _relation_cues() -> dict[str, tuple[str, ...]]:
     """The cue words of ingest/data/relation_cues.tsv by role (title, instrument, topic_head)."""
     path = DATA / "relation_cues.tsv"
-    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": [], "backing": [], "helping": []}
+    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": [], "backing": [], "helping": [], "following": []}
     for number, (cue, role) in read_table(path, 2):
         if role not in cues:
             raise fail(path, number, f"unknown role {role!r} (expected {' or '.join(cues)})")
@@ -26,6 +26,8 @@ _TITLE_AFTER = re.compile("^(?:常务副|副)?(?:" + "|".join(map(re.escape, REL
 _INSTRUMENT = re.compile("(?:" + "|".join(map(re.escape, RELATION_CUES["instrument"])) + ")(?:了|于)?[“《]?$")
 _BACKED_BY = re.compile(r"在([^，。；！？]{2,40}?)的(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["backing"], key=len, reverse=True))) + ")下")
 _HELPING = re.compile("(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["helping"], key=len, reverse=True))) + ")")
+_FOLLOWING = re.compile("(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["following"], key=len, reverse=True))) + ")")
+_OWNER_GAP = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,6}?(?:的)?[“《]?$")  # 某街道|咸东小哥|“X”, 某街道|的|“X”
 
 LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
 ACTOR_TYPES = ("Area", "Community", "Organization")
@@ -399,6 +401,11 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
         if supporter is not None:
             facts.append(Fact(supporter.key, "SUPPORTS", key, 0.6))
             continue
+        followed, owner = _followed_owner(sentence, m, mentions, actors, cs)
+        if followed:  # 社区按照某街道“X”模式…: the one whose model is followed runs it, not the follower
+            if owner is not None:
+                facts.append(Fact(owner.key, "RUNS", key, 0.6))
+            continue
         runner = None
         conf = 0.0
         at = _actor_at_place(sentence, local)
@@ -429,6 +436,25 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+def _followed_owner(sentence: str, m: Mention, mentions: list[Mention], actors: list[_Actor], clause_start: int) -> tuple[bool, _Actor | None]:
+    """(followed, owner) for a body or place named between a verb of following (按照, 紧扣, 遵循…) and the
+    initiative right after it (按照某街道“X”模式, 紧扣某区的“X”体系): the initiative is that one's, not the
+    clause subject's; owner is its actor when it is named (None for a generic 街道办事处)."""
+    verbs = list(_FOLLOWING.finditer(sentence, clause_start, m.start))
+    if not verbs:
+        return False, None
+    before = [x for x in mentions if x.type in ACTOR_TYPES and not x.embedded and verbs[-1].end() <= x.start and x.end <= m.start]
+    if not before:
+        return False, None
+    holder = before[-1]
+    if not _OWNER_GAP.match(sentence[holder.end : m.start]):
+        return False, None
+    between = sentence[verbs[-1].end() : holder.start]
+    if between not in ("", "了", "着") and not between.endswith(("和", "、", "及", "与")):
+        return False, None  # 紧扣A“X”体系和B“Y”模式: the owner may open a later item of what is followed
+    return True, next((a for a in actors if (a.start, a.end) == (holder.start, holder.end)), None)
 
 
 def _backing(sentence: str, mentions: list[Mention], actors: list[_Actor], facts: list[Fact]) -> list[Fact]:

@@ -386,3 +386,14 @@ def test_a_demonstrative_with_a_past_description_refers_back_to_the_place():
     for s in ("木兰村地处山区。", "这个昔日的贫困村打造了“邻里客厅”。"):
         facts, _ = sentence_facts(s, _mentions(s), village)
     assert ("Community:木兰村", "RUNS", "Initiative:邻里客厅") in {(f.subject, f.predicate, f.object) for f in facts}
+
+
+def test_the_model_a_place_follows_is_run_by_the_one_named_before_it():
+    facts = _facts("近年来，松林社区紧扣区委“三治融合”体系和金水街道“五步议事”基层治理模式，形成了“三区联动”治理模式。")
+    assert ("Area:金水街道", "RUNS", "Initiative:五步议事") in facts
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事") not in facts
+    assert ("Community:松林社区", "RUNS", "Initiative:三区联动") in facts
+    generic = _facts("松林社区按照街道办事处“五步议事”工作模式开展协商。")  # the street's, though it goes unnamed here
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事") not in generic
+    own = _facts("松林社区依托“五步议事”工作法化解矛盾。")  # nobody named before it: the subject applies its own method
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事工作法") in own
