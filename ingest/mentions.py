@@ -650,6 +650,9 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     m = lx.CATEGORY_RE.match(after)
     if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
+    if m and lx.CATEGORY_WORDS[m.group(1)] == ("Initiative", "work_method") and "等" not in after[: m.start(1)] \
+            and lx.SUFFIXES.get(suffix_of(inner), ("",))[0] == "Organization":
+        return "Initiative", "work_method", 0.65  # “邻里议事会”工作机制, “红色业委会”制度: the body's name names the mechanism
     body = lx.SUFFIXES.get(inner)
     if body is not None and body[0] == "Organization" and len(inner) >= 4:
         return "Organization", body[1], 0.6  # “街长委员会”: a kind of body the lexicon knows, named in quotes

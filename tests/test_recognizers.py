@@ -283,6 +283,13 @@ def test_quoted_bodies_known_by_kind_or_short_form(mode):
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_quoted_body_name_before_a_mechanism_word_names_the_mechanism(mode):
+    names = named("松林社区推行“邻里议事会”工作机制，建立“楼栋业委会”制度。", mode)
+    assert names.get("邻里议事会") == "Initiative" and names.get("楼栋业委会") == "Initiative"
+    assert named("松林社区成立了“邻里议事会”。", mode).get("邻里议事会") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_quote_list_closed_by_a_team_names_bodies(mode):
     names = named("社区组建了“红心茶馆”“银发帮帮团”等志愿服务小队。", mode)
     assert names.get("红心茶馆") == "Organization" and names.get("银发帮帮团") == "Organization"
