@@ -104,8 +104,9 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         if u.end != units[j + 1].start or suffix_start - u.start > MAX_NAME:
             break  # a space or a too-long name ends the scan
         if _is_unit_end(u) and not (j > 0 and is_generic_word(units[j - 1].inner) and u.kind == "tok"):
-            if node_type in ("Area", "Community") or crossed:
-                break
+            bare_level = crossed == ["社区"] and u.kind == "area" and units[first].text == "社区"
+            if node_type in ("Area", "Community") or (crossed and not bare_level):
+                break  # 某街道|社区|专项基金管理委员会: a bare 社区 in a body's name is no place of its own, the street before it names the body
             crossed.append(u.text)
             first = j
             stem_start = u.start  # 和|市北区|红十字会: nothing loose glues on before a crossed place

@@ -544,6 +544,13 @@ def test_a_street_address_names_the_park_it_opens(mode):
 # ---- kinds of mistakes found by the place swap and on unseen articles ------------------------
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_bare_community_word_inside_a_body_name_keeps_the_street_before_it(mode):
+    names = named("居民代表向玉林街道社区专项基金管理委员会递交了申请。", mode)
+    assert names.get("玉林街道社区专项基金管理委员会") == "Organization", names
+    assert "社区专项基金管理委员会" not in names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):
     names = named("由三十位退休教师组成的欢喜姐妹合唱团多次获奖。", mode)
     assert names.get("欢喜姐妹合唱团") == "Organization", names
