@@ -335,6 +335,23 @@ def _suffix_before_locative(sentence: str, u: Unit) -> tuple[int, str]:
     return u.end, ""
 
 
+_TITLES = ("书记", "主任", "主席", "会长", "部长", "局长", "站长", "馆长", "院长", "校长", "理事长", "秘书长")
+
+
+def _suffix_before_title(sentence: str, units: list[Unit], i: int) -> tuple[int, str]:
+    """(end, suffix) when jieba glued a job title onto a name's suffix (某社区|党委书记, 某县委社会工作|部副|部长),
+    else (units[i].end, "")."""
+    u = units[i]
+    cut = next((len(t) for t in _TITLES if u.text.endswith(t) and len(u.text) > len(t)), 0)
+    if not cut and u.text.endswith("副") and len(u.text) >= 2 and i + 1 < len(units) and units[i + 1].text in _TITLES:
+        cut = 1
+    if cut:
+        suffix = _suffix_at(sentence, u.end - cut)
+        if suffix and u.end - cut - len(suffix) >= u.start - 4 and lx.SUFFIXES[suffix][0] == "Organization":
+            return u.end - cut, suffix
+    return u.end, ""
+
+
 def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     """Names headed by a known suffix (…社区, …街道, …党委, …公司, …工作法 …), with generic ones flagged."""
     out: list[Mention] = []
@@ -345,6 +362,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         suffix = _suffix_at(sentence, end)
         if not suffix:
             end, suffix = _suffix_before_locative(sentence, u)
+        if not suffix:
+            end, suffix = _suffix_before_title(sentence, units, i)
         if not suffix:
             continue
         k = i

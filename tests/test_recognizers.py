@@ -551,6 +551,14 @@ def test_a_bare_community_word_inside_a_body_name_keeps_the_street_before_it(mod
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_job_title_jieba_glued_onto_a_body_leaves_the_body_named(mode):
+    names = named("市人大代表、松林社区党委书记李华在走访中了解到居民的难处。", mode)
+    assert names.get("松林社区党委") == "Organization", names
+    names = named("滨海县委社会工作部副部长王强介绍了经验。", mode)
+    assert names.get("滨海县委社会工作部") == "Organization", names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):
     names = named("由三十位退休教师组成的欢喜姐妹合唱团多次获奖。", mode)
     assert names.get("欢喜姐妹合唱团") == "Organization", names
