@@ -145,6 +145,11 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
+        if node_type != "Community" and u.kind == "tok" and u.text + units[j + 1].text in _PAIRED_WORDS and units[j + 1].end <= suffix_start:
+            first = j  # 某镇|创新|创业|产业发展联盟: a fixed pair of verbs inside a body's name does not end it
+            stem_start = u.start
+            j -= 1
+            continue
         if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type) and not _verb_opening_name(units, j, suffix_start, node_type):
             level_word = units[j + 1].text in ("区", "市", "县", "镇", "乡", "省")  # 和|区|妇联: a bare level word names the body by its level, nothing glues on before it
             if (_absorbable(u) and suffix_start - stem_start < 2 and not level_word) or _township_char(units, j):
@@ -161,6 +166,9 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+_PAIRED_WORDS = ("创新创业",)  # 双创: one word of a body's remit though jieba cuts it and 创新 alone is a verb that ends names
 
 
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十0-9]{1,3}$")

@@ -559,6 +559,13 @@ def test_a_job_title_jieba_glued_onto_a_body_leaves_the_body_named(mode):
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_innovation_and_entrepreneurship_stay_inside_a_body_name(mode):
+    names = named("去年，红星镇成立了红星创新创业产业联盟。", mode)
+    assert names.get("红星创新创业产业联盟") == "Organization", names
+    assert "五步议事工作法" in named("社区创新推出“五步议事”工作法。", mode)  # 创新 alone still ends a name
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):
     names = named("由三十位退休教师组成的欢喜姐妹合唱团多次获奖。", mode)
     assert names.get("欢喜姐妹合唱团") == "Organization", names
