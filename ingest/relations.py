@@ -349,9 +349,22 @@ def _affiliations(sentence, mentions, actors, clauses, subjects=None) -> list[Fa
                 group = _coordinated(sentence, founder)
                 subject = subjects[_clause_of(m.start, clauses)] if subjects else None
                 if subject is not None and subject.key != entity_key(m) and _JOINED_BY.search(sentence[max(0, group[0].start - 4) : group[0].start]):
-                    founder = [subject]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
+                    founder = [_behind_lead(sentence, subject, clauses, subjects)]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
     return facts
+
+
+def _behind_lead(sentence: str, subject: _Actor, clauses, subjects) -> _Actor:
+    """The actor behind a lead: for 该镇…，以A为龙头，联合B村…，成立X, the town of the clause before (A leads the
+    joint work, the town founds X); else the subject itself."""
+    ci = _clause_of(subject.start, clauses)
+    cs, ce = clauses[ci]
+    opener = lx.ADVERBIAL_OPENERS.match(sentence[cs:ce])
+    lead = cs + (opener.end() if opener else 0)
+    if ci == 0 or sentence[lead : lead + 1] != "以" or not _LEAD_ROLE.search(sentence[cs:ce]):
+        return subject
+    earlier = subjects[ci - 1]
+    return earlier if earlier is not None and earlier.key != subject.key and earlier.mention.type in ("Area", "Community") else subject
 
 
 def _list_start(sentence: str, m: Mention, mentions: list[Mention]) -> int:

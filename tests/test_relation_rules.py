@@ -397,3 +397,13 @@ def test_the_model_a_place_follows_is_run_by_the_one_named_before_it():
     assert ("Community:松林社区", "RUNS", "Initiative:五步议事") not in generic
     own = _facts("松林社区依托“五步议事”工作法化解矛盾。")  # nobody named before it: the subject applies its own method
     assert ("Community:松林社区", "RUNS", "Initiative:五步议事工作法") in own
+
+
+def test_a_body_founded_under_a_lead_belongs_to_the_place_behind_the_lead():
+    s = "近年来，该镇整合辖区资源，以龙头企业滨海绿源农业有限公司为龙头，联合东山村、西山村等5个村，成立白马创新创业产业发展联盟。"
+    ctx = Context()
+    for t in ("红星镇地处山区。", s):
+        facts, partners = sentence_facts(t, _mentions(t), ctx)
+    found = {(f.subject, f.predicate, f.object) for f in facts}
+    assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Area:红星镇") in found, found
+    assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Organization:滨海绿源农业有限公司") not in found
