@@ -104,6 +104,17 @@ def test_a_lac_word_over_a_street_short_form_leaves_the_community_its_own_name()
     assert "公平社区" in names and "辽源路街公平社区" not in names
 
 
+def test_a_category_word_lac_reads_into_a_name_stays_outside_it():
+    from ingest.lac_mentions import merge_statistical
+    from ingest.lac_tagger import TaggedSpan
+    s = "辖区企业金禾股份合作公司积极参与共建。"
+    for spans in ([TaggedSpan(0, 2, "辖区", "n"), TaggedSpan(2, 12, "企业金禾股份合作公司", "ORG"), TaggedSpan(12, 16, "积极参与", "v")],
+                  [TaggedSpan(0, 2, "辖区", "n"), TaggedSpan(2, 6, "企业金禾", "nz"), TaggedSpan(6, 12, "股份合作公司", "n"),
+                   TaggedSpan(12, 16, "积极参与", "v")]):
+        names = {m.name for m in merge_statistical(s, find_mentions(s), spans) if not m.generic}
+        assert "金禾股份合作公司" in names and "企业金禾股份合作公司" not in names, names
+
+
 def test_generic_openers_from_lac_are_dropped():
     assert "社区图书室" not in named("社区图书室、老年大学相继开放。")
 
