@@ -589,7 +589,8 @@ def area_mentions(units: list[Unit]) -> list[Mention]:
     for u in units:
         if u.kind == "area":
             name = divisions.canonical(u.text) or u.text
-            out.append(Mention(u.start, u.end, name, "Area", divisions.kind_of(u.text), 0.9, "lexicon", suffix=u.text))
+            kind = divisions.kind_of(u.text) or ("city" if divisions.chain_city(u.text) else None)  # 茂名|茂南区
+            out.append(Mention(u.start, u.end, name, "Area", kind, 0.9, "lexicon", suffix=u.text))
     return out
 
 

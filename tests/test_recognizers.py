@@ -577,6 +577,14 @@ def test_innovation_and_entrepreneurship_stay_inside_a_body_name(mode):
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_city_short_form_that_is_a_common_word_names_the_city_before_its_own_district(mode):
+    names = named("去年，大同平城区新建街道与日照东港区签订了友好协议。", mode)
+    assert names.get("大同市") == "Area" and names.get("日照市") == "Area", names  # the mention names the city officially
+    assert "大同市" not in named("邻里之间和睦相处，追求世界大同的理想。", mode)
+    assert "日照市" not in named("小区日照时间长，居民喜欢在楼下晒太阳。", mode)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):
     names = named("由三十位退休教师组成的欢喜姐妹合唱团多次获奖。", mode)
     assert names.get("欢喜姐妹合唱团") == "Organization", names
