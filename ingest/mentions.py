@@ -603,6 +603,8 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
         inner = u.inner.strip()
         if any(m.start <= u.start and u.end <= m.end and m.end > u.end and not m.generic for m in taken):
             continue  # the quote heads a longer suffix name (“红欣启航”党建联盟)
+        if _CONTRAST_BEFORE.search(sentence, 0, u.start) or (sentence[u.start - 1 : u.start] in ("从", "由") and _CONTRAST_AFTER.match(sentence, u.end)):
+            continue  # 从“单打独斗”到“抱团发展”: the two ends of a change, figures of speech, not names
         after = _after_list(sentence, units, i)
         before = sentence[max(0, _list_start(units, i) - 8) : _list_start(units, i)]
         place_before = any(m.type == "Community" and not m.generic and 0 <= u.start - m.end <= 2 for m in taken) and (
@@ -624,6 +626,11 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
                     out.append(Mention(pos + lead, pos + len(part), name, node_type, kind, conf, "quote"))
             pos += len(part) + 1
     return out
+
+
+_CHANGE_WORDS = r"(?:到|向|变为|变成|转变为|转向|走向|迈向)"
+_CONTRAST_BEFORE = re.compile(r"(?:从|由)“[^“”]{1,14}”" + _CHANGE_WORDS + r"$")
+_CONTRAST_AFTER = re.compile(_CHANGE_WORDS + r"“")
 
 
 def _plausible_name(inner: str) -> bool:

@@ -585,6 +585,13 @@ def test_a_city_short_form_that_is_a_common_word_names_the_city_before_its_own_d
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
+def test_the_two_ends_of_a_change_in_quotes_are_no_names(mode):
+    names = named("红星镇推动产业从“各自为战”到“协同发展”。", mode)
+    assert "协同发展" not in names and "各自为战" not in names, names
+    assert named("松林社区打造“携手共治”项目。", mode).get("携手共治") == "Initiative"  # alone, a named programme
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):
     names = named("由三十位退休教师组成的欢喜姐妹合唱团多次获奖。", mode)
     assert names.get("欢喜姐妹合唱团") == "Organization", names
