@@ -407,3 +407,12 @@ def test_a_body_founded_under_a_lead_belongs_to_the_place_behind_the_lead():
     found = {(f.subject, f.predicate, f.object) for f in facts}
     assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Area:红星镇") in found, found
     assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Organization:滨海绿源农业有限公司") not in found
+
+
+def test_teams_a_place_sets_up_belong_to_it():
+    ctx = Context()
+    for s in ("松林社区位于城东。", "为让志愿服务与社区治理同频共振，社区还搭建了“爱心帮帮团”“银发茶馆”等志愿服务小队。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    found = {(f.subject, f.predicate, f.object) for f in facts}
+    assert ("Organization:爱心帮帮团", "AFFILIATED_WITH", "Community:松林社区") in found, found
+    assert ("Organization:银发茶馆", "AFFILIATED_WITH", "Community:松林社区") in found
