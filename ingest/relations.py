@@ -161,6 +161,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _part_of(sentence, mentions)
     subjects = _clause_subjects(sentence, clauses, actors, ctx)
     facts += _affiliations(sentence, mentions, actors, clauses, subjects)
+    facts += _own_level_bodies(mentions, ctx)
     topic = None
     plural = any(m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]) for m in mentions)
     if not any(subjects) and not plural:  # 各社区打造了…: many places act, not the one talked about
@@ -325,6 +326,27 @@ def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
                     prev_end = c.end
                 else:
                     break
+    return facts
+
+
+_OWN_LEVEL = {"区": "district", "县": "district", "市": "city"}
+
+
+def _own_level_bodies(mentions: list[Mention], ctx: Context) -> list[Fact]:
+    """区社会建设领导小组, 县委社会工作部…: a government or party body named by a bare level word and its remit
+    is the body of the place of that level the article is about: the nearest one named before it (in this
+    sentence, else earlier in the paragraph)."""
+    facts = []
+    for m in mentions:
+        if m.type != "Organization" or m.generic or m.embedded or m.kind not in ("government", "party"):
+            continue
+        kind = _OWN_LEVEL.get(m.name[:1])
+        if kind is None or m.name[1:2] in ("委", "级") or len(m.name) < 5 or m.name.startswith(("市场", "区域", "县城", "市民")):
+            continue
+        place = next((p for p in reversed(mentions) if p.end <= m.start and p.type == "Area" and p.kind == kind and not p.generic and not p.embedded), None)
+        key = entity_key(place) if place is not None else (ctx.last.get(kind) if ctx.last_paragraph.get(kind) == ctx.paragraph else None)
+        if key is not None:
+            facts.append(Fact(entity_key(m), "AFFILIATED_WITH", key, 0.55))
     return facts
 
 

@@ -416,3 +416,9 @@ def test_teams_a_place_sets_up_belong_to_it():
     found = {(f.subject, f.predicate, f.object) for f in facts}
     assert ("Organization:爱心帮帮团", "AFFILIATED_WITH", "Community:松林社区") in found, found
     assert ("Organization:银发茶馆", "AFFILIATED_WITH", "Community:松林社区") in found
+
+
+def test_a_body_named_by_a_bare_level_word_belongs_to_the_place_of_that_level():
+    facts = _facts("去年，滨海县在居民议事厅的基础上，创新议事机制，县社会治理领导小组制定了两份指导文件。")
+    assert ("Organization:县社会治理领导小组", "AFFILIATED_WITH", "Area:滨海县") in facts, facts
+    assert not any(p == "AFFILIATED_WITH" for s, p, o in _facts("县社会治理领导小组制定了两份指导文件。"))  # no county named
