@@ -167,7 +167,7 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan], rule: list[M
         if name_before is not None:
             return _moved(m, name_before.start, sentence)
     word = _word_across(spans, m.start)
-    if word is not None and is_generic_word(sentence[word.start : m.start]):
+    if word is not None and m.start - word.start >= 2 and is_generic_word(sentence[word.start : m.start]):
         word = None  # 辖区企业|宝林…公司 where LAC reads 企业宝林 as one word: a category word is no part of the name
     if _starts_with_place(m.name) or (word is not None and (_joins(sentence[word.start : m.start + 2]) or after_description(sentence[word.start : m.start]))):
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
@@ -251,7 +251,7 @@ def _replaces(s: Mention, m: Mention) -> bool:
         return True  # the rules gave up on the stem (重庆建设医院); LAC reads a name there
     if (s.start, s.end) == (m.start, m.end):
         return False
-    if s.start < m.start and s.name.endswith(m.name) and is_generic_word(s.name[: len(s.name) - len(m.name)]):
+    if s.start < m.start - 1 and s.name.endswith(m.name) and is_generic_word(s.name[: len(s.name) - len(m.name)]):
         return False  # 企业|某股份合作公司: a category word before the rule's name is no part of it
     if m.type in ("Area", "Community"):
         return s.type == "Organization" and s.end > m.end and s.suffix != ""  # 宝兴社区 + 党委: the place stays, embedded
