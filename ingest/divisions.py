@@ -82,6 +82,7 @@ class _Table:
     conditional: dict[str, tuple[Division, ...]]  # X街 / X办事处 for X街道: only inside an address chain
     needs_context: frozenset[str]  # forms that name an area only when its city is in the text (高新区)
     stop: frozenset[str]  # forms that are never an area on their own
+    chain_shorts: dict[str, tuple[Division, ...]]  # stopped short forms of cities (茂名, 大同): only right before a division inside them
     max_len: int
     snapshot: str
 
@@ -273,6 +274,13 @@ def _table() -> _Table:
             if d.kind == "subdistrict" and name.endswith("街道") and len(name) >= 4:
                 conditional[name[:-1]].append(d)  # 天津: 新兴街 for 新兴街道
                 conditional[name[:-2] + "办事处"].append(d)  # 深圳: 大鹏办事处 for 大鹏街道
+    chain_shorts: dict[str, list[Division]] = defaultdict(list)
+    for name, ds in by_name.items():
+        for d in ds:
+            if d.kind == "city" and not d.former:
+                for short in _short_forms(name, d.kind):
+                    if short in stop:
+                        chain_shorts[short].append(d)  # 茂名|茂南区: an ordinary word that opens its own address chain
     for a, ds in aliases.items():
         forms[a].extend(d for d in ds if d not in forms[a])
     # A name in force wins over a former one of the same spelling in the same place.
@@ -292,6 +300,7 @@ def _table() -> _Table:
         conditional=cond,
         needs_context=frozenset(needs_context),
         stop=frozenset(stop),
+        chain_shorts={f: tuple(ds) for f, ds in chain_shorts.items() if f not in out},
         max_len=max(map(len, out)),
         snapshot=snapshot,
     )
@@ -318,9 +327,16 @@ def by_adcode(adcode: str) -> Division | None:
     return _table().by_key.get(adcode)
 
 
+def chain_city(form: str) -> Division | None:
+    """The city a short form that is an ordinary word (茂名, 大同) names inside an address chain, if it is one;
+    `lookup` never returns it (大同社区 is no city's community)."""
+    cities = _table().chain_shorts.get(form, ())
+    return cities[0] if len(cities) == 1 else None
+
+
 def canonical(form: str) -> str | None:
     """The one official name a form stands for (重庆 → 重庆市), or None when it names several places."""
-    names = {d.name for d in lookup(form)}
+    names = {d.name for d in lookup(form) or _table().chain_shorts.get(form, ())}
     return names.pop() if len(names) == 1 and form not in _table().needs_context else None
 
 
@@ -361,9 +377,27 @@ def find_areas(text: str) -> list[tuple[int, int, str]]:
     for start, end, form in found:
         if start < last_end or not _plausible(text, start, end, form, out):
             continue
+        city = _chain_short_before(text, start, form, last_end)
+        if city is not None:
+            out.append(city)
         out.append((start, end, form))
         last_end = end
     return out
+
+
+def _chain_short_before(text: str, start: int, form: str, last_end: int) -> tuple[int, int, str] | None:
+    """(start, end, short) for a city's short form that is an ordinary word (茂名, 大同) written right before a
+    division inside that city (茂名茂南区): the address chain makes it the city; else None."""
+    shorts = _table().chain_shorts
+    for n in (3, 2):
+        s = start - n
+        if s < 0 or s < last_end:
+            continue
+        short = text[s:start]
+        cities = shorts.get(short)
+        if cities and len(cities) == 1 and any(d.is_within(c) for d in lookup(form) for c in cities):
+            return (s, start, short)
+    return None
 
 
 def _plausible(text: str, start: int, end: int, form: str, before: list[tuple[int, int, str]]) -> bool:

@@ -158,7 +158,7 @@ def _word_across(spans: list[TaggedSpan], pos: int) -> TaggedSpan | None:
     return None
 
 
-def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
+def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan], rule: list[Mention] = ()) -> Mention:
     """Redraw a rule name's left edge with LAC's words: drop a verb or connective glued on
     (即重庆万象城党支部 → 重庆万象城党支部), take back a word cut in two (湾街道党工委 → 谢家湾街道党工委)."""
     bracket = _bracketed_place_before(sentence, m.start)
@@ -167,14 +167,17 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
         if name_before is not None:
             return _moved(m, name_before.start, sentence)
     word = _word_across(spans, m.start)
+    if word is not None and m.start - word.start >= 2 and is_generic_word(sentence[word.start : m.start]):
+        word = None  # 辖区企业|宝林…公司 where LAC reads 企业宝林 as one word: a category word is no part of the name
     if _starts_with_place(m.name) or (word is not None and (_joins(sentence[word.start : m.start + 2]) or after_description(sentence[word.start : m.start]))):
         word = None  # 石羊街道办事处 stays without 成都高新区; 甲集团联合|乙党工委 stays split
-    if word is not None and m.type == "Community" and _places_in_text(sentence[word.start : m.start]) >= 1:
+    places = _places_before(sentence, word.start, m.start, rule) if word is not None else 0
+    if word is not None and m.type == "Community" and places >= 1:
         word = None  # 上海|盈浦社区基金会, 某区某街道|某社区: a community is named without the places before it
     if word is not None and m.type == "Community" and m.kind == "compound" and sentence[word.start : m.start].endswith(("社区", "村")) \
             and len(sentence[word.start : m.start]) >= 4:
         word = None  # 梧桐社区|东苑小区: a compound is named without the community before it
-    if word is not None and m.type == "Organization" and _places_in_text(sentence[word.start : m.start]) >= 2:
+    if word is not None and m.type == "Organization" and places >= 2:
         word = None  # 某区某街道|某社区党委: a body is named without the address chain before it
     if word is not None and word.tag not in _OUTSIDE_TAGS and _HAN.match(word.text[:1]):
         return _moved(m, word.start, sentence)
@@ -192,6 +195,18 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan]) -> Mention:
     if cut > m.start and len(_HAN.findall(sentence[cut : m.end])) - len(m.suffix) >= 2:
         return _moved(m, cut, sentence)
     return m
+
+
+def _places_before(sentence: str, start: int, end: int, rule: list[Mention]) -> int:
+    """How many places fill sentence[start:end] one after another: the rules' own area and community
+    mentions (which know a street's local form, 某路街 for 某路街道) or else the lexicon's names."""
+    count, pos = 0, start
+    while pos < end:
+        tile = next((m for m in rule if m.start == pos and m.end <= end and m.type in ("Area", "Community") and not m.generic), None)
+        if tile is None:
+            break
+        count, pos = count + 1, tile.end
+    return count if pos == end and count else _places_in_text(sentence[start:end])
 
 
 def _places_in_text(text: str) -> int:
@@ -236,6 +251,8 @@ def _replaces(s: Mention, m: Mention) -> bool:
         return True  # the rules gave up on the stem (重庆建设医院); LAC reads a name there
     if (s.start, s.end) == (m.start, m.end):
         return False
+    if s.start < m.start - 1 and s.name.endswith(m.name) and is_generic_word(s.name[: len(s.name) - len(m.name)]):
+        return False  # 企业|某股份合作公司: a category word before the rule's name is no part of it
     if m.type in ("Area", "Community"):
         return s.type == "Organization" and s.end > m.end and s.suffix != ""  # 宝兴社区 + 党委: the place stays, embedded
     if m.type == s.type == "Organization" and s.end == m.end and s.name.endswith(m.name) \
@@ -265,7 +282,7 @@ def _without_chain(s: Mention, rule: list[Mention], sentence: str) -> Mention:
 def merge_statistical(sentence: str, rule: list[Mention], spans: list[TaggedSpan]) -> list[Mention]:
     """Rule mentions with LAC's edges where LAC draws them better, plus LAC names the rules missed."""
     stat = [_without_chain(s, rule, sentence) if s.type == "Organization" else s for s in statistical_mentions(sentence, spans)]
-    fixed = [_edge_fixed(m, sentence, spans) if m.type in ("Organization", "Community") and m.source == "suffix" else m for m in rule]
+    fixed = [_edge_fixed(m, sentence, spans, rule) if m.type in ("Organization", "Community") and m.source == "suffix" else m for m in rule]
     kept, added = list(fixed), []
     for s in stat:
         rivals = [m for m in kept if m.overlaps(s)]

@@ -103,8 +103,9 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         if u.end != units[j + 1].start or suffix_start - u.start > MAX_NAME:
             break  # a space or a too-long name ends the scan
         if _is_unit_end(u) and not (j > 0 and is_generic_word(units[j - 1].inner) and u.kind == "tok"):
-            if node_type in ("Area", "Community") or crossed:
-                break
+            bare_level = crossed == ["社区"] and u.kind == "area" and units[first].text == "社区"
+            if node_type in ("Area", "Community") or (crossed and not bare_level):
+                break  # 某街道|社区|专项基金管理委员会: a bare 社区 in a body's name is no place of its own, the street before it names the body
             crossed.append(u.text)
             first = j
             stem_start = u.start  # 和|市北区|红十字会: nothing loose glues on before a crossed place
@@ -143,6 +144,11 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             first = j
             j -= 1
             continue
+        if node_type != "Community" and u.kind == "tok" and u.text + units[j + 1].text in _PAIRED_WORDS and units[j + 1].end <= suffix_start:
+            first = j  # 某镇|创新|创业|产业发展联盟: a fixed pair of verbs inside a body's name does not end it
+            stem_start = u.start
+            j -= 1
+            continue
         if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type) and not _verb_opening_name(units, j, suffix_start, node_type):
             level_word = units[j + 1].text in ("区", "市", "县", "镇", "乡", "省")  # 和|区|妇联: a bare level word names the body by its level, nothing glues on before it
             if (_absorbable(u) and suffix_start - stem_start < 2 and not level_word) or _township_char(units, j):
@@ -159,6 +165,9 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
         stem_start = u.start
         j -= 1
     return first, crossed
+
+
+_PAIRED_WORDS = ("创新创业",)  # 双创: one word of a body's remit though jieba cuts it and 创新 alone is a verb that ends names
 
 
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十0-9]{1,3}$")
@@ -333,6 +342,23 @@ def _suffix_before_locative(sentence: str, u: Unit) -> tuple[int, str]:
     return u.end, ""
 
 
+_TITLES = ("书记", "主任", "主席", "会长", "部长", "局长", "站长", "馆长", "院长", "校长", "理事长", "秘书长")
+
+
+def _suffix_before_title(sentence: str, units: list[Unit], i: int) -> tuple[int, str]:
+    """(end, suffix) when jieba glued a job title onto a name's suffix (某社区|党委书记, 某县委社会工作|部副|部长),
+    else (units[i].end, "")."""
+    u = units[i]
+    cut = next((len(t) for t in _TITLES if u.text.endswith(t) and len(u.text) > len(t)), 0)
+    if not cut and u.text.endswith("副") and len(u.text) >= 2 and i + 1 < len(units) and units[i + 1].text in _TITLES:
+        cut = 1
+    if cut:
+        suffix = _suffix_at(sentence, u.end - cut)
+        if suffix and u.end - cut - len(suffix) >= u.start - 4 and lx.SUFFIXES[suffix][0] == "Organization":
+            return u.end - cut, suffix
+    return u.end, ""
+
+
 def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     """Names headed by a known suffix (…社区, …街道, …党委, …公司, …工作法 …), with generic ones flagged."""
     out: list[Mention] = []
@@ -343,6 +369,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         suffix = _suffix_at(sentence, end)
         if not suffix:
             end, suffix = _suffix_before_locative(sentence, u)
+        if not suffix:
+            end, suffix = _suffix_before_title(sentence, units, i)
         if not suffix:
             continue
         k = i
@@ -560,7 +588,8 @@ def area_mentions(units: list[Unit]) -> list[Mention]:
     for u in units:
         if u.kind == "area":
             name = divisions.canonical(u.text) or u.text
-            out.append(Mention(u.start, u.end, name, "Area", divisions.kind_of(u.text), 0.9, "lexicon", suffix=u.text))
+            kind = divisions.kind_of(u.text) or ("city" if divisions.chain_city(u.text) else None)  # 茂名|茂南区
+            out.append(Mention(u.start, u.end, name, "Area", kind, 0.9, "lexicon", suffix=u.text))
     return out
 
 
@@ -573,6 +602,8 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
         inner = u.inner.strip()
         if any(m.start <= u.start and u.end <= m.end and m.end > u.end and not m.generic for m in taken):
             continue  # the quote heads a longer suffix name (“红欣启航”党建联盟)
+        if _CONTRAST_BEFORE.search(sentence, 0, u.start) or (sentence[u.start - 1 : u.start] in ("从", "由") and _CONTRAST_AFTER.match(sentence, u.end)):
+            continue  # 从“单打独斗”到“抱团发展”: the two ends of a change, figures of speech, not names
         after = _after_list(sentence, units, i)
         before = sentence[max(0, _list_start(units, i) - 8) : _list_start(units, i)]
         place_before = any(m.type == "Community" and not m.generic and 0 <= u.start - m.end <= 2 for m in taken) and (
@@ -594,6 +625,11 @@ def quoted_mentions(sentence: str, units: list[Unit], taken: list[Mention]) -> l
                     out.append(Mention(pos + lead, pos + len(part), name, node_type, kind, conf, "quote"))
             pos += len(part) + 1
     return out
+
+
+_CHANGE_WORDS = r"(?:到|向|变为|变成|转变为|转向|走向|迈向)"
+_CONTRAST_BEFORE = re.compile(r"(?:从|由)“[^“”]{1,14}”" + _CHANGE_WORDS + r"$")
+_CONTRAST_AFTER = re.compile(_CHANGE_WORDS + r"“")
 
 
 def _plausible_name(inner: str) -> bool:
@@ -649,6 +685,9 @@ def _classify_quoted(inner: str, before: str, after: str, place_before: bool) ->
     m = lx.CATEGORY_RE.match(after)
     if inner.startswith(("以", "让", "把", "向", "从", "由")) and not m:
         return None
+    if m and lx.CATEGORY_WORDS[m.group(1)] == ("Initiative", "work_method") and "等" not in after[: m.start(1)] \
+            and lx.SUFFIXES.get(suffix_of(inner), ("",))[0] == "Organization":
+        return "Initiative", "work_method", 0.65  # “邻里议事会”工作机制, “红色业委会”制度: the body's name names the mechanism
     body = lx.SUFFIXES.get(inner)
     if body is not None and body[0] == "Organization" and len(inner) >= 4:
         return "Organization", body[1], 0.6  # “街长委员会”: a kind of body the lexicon knows, named in quotes

@@ -14,7 +14,7 @@ from ingest.rule_data import DATA, fail, read_table
 def _relation_cues() -> dict[str, tuple[str, ...]]:
     """The cue words of ingest/data/relation_cues.tsv by role (title, instrument, topic_head)."""
     path = DATA / "relation_cues.tsv"
-    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": [], "backing": [], "helping": []}
+    cues: dict[str, list[str]] = {"title": [], "instrument": [], "topic_head": [], "backing": [], "helping": [], "following": []}
     for number, (cue, role) in read_table(path, 2):
         if role not in cues:
             raise fail(path, number, f"unknown role {role!r} (expected {' or '.join(cues)})")
@@ -27,6 +27,8 @@ _TITLE_AFTER = re.compile("^(?:常务副|副)?(?:" + "|".join(map(re.escape, REL
 _INSTRUMENT = re.compile("(?:" + "|".join(map(re.escape, RELATION_CUES["instrument"])) + ")(?:了|于)?[“《]?$")
 _BACKED_BY = re.compile(r"在([^，。；！？]{2,40}?)的(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["backing"], key=len, reverse=True))) + ")下")
 _HELPING = re.compile("(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["helping"], key=len, reverse=True))) + ")")
+_FOLLOWING = re.compile("(?:" + "|".join(map(re.escape, sorted(RELATION_CUES["following"], key=len, reverse=True))) + ")")
+_OWNER_GAP = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,6}?(?:的)?[“《]?$")  # 某街道|咸东小哥|“X”, 某街道|的|“X”
 
 LEVEL = {"province": 5, "city": 4, "district": 3, "subdistrict": 2, "community": 1, "compound": 0}
 ACTOR_TYPES = ("Area", "Community", "Organization")
@@ -41,7 +43,9 @@ _GENERIC_ACTOR = {
     "小区": ("Community", "compound"), "该小区": ("Community", "compound"),
 }
 # 该镇, 本村, 这个小区…: a demonstrative and a level word refer back to the nearest named place of that level.
-_DEMONSTRATIVE = re.compile(r"(?:该|本|这个|此)(街道|镇|乡|村|社区|小区|院落|县|区|市)(?![域内级间委])")
+# 这个曾经的“三无小区”, 这个昔日的贫困村: a past-time modifier and a quoted or plain description may stand between.
+_DEMONSTRATIVE = re.compile(r"(?:该|本|这个|此|(?:这个|这座|这片|这一)(?:曾经|昔日|过去|以前|原来|往日|从前|当年|曾)的“?(?:[\u4e00-\u9fff]{1,5}?”?))"
+                            r"(街道|镇|乡|村|社区|小区|院落|县|区|市)(?![域内级间委])”?")
 _LEVEL_WORD = {"街道": ("Area", "subdistrict"), "镇": ("Area", "subdistrict"), "乡": ("Area", "subdistrict"),
                "村": ("Community", "community"), "社区": ("Community", "community"),
                "小区": ("Community", "compound"), "院落": ("Community", "compound"),
@@ -158,6 +162,7 @@ def sentence_facts(sentence: str, mentions: list[Mention], ctx: Context) -> tupl
     facts += _part_of(sentence, mentions)
     subjects = _clause_subjects(sentence, clauses, actors, ctx)
     facts += _affiliations(sentence, mentions, actors, clauses, subjects)
+    facts += _own_level_bodies(mentions, ctx)
     topic = None
     plural = any(m.generic and _PLURAL_BEFORE.search(sentence[max(0, m.start - 3) : m.start]) for m in mentions)
     if not any(subjects) and not plural:  # 各社区打造了…: many places act, not the one talked about
@@ -309,8 +314,10 @@ def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
     places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and m.kind in LEVEL]
     facts = []
     for a, b in zip(places, places[1:]):
-        if a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]:
-            facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85))
+        # 某社区的某小区, 某街道的某社区: 的 between a place and one of the level right below it states the containment
+        possessed = sentence[a.end : b.start] == "的" and LEVEL[a.kind] - LEVEL[b.kind] == 1 and a.kind in ("subdistrict", "community")
+        if (a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]) or possessed:
+            facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85 if not possessed else 0.7))
             # coordinated: 保和街道迎晖社区、和欣社区 → 和欣社区 PART_OF 保和街道 too
             idx = places.index(b)
             prev_end = b.end
@@ -320,6 +327,27 @@ def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
                     prev_end = c.end
                 else:
                     break
+    return facts
+
+
+_OWN_LEVEL = {"区": "district", "县": "district", "市": "city"}
+
+
+def _own_level_bodies(mentions: list[Mention], ctx: Context) -> list[Fact]:
+    """区社会建设领导小组, 县委社会工作部…: a government or party body named by a bare level word and its remit
+    is the body of the place of that level the article is about: the nearest one named before it (in this
+    sentence, else earlier in the paragraph)."""
+    facts = []
+    for m in mentions:
+        if m.type != "Organization" or m.generic or m.embedded or m.kind not in ("government", "party"):
+            continue
+        kind = _OWN_LEVEL.get(m.name[:1])
+        if kind is None or m.name[1:2] in ("委", "级") or len(m.name) < 5 or m.name.startswith(("市场", "区域", "县城", "市民")):
+            continue
+        place = next((p for p in reversed(mentions) if p.end <= m.start and p.type == "Area" and p.kind == kind and not p.generic and not p.embedded), None)
+        key = entity_key(place) if place is not None else (ctx.last.get(kind) if ctx.last_paragraph.get(kind) == ctx.paragraph else None)
+        if key is not None:
+            facts.append(Fact(entity_key(m), "AFFILIATED_WITH", key, 0.55))
     return facts
 
 
@@ -344,9 +372,22 @@ def _affiliations(sentence, mentions, actors, clauses, subjects=None) -> list[Fa
                 group = _coordinated(sentence, founder)
                 subject = subjects[_clause_of(m.start, clauses)] if subjects else None
                 if subject is not None and subject.key != entity_key(m) and _JOINED_BY.search(sentence[max(0, group[0].start - 4) : group[0].start]):
-                    founder = [subject]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
+                    founder = [_behind_lead(sentence, subject, clauses, subjects)]  # 该镇联合A村、B村等9个村，成立X: the one uniting them founds it
                 facts.append(Fact(entity_key(m), "AFFILIATED_WITH", founder[-1].key, 0.6))
     return facts
+
+
+def _behind_lead(sentence: str, subject: _Actor, clauses, subjects) -> _Actor:
+    """The actor behind a lead: for 该镇…，以A为龙头，联合B村…，成立X, the town of the clause before (A leads the
+    joint work, the town founds X); else the subject itself."""
+    ci = _clause_of(subject.start, clauses)
+    cs, ce = clauses[ci]
+    opener = lx.ADVERBIAL_OPENERS.match(sentence[cs:ce])
+    lead = cs + (opener.end() if opener else 0)
+    if ci == 0 or sentence[lead : lead + 1] != "以" or not _LEAD_ROLE.search(sentence[cs:ce]):
+        return subject
+    earlier = subjects[ci - 1]
+    return earlier if earlier is not None and earlier.key != subject.key and earlier.mention.type in ("Area", "Community") else subject
 
 
 def _list_start(sentence: str, m: Mention, mentions: list[Mention]) -> int:
@@ -396,6 +437,11 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
         if supporter is not None:
             facts.append(Fact(supporter.key, "SUPPORTS", key, 0.6))
             continue
+        followed, owner = _followed_owner(sentence, m, mentions, actors, cs)
+        if followed:  # 社区按照某街道“X”模式…: the one whose model is followed runs it, not the follower
+            if owner is not None:
+                facts.append(Fact(owner.key, "RUNS", key, 0.6))
+            continue
         runner = None
         conf = 0.0
         at = _actor_at_place(sentence, local)
@@ -426,6 +472,25 @@ def _initiative_facts(sentence, mentions, actors, clauses, subjects, topic=None)
             continue
         facts.append(Fact(runner.key, "RUNS", key, conf))
     return facts
+
+
+def _followed_owner(sentence: str, m: Mention, mentions: list[Mention], actors: list[_Actor], clause_start: int) -> tuple[bool, _Actor | None]:
+    """(followed, owner) for a body or place named between a verb of following (按照, 紧扣, 遵循…) and the
+    initiative right after it (按照某街道“X”模式, 紧扣某区的“X”体系): the initiative is that one's, not the
+    clause subject's; owner is its actor when it is named (None for a generic 街道办事处)."""
+    verbs = list(_FOLLOWING.finditer(sentence, clause_start, m.start))
+    if not verbs:
+        return False, None
+    before = [x for x in mentions if x.type in ACTOR_TYPES and not x.embedded and verbs[-1].end() <= x.start and x.end <= m.start]
+    if not before:
+        return False, None
+    holder = before[-1]
+    if not _OWNER_GAP.match(sentence[holder.end : m.start]):
+        return False, None
+    between = sentence[verbs[-1].end() : holder.start]
+    if between not in ("", "了", "着") and not between.endswith(("和", "、", "及", "与")):
+        return False, None  # 紧扣A“X”体系和B“Y”模式: the owner may open a later item of what is followed
+    return True, next((a for a in actors if (a.start, a.end) == (holder.start, holder.end)), None)
 
 
 def _backing(sentence: str, mentions: list[Mention], actors: list[_Actor], facts: list[Fact]) -> list[Fact]:
@@ -697,6 +762,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             continue
         word = trig.group()
         kind = lx.PARTNER_TRIGGERS[word]
+        split = None
         ci = _clause_of(trig.start(), clauses)
         cs, ce = clauses[ci]
         if word in ("签署", "签订", "签约"):
@@ -720,7 +786,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                     left = [a for a in left if a.end <= marked[0].start and a not in marked]
                 if not left and subjects[ci] is not None:
                     left = [subjects[ci]]
-                if left:
+                split = _with_split(sentence, left) if word not in lx.DIRECTED_TRIGGERS else None
+                if split is not None:  # A与辖区内的B、C建立共建关系: B and C each partner with A
+                    left, right = split[0], split[1] + [a for a in right if a not in split[1]]
+                elif left:
                     left = _coordinated(sentence, left)
                 if left and subjects[ci] is not None and subjects[ci].key not in {a.key for a in left} \
                         and _WITH_OPENER.match(sentence[cs : left[0].start]):
@@ -731,6 +800,10 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
                         right = [_Actor(topic, -1, -1, Mention(-1, -1, topic.split(":", 1)[1], topic.split(":", 1)[0], None, 0.5, "topic"))]
             if not left:
                 continue  # 联合B、C: whoever brings them together is not named here, and B and C are not each other's partners
+        if word in ("签署", "签订", "签约"):
+            split = _with_split(sentence, left)
+            if split is not None:  # A与B、C签订…: B and C each partner with A, not with each other
+                left, right = split[0], split[1] + [a for a in right if a not in split[1]]
         parties = []
         for a in left + right:
             if a.key not in parties:
@@ -743,7 +816,7 @@ def _partnerships(sentence, mentions, actors, clauses, subjects, ctx: Context | 
             right = [b for b in right if not any(_governs(a, b) for a in left)]
             if not right:
                 continue
-        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0):
+        if left and right and (word in lx.DIRECTED_TRIGGERS or len(right) > 1 or right[0].start < 0 or split is not None):
             pairs = [(a.key, b.key) for a in left for b in right if a.key != b.key]
             for a, b in pairs:
                 partners.append(PartnerFact(kind, [a, b], conf, date))
@@ -774,6 +847,21 @@ _PLURAL_BEFORE = re.compile(r"(?:各|各个|每个|所有|全部|多个|部分|[
 _JOINED_BY = re.compile(r"(?:联合|携手|牵手)$")  # not 引导/动员: A引导B成立X, B founds it
 _WITH_OPENER = re.compile(r"^(?:还|并|也|同时|积极|主动)?(?:与|同|和|跟)$")
 _JOINT_KINDS = ("联合", "携手", "共建", "联建")
+
+
+_WITH_GAP = re.compile(r"^(?:与|同|跟)[^，。；、]{0,6}$")  # 与, 与辖区内的
+
+
+def _with_split(sentence: str, left: list[_Actor]) -> tuple[list[_Actor], list[_Actor]] | None:
+    """(A, [B, C]) for A与B、C (or A与辖区内的B、C) before a mutual trigger: the ones after 与 are A's partners,
+    a list joined by 、/和/及 on each side; None when no 与 splits the actors."""
+    for k in range(1, len(left)):
+        if _WITH_GAP.match(sentence[left[k - 1].end : left[k].start]):
+            head, withs = left[:k], left[k:]
+            joined = all(sentence[a.end : b.start] in ("、", "和", "及", "以及") for a, b in zip(withs, withs[1:]))
+            head_joined = all(sentence[a.end : b.start] in ("、", "和", "及") for a, b in zip(head, head[1:]))
+            return (head, withs) if joined and head_joined else None
+    return None
 
 
 def _jointly_run(sentence: str, mentions: list[Mention], trigger_end: int, clause_end: int, right: list[_Actor]) -> list[Mention]:

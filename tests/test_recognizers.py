@@ -94,6 +94,31 @@ def test_one_lac_span_over_two_bodies_stays_two_names():
     assert "青岛海尔集团" in names and "金水街道党工委" in names
 
 
+def test_a_lac_word_over_a_street_short_form_leaves_the_community_its_own_name():
+    from ingest.lac_mentions import merge_statistical
+    from ingest.lac_tagger import TaggedSpan
+    s = "市北区辽源路街公平社区开展邻里节活动。"  # 辽源路街 is the local form of 辽源路街道, which the lexicon reads
+    spans = [TaggedSpan(0, 3, "市北区", "LOC"), TaggedSpan(3, 11, "辽源路街公平社区", "LOC"), TaggedSpan(11, 13, "开展", "v"),
+             TaggedSpan(13, 16, "邻里节", "n"), TaggedSpan(16, 18, "活动", "vn"), TaggedSpan(18, 19, "。", "w")]
+    names = {m.name for m in merge_statistical(s, find_mentions(s), spans) if not m.generic}
+    assert "公平社区" in names and "辽源路街公平社区" not in names
+
+
+def test_a_category_word_lac_reads_into_a_name_stays_outside_it():
+    from ingest.lac_mentions import merge_statistical
+    from ingest.lac_tagger import TaggedSpan
+    s = "辖区企业金禾股份合作公司积极参与共建。"
+    for spans in ([TaggedSpan(0, 2, "辖区", "n"), TaggedSpan(2, 12, "企业金禾股份合作公司", "ORG"), TaggedSpan(12, 16, "积极参与", "v")],
+                  [TaggedSpan(0, 2, "辖区", "n"), TaggedSpan(2, 6, "企业金禾", "nz"), TaggedSpan(6, 12, "股份合作公司", "n"),
+                   TaggedSpan(12, 16, "积极参与", "v")]):
+        names = {m.name for m in merge_statistical(s, find_mentions(s), spans) if not m.generic}
+        assert "金禾股份合作公司" in names and "企业金禾股份合作公司" not in names, names
+    s = "运河街道大六号社区开展活动。"  # one character jieba cut off (大|六号) is still taken back
+    spans = [TaggedSpan(0, 4, "运河街道", "LOC"), TaggedSpan(4, 9, "大六号社区", "LOC"), TaggedSpan(9, 11, "开展", "v"),
+             TaggedSpan(11, 13, "活动", "vn"), TaggedSpan(13, 14, "。", "w")]
+    assert "大六号社区" in {m.name for m in merge_statistical(s, find_mentions(s), spans) if not m.generic}
+
+
 def test_generic_openers_from_lac_are_dropped():
     assert "社区图书室" not in named("社区图书室、老年大学相继开放。")
 
@@ -270,6 +295,13 @@ def test_award_titles_are_cut_between_quotes_not_inside_them():
 def test_quoted_bodies_known_by_kind_or_short_form(mode):
     names = named("街道组建了“街长委员会”和“居协委”，定期议事。", mode)
     assert names.get("街长委员会") == "Organization" and names.get("居协委") == "Organization"
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_quoted_body_name_before_a_mechanism_word_names_the_mechanism(mode):
+    names = named("松林社区推行“邻里议事会”工作机制，建立“楼栋业委会”制度。", mode)
+    assert names.get("邻里议事会") == "Initiative" and names.get("楼栋业委会") == "Initiative"
+    assert named("松林社区成立了“邻里议事会”。", mode).get("邻里议事会") == "Organization"
 
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
@@ -525,6 +557,43 @@ def test_a_street_address_names_the_park_it_opens(mode):
 
 
 # ---- kinds of mistakes found by the place swap and on unseen articles ------------------------
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_bare_community_word_inside_a_body_name_keeps_the_street_before_it(mode):
+    names = named("居民代表向玉林街道社区专项基金管理委员会递交了申请。", mode)
+    assert names.get("玉林街道社区专项基金管理委员会") == "Organization", names
+    assert "社区专项基金管理委员会" not in names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_job_title_jieba_glued_onto_a_body_leaves_the_body_named(mode):
+    names = named("市人大代表、松林社区党委书记李华在走访中了解到居民的难处。", mode)
+    assert names.get("松林社区党委") == "Organization", names
+    names = named("滨海县委社会工作部副部长王强介绍了经验。", mode)
+    assert names.get("滨海县委社会工作部") == "Organization", names
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_innovation_and_entrepreneurship_stay_inside_a_body_name(mode):
+    names = named("去年，红星镇成立了红星创新创业产业联盟。", mode)
+    assert names.get("红星创新创业产业联盟") == "Organization", names
+    assert "五步议事工作法" in named("社区创新推出“五步议事”工作法。", mode)  # 创新 alone still ends a name
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_a_city_short_form_that_is_a_common_word_names_the_city_before_its_own_district(mode):
+    names = named("去年，大同平城区新建街道与日照东港区签订了友好协议。", mode)
+    assert names.get("大同市") == "Area" and names.get("日照市") == "Area", names  # the mention names the city officially
+    assert "大同市" not in named("邻里之间和睦相处，追求世界大同的理想。", mode)
+    assert "日照市" not in named("小区日照时间长，居民喜欢在楼下晒太阳。", mode)
+
+
+@pytest.mark.parametrize("mode", ["default", "rules"])
+def test_the_two_ends_of_a_change_in_quotes_are_no_names(mode):
+    names = named("红星镇推动产业从“各自为战”到“协同发展”。", mode)
+    assert "协同发展" not in names and "各自为战" not in names, names
+    assert named("松林社区打造“携手共治”项目。", mode).get("携手共治") == "Initiative"  # alone, a named programme
+
 
 @pytest.mark.parametrize("mode", ["default", "rules"])
 def test_a_verb_right_after_de_opens_the_name_of_the_body(mode):

@@ -356,3 +356,69 @@ def test_a_giver_whose_next_clause_helps_another_build_supports_it():
     assert ("Community:红旗社区", "RUNS", "Initiative:邻里客厅") in facts
     assert ("Organization:南宁恒信物业有限公司", "SUPPORTS", "Initiative:邻里客厅") in facts
     assert ("Organization:南宁恒信物业有限公司", "RUNS", "Initiative:邻里客厅") not in facts
+
+
+def test_the_ones_after_with_each_partner_the_one_before_not_each_other():
+    built = _pairs(_facts("松林社区与辖区内的长江小学、平安银行松林支行建立共建关系。"))
+    assert built == {frozenset(("Community:松林社区", "Organization:长江小学")),
+                     frozenset(("Community:松林社区", "Organization:平安银行松林支行"))}
+    signed = _pairs(_facts("松林社区党委与长江小学、滨海市第三人民医院签订共建协议。"))
+    assert frozenset(("Organization:长江小学", "Organization:滨海市第三人民医院")) not in signed
+    assert frozenset(("Organization:松林社区党委", "Organization:长江小学")) in signed
+    assert frozenset(("Organization:松林社区党委", "Organization:滨海市第三人民医院")) in signed
+
+
+def test_a_possessive_between_a_place_and_the_level_below_states_containment():
+    facts = _facts("上周，松林社区的翠竹苑小区内新建了一处休闲广场。")
+    assert ("Community:翠竹苑小区", "PART_OF", "Community:松林社区") in facts
+    street = _facts("金水街道的松林社区共有居民八千人。")
+    assert ("Community:松林社区", "PART_OF", "Area:金水街道") in street
+    far = _facts("金水街道的翠竹苑小区完成了改造。")  # two levels apart: the text does not state which community
+    assert not any(p == "PART_OF" and o == "Area:金水街道" and s == "Community:翠竹苑小区" for s, p, o in far)
+
+
+def test_a_demonstrative_with_a_past_description_refers_back_to_the_place():
+    ctx = Context()
+    for s in ("翠竹苑小区位于城东。", "这个曾经的“脏乱差小区”如今已成为省级文明示范点，居民满意度大幅提升。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    assert ("Community:翠竹苑小区", "AWARDED", "Award:省级文明示范点") in {(f.subject, f.predicate, f.object) for f in facts}
+    village = Context()
+    for s in ("木兰村地处山区。", "这个昔日的贫困村打造了“邻里客厅”。"):
+        facts, _ = sentence_facts(s, _mentions(s), village)
+    assert ("Community:木兰村", "RUNS", "Initiative:邻里客厅") in {(f.subject, f.predicate, f.object) for f in facts}
+
+
+def test_the_model_a_place_follows_is_run_by_the_one_named_before_it():
+    facts = _facts("近年来，松林社区紧扣区委“三治融合”体系和金水街道“五步议事”基层治理模式，形成了“三区联动”治理模式。")
+    assert ("Area:金水街道", "RUNS", "Initiative:五步议事") in facts
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事") not in facts
+    assert ("Community:松林社区", "RUNS", "Initiative:三区联动") in facts
+    generic = _facts("松林社区按照街道办事处“五步议事”工作模式开展协商。")  # the street's, though it goes unnamed here
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事") not in generic
+    own = _facts("松林社区依托“五步议事”工作法化解矛盾。")  # nobody named before it: the subject applies its own method
+    assert ("Community:松林社区", "RUNS", "Initiative:五步议事工作法") in own
+
+
+def test_a_body_founded_under_a_lead_belongs_to_the_place_behind_the_lead():
+    s = "近年来，该镇整合辖区资源，以龙头企业滨海绿源农业有限公司为龙头，联合东山村、西山村等5个村，成立白马创新创业产业发展联盟。"
+    ctx = Context()
+    for t in ("红星镇地处山区。", s):
+        facts, partners = sentence_facts(t, _mentions(t), ctx)
+    found = {(f.subject, f.predicate, f.object) for f in facts}
+    assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Area:红星镇") in found, found
+    assert ("Organization:白马创新创业产业发展联盟", "AFFILIATED_WITH", "Organization:滨海绿源农业有限公司") not in found
+
+
+def test_teams_a_place_sets_up_belong_to_it():
+    ctx = Context()
+    for s in ("松林社区位于城东。", "为让志愿服务与社区治理同频共振，社区还搭建了“爱心帮帮团”“银发茶馆”等志愿服务小队。"):
+        facts, _ = sentence_facts(s, _mentions(s), ctx)
+    found = {(f.subject, f.predicate, f.object) for f in facts}
+    assert ("Organization:爱心帮帮团", "AFFILIATED_WITH", "Community:松林社区") in found, found
+    assert ("Organization:银发茶馆", "AFFILIATED_WITH", "Community:松林社区") in found
+
+
+def test_a_body_named_by_a_bare_level_word_belongs_to_the_place_of_that_level():
+    facts = _facts("去年，滨海县在居民议事厅的基础上，创新议事机制，县社会治理领导小组制定了两份指导文件。")
+    assert ("Organization:县社会治理领导小组", "AFFILIATED_WITH", "Area:滨海县") in facts, facts
+    assert not any(p == "AFFILIATED_WITH" for s, p, o in _facts("县社会治理领导小组制定了两份指导文件。"))  # no county named
