@@ -10,6 +10,7 @@ Use: ``merge_statistical(sentence, rule_mentions, lac_spans)`` → the merged me
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ingest import lexicon as lx
@@ -64,7 +65,7 @@ def _joined_spans(spans: list[TaggedSpan]) -> list[TaggedSpan]:
             or (prev.tag == "ORG" and s.tag in ("n", "nz") and len(s.text) <= 2 and not suffix_type(prev.text)
                 and suffix_type(prev.text + s.text) is not None)
         )
-        if joined:
+        if joined and prev is not None:
             out.pop()
             out.append(TaggedSpan(prev.start, s.end, prev.text + s.text, "ORG"))
         else:
@@ -158,7 +159,7 @@ def _word_across(spans: list[TaggedSpan], pos: int) -> TaggedSpan | None:
     return None
 
 
-def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan], rule: list[Mention] = ()) -> Mention:
+def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan], rule: Sequence[Mention] = ()) -> Mention:
     """Redraw a rule name's left edge with LAC's words: drop a verb or connective glued on
     (即重庆万象城党支部 → 重庆万象城党支部), take back a word cut in two (湾街道党工委 → 谢家湾街道党工委)."""
     bracket = _bracketed_place_before(sentence, m.start)
@@ -197,7 +198,7 @@ def _edge_fixed(m: Mention, sentence: str, spans: list[TaggedSpan], rule: list[M
     return m
 
 
-def _places_before(sentence: str, start: int, end: int, rule: list[Mention]) -> int:
+def _places_before(sentence: str, start: int, end: int, rule: Sequence[Mention]) -> int:
     """How many places fill sentence[start:end] one after another: the rules' own area and community
     mentions (which know a street's local form, 某路街 for 某路街道) or else the lexicon's names."""
     count, pos = 0, start

@@ -134,7 +134,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             continue
         gloss = _latin_gloss(units, j) if node_type in ("Organization", "Initiative") else None
         if gloss is not None:
-            first = gloss  # “YAM”（you and me）国际志愿服务队: a quoted name glossed in brackets before the suffix opens the name (the gloss is dropped from it)
+            # “YAM”（you and me）国际志愿服务队: a quoted name glossed in brackets before the suffix opens the name (the gloss is dropped from it)
+            first = gloss
             stem_start = units[gloss].start
             j = gloss - 1
             continue
@@ -150,7 +151,8 @@ def _scan_left(units: list[Unit], i: int, suffix_start: int, node_type: str) -> 
             j -= 1
             continue
         if _is_boundary(u, node_type) and not _named_in_chain(units, j, node_type) and not _verb_opening_name(units, j, suffix_start, node_type):
-            level_word = units[j + 1].text in ("区", "市", "县", "镇", "乡", "省")  # 和|区|妇联: a bare level word names the body by its level, nothing glues on before it
+            # 和|区|妇联: a bare level word names the body by its level, nothing glues on before it
+            level_word = units[j + 1].text in ("区", "市", "县", "镇", "乡", "省")
             if (_absorbable(u) and suffix_start - stem_start < 2 and not level_word) or _township_char(units, j):
                 first = j
                 stem_start = u.start
@@ -285,7 +287,8 @@ def _place_in_brackets(units: list[Unit], j: int) -> bool:
         return False
     place, before = units[j - 1], units[j - 3]
     long_enough = len(before.text) >= 2 or (j >= 4 and _loose_char(before) and _loose_char(units[j - 4]) and units[j - 4].end == before.start)
-    return (place.kind == "area" or place.tag == "ns" or (place.kind == "tok" and 2 <= len(place.text) <= 4 and is_generic_word(place.text) is False and place.tag in ("", "ns", "nr"))) \
+    return (place.kind == "area" or place.tag == "ns"
+            or (place.kind == "tok" and 2 <= len(place.text) <= 4 and is_generic_word(place.text) is False and place.tag in ("", "ns", "nr"))) \
         and before.kind == "tok" and before.end == units[j - 2].start and before.text not in lx.BOUNDARY_WORDS and long_enough
 
 
@@ -387,7 +390,7 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         first, crossed = _scan_left(units, k, suffix_start, node_type)
         own = _own_level_start(units, k, kind) if node_type == "Organization" else None
         own_level = own is not None and own < first
-        if own_level:
+        if own is not None and own_level:
             first, crossed = own, []
         if _quote_then_category(units, first, i, suffix, sentence):
             continue
@@ -410,7 +413,8 @@ def suffix_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
         stem = name[: -len(suffix)]
         if node_type == "Initiative" and not quoted and (len(stem) < 2 or (len(stem) == 2 and tag_of(stem)) or suffix in lx.QUOTED_ONLY_SUFFIXES):
             generic = True
-        if node_type == "Organization" and kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and (tag_of(stem)[:1] in ("n", "v", "a") and tag_of(stem)[:2] not in ("nr", "ns", "nz", "nt") or is_generic_word(stem)):
+        if node_type == "Organization" and kind == "enterprise" and suffix not in ("公司", "集团") and len(stem) <= 2 and (
+                tag_of(stem)[:1] in ("n", "v", "a") and tag_of(stem)[:2] not in ("nr", "ns", "nz", "nt") or is_generic_word(stem)):
             generic = True
         if crossed and not generic and kind not in ("government", "party", "self_governance"):
             rest = sentence[units[first].end : end] if _is_unit_end(units[first]) else ""
@@ -489,7 +493,7 @@ def _quote_then_category(units: list[Unit], first: int, last: int, suffix: str, 
     m = lx.CATEGORY_RE.match(tail)
     if m and m.end() == len(tail) and m.group(1) in lx.NAME_HEADS:
         return False  # “党建共建同心圆”工程: the head is part of the name
-    return bool(m) and (m.end() == len(tail) or is_generic_word(tail[: -len(suffix)]))
+    return m is not None and (m.end() == len(tail) or is_generic_word(tail[: -len(suffix)]))
 
 
 def _country_prefix(units: list[Unit], first: int) -> bool:
@@ -552,7 +556,7 @@ def place_named_bodies(sentence: str, units: list[Unit], found: list[Mention]) -
             continue
         head = next((h for h in lx.PLACE_NAMED_HEADS if sentence.startswith(h, u.end)), None)
         suffix = suffix_of(head) if head else ""
-        if not suffix:
+        if not suffix or head is None:
             continue
         end = u.end + len(head)
         same = [m for m in found if (m.start, m.end) == (u.start, end) and m.type == "Organization"]
@@ -662,7 +666,8 @@ def _after_list(sentence: str, units: list[Unit], i: int) -> str:
 
 
 # “X”是…品牌/平台/机制 (within the clause): the quote is defined as a thing of that category.
-_DEFINED_AS = re.compile(r"^(?:就|也|正)?是[^，。；！？,;]{0,30}?(" + "|".join(sorted(map(re.escape, lx.CATEGORY_WORDS), key=len, reverse=True)) + r")(?:[，。；！？,;]|$)")
+_DEFINED_AS = re.compile(r"^(?:就|也|正)?是[^，。；！？,;]{0,30}?("
+                         + "|".join(sorted(map(re.escape, lx.CATEGORY_WORDS), key=len, reverse=True)) + r")(?:[，。；！？,;]|$)")
 _JOIN_VERBS = ("加入", "参与", "参加", "加盟")
 _WEAK_VERBS = ("用", "以", "通过", "依托", "实施", "实行", "推行")
 _VERB_TAIL = "了出起成的一个些好"
@@ -789,7 +794,8 @@ def award_mentions(sentence: str, units: list[Unit]) -> list[Mention]:
     return out
 
 
-_IS_TITLE = re.compile(r"(?:也|还|更|均|都|就|已)是([^，。；！？、“”《》是的]{4,24}?(?:样板项目|示范项目|示范点|示范基地|示范单位|示范社区|示范村|示范小区|样板村|样板))(?=[，。；！？,;]|$)")
+_IS_TITLE = re.compile(r"(?:也|还|更|均|都|就|已)是([^，。；！？、“”《》是的]{4,24}?"
+                       r"(?:样板项目|示范项目|示范点|示范基地|示范单位|示范社区|示范村|示范小区|样板村|样板))(?=[，。；！？,;]|$)")
 
 
 def is_title_mentions(sentence: str) -> list[Mention]:
@@ -803,7 +809,8 @@ def is_title_mentions(sentence: str) -> list[Mention]:
     return out
 
 
-_LISTED = re.compile(r"(?:公布|发布|公示|印发|入选|列入|入围|纳入|进入|确定)(?:了)?(?:第[一二三四五六七八九十0-9]+批|首批)?([^，。；！？、“”《》]{4,30}?)(?:候选)?名单")
+_LISTED = re.compile(r"(?:公布|发布|公示|印发|入选|列入|入围|纳入|进入|确定)(?:了)?(?:第[一二三四五六七八九十0-9]+批|首批)?"
+                     r"([^，。；！？、“”《》]{4,30}?)(?:候选)?名单")
 
 
 def award_list_mentions(sentence: str) -> list[Mention]:
@@ -946,7 +953,7 @@ def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[
             if pattern is _COORDINATED and m.start(2) not in named_starts:
                 continue
             items = m.group(1).rstrip("、").split("、")
-            suffix = m.group(m.lastindex)
+            suffix = m.group(m.lastindex or 0)
             pos = m.start(1)
             for k, item in enumerate(items):
                 if k == 0:
@@ -963,7 +970,8 @@ def coordinated_community_mentions(sentence: str, found: list[Mention]) -> list[
     return out
 
 
-_COUNTED_BODIES = re.compile(r"((?:[\u4e00-\u9fffA-Za-z]{2,10}、)+[\u4e00-\u9fffA-Za-z]{2,8}?)等?(?:[0-9]+|[一二两三四五六七八九十百]+)余?家[\u4e00-\u9fff]{0,4}?(企业|公司|商家|商户|社会组织)")
+_COUNTED_BODIES = re.compile(r"((?:[\u4e00-\u9fffA-Za-z]{2,10}、)+[\u4e00-\u9fffA-Za-z]{2,8}?)等?"
+                             r"(?:[0-9]+|[一二两三四五六七八九十百]+)余?家[\u4e00-\u9fff]{0,4}?(企业|公司|商家|商户|社会组织)")
 _COUNTED_KIND = {"社会组织": "social_org"}
 
 
@@ -1056,7 +1064,7 @@ def shared_place_bodies(sentence: str, mentions: list[Mention]) -> list[Mention]
         joint = head - 1 if sentence[head - 1] != "、" or head - 1 < m.start else m.start - 1
         prev = next((p for p in mentions if p.end == joint and p.type == "Organization" and not p.generic), None)
         place = prev and next((p for p in mentions if p.start == prev.start and p.embedded and p.type in ("Area", "Community")), None)
-        if place is None or place.end >= prev.end:
+        if prev is None or place is None or place.end >= prev.end:
             continue
         place_name = sentence[place.start : place.end]
         if level and not place_name.endswith(level):

@@ -311,12 +311,13 @@ def _past_speech(sentence: str, lead: int, end: int) -> int:
 
 
 def _part_of(sentence: str, mentions: list[Mention]) -> list[Fact]:
-    places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and m.kind in LEVEL]
+    places = [m for m in mentions if m.type in ("Area", "Community") and not m.generic and (m.kind or "") in LEVEL]
     facts = []
     for a, b in zip(places, places[1:]):
         # 某社区的某小区, 某街道的某社区: 的 between a place and one of the level right below it states the containment
-        possessed = sentence[a.end : b.start] == "的" and LEVEL[a.kind] - LEVEL[b.kind] == 1 and a.kind in ("subdistrict", "community")
-        if (a.end == b.start and LEVEL[a.kind] > LEVEL[b.kind]) or possessed:
+        level_a, level_b = LEVEL[a.kind or ""], LEVEL[b.kind or ""]
+        possessed = sentence[a.end : b.start] == "的" and level_a - level_b == 1 and a.kind in ("subdistrict", "community")
+        if (a.end == b.start and level_a > level_b) or possessed:
             facts.append(Fact(entity_key(b), "PART_OF", entity_key(a), 0.85 if not possessed else 0.7))
             # coordinated: 保和街道迎晖社区、和欣社区 → 和欣社区 PART_OF 保和街道 too
             idx = places.index(b)
@@ -674,7 +675,8 @@ def _awards(sentence, mentions, actors, clauses, subjects, ctx: Context | None =
             facts.append(Fact(resolved[-1].key, "AWARDED", entity_key(m), 0.55, dict(props)))
         elif subjects[ci] is not None and verb.start() <= 2 and not re.search(r"[0-9一二三四五六七八九十两]个", sentence[cs:verb_pos]):
             subject = subjects[ci]  # 甲社区、乙社区积极创新，荣获…: each of a coordinated subject
-            group = _coordinated(sentence, [a for a in actors if a.end <= subject.end and not a.mention.generic]) if subject.start >= 0 and not subject.mention.generic else [subject]
+            named_before = [a for a in actors if a.end <= subject.end and not a.mention.generic]
+            group = _coordinated(sentence, named_before) if subject.start >= 0 and not subject.mention.generic else [subject]
             facts += [Fact(a.key, "AWARDED", entity_key(m), 0.5, dict(props)) for a in group]
         if ctx is not None and _COUNT_OF.search(sentence[cs:verb_pos]):  # 天津13个典型入选X: those listed after 其中 received X
             counting = next((h for h in holders_all if cs <= h.start and h.type == "Area" and _COUNTED.match(sentence[h.end : verb_pos])), None)
@@ -692,6 +694,8 @@ def _among_them(sentence: str, holders: list[Mention], ctx: Context, props: dict
     """其中，A、B、C…: each item listed after 其中 received the award a counted group received just before
     (天津13个典型入选X。其中，A社区、B社区…), in this sentence or the one before; the place that counted them
     contains the place each item's address opens with (河西区 of 河西区东海街龙江里社区 PART_OF 天津)."""
+    if ctx.counted_award is None:
+        return []
     award, said_in, counting = ctx.counted_award
     if ctx.sentences - said_in > 1:
         ctx.counted_award = None
