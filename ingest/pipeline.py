@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable
@@ -278,6 +279,7 @@ class PendingView:
 
 _WORKER_EXTRACTOR: RuleExtractor | None = None
 IN_FLIGHT_PER_WORKER = 32
+WORKER_NICENESS = 5  # added to the extraction workers' niceness
 PREFETCH_CHUNK = 100  # articles whose store lookups PendingView asks for at once
 
 
@@ -296,8 +298,10 @@ def _worker_args(extractor: RuleExtractor, start_method: str) -> tuple:
 
 
 def _init_worker(payload: bytes | None, extractor: RuleExtractor | None) -> None:
-    """Pool initializer: every worker extracts with the parent's extractor, never a default one."""
+    """Pool initializer: every worker extracts with the parent's extractor, never a default one, at a lower
+    priority than the one writer every article waits for (so workers on every core do not hold it up)."""
     global _WORKER_EXTRACTOR
+    os.nice(WORKER_NICENESS)
     _WORKER_EXTRACTOR = pickle.loads(payload) if payload is not None else extractor
 
 
