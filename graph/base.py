@@ -37,6 +37,7 @@ class GraphStore(Protocol):
 
     uri: str
     write_batch_size: int  # articles the ingest pipeline gives write_batches at once (1: one write_batch per article)
+    write_batch_seconds: float  # a group is written early once its first article has waited this long (0: by size only)
 
     def write_batch(self, batch: GraphBatch) -> bool:
         """Write one article's batch atomically; False when the article was already stored."""

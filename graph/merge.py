@@ -17,12 +17,18 @@ def merge_node(old: NodeRecord | None, surfaces: list[str], new: NodeRecord) -> 
         if alias and norm not in norms:
             surfaces.append(alias)
             norms.add(norm)
+    return merge_fields(old, new), surfaces
+
+
+def merge_fields(old: NodeRecord | None, new: NodeRecord) -> NodeRecord:
+    """The node after `new` is merged into `old`: the longer (then smaller) name, the smaller kind, the higher
+    confidence, props by merge_props; aliases left empty (merge_node keeps the surfaces)."""
     if old is None:
-        return NodeRecord(new.id, new.type, new.name, new.kind, [], new.confidence, merge_props({}, new.props)), surfaces
+        return NodeRecord(new.id, new.type, new.name, new.kind, [], new.confidence, merge_props({}, new.props))
     longer = len(new.name) > len(old.name) or (len(new.name) == len(old.name) and new.name < old.name)
     name = new.name if longer else old.name
     kind = new.kind if old.kind is None or (new.kind is not None and new.kind < old.kind) else old.kind
-    return NodeRecord(old.id, old.type, name, kind, [], max(old.confidence, new.confidence), merge_props(old.props, new.props)), surfaces
+    return NodeRecord(old.id, old.type, name, kind, [], max(old.confidence, new.confidence), merge_props(old.props, new.props))
 
 
 def merge_edge(old: tuple[float, dict] | None, new: EdgeRecord) -> tuple[float, dict]:

@@ -131,6 +131,7 @@ class Neo4jStore:
 
     # ------------------------------------------------------------------ writes
     write_batch_size = 100  # articles per write transaction when the pipeline batches (write_batches)
+    write_batch_seconds = 0.0  # groups by size only
 
     def write_batch(self, batch: GraphBatch) -> bool:
         """One managed (retried) transaction for one article: article, nodes, edges, mentions."""

@@ -14,6 +14,8 @@ def utc_now() -> str:
 
 def merge_props(old: dict, new: dict) -> dict:
     """Order-independent merge of node/edge properties: lists are unioned and sorted, scalars keep the smaller."""
+    if not old:
+        return dict(new)  # what the loop below gives when nothing is stored
     out = dict(old)
     for k, v in new.items():
         if k not in out or out[k] in (None, "", []):

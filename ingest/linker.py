@@ -56,10 +56,11 @@ class StoreLinker:
         ids: dict[str, str] = {}
         norms = {key: self._norms(e) for key, e in entities.items()}
         # One store lookup for every entity of the article (a round trip each is what a server store pays for).
-        stored = self.store.nodes_by_alias(self.lookup_norms(ex))
+        stored = self.store.nodes_by_alias(sorted({x for forms in norms.values() for x in forms}))  # = lookup_norms(ex)
+        stored_forms = [(c, {normalize_name(x) for x in (c.name, *c.aliases)}) for c in stored]
         for key, e in sorted(entities.items(), key=lambda kv: (kv[1].type != "Area", kv[0])):
             wanted = set(norms[key])
-            candidates = [c for c in stored if c.type == e.type and wanted & {normalize_name(x) for x in (c.name, *c.aliases)}]
+            candidates = [c for c, forms in stored_forms if c.type == e.type and wanted & forms]
             node_id = self._resolve(e, [entities[p].name for p in parents.get(key, []) if p in entities], candidates)
             ids[key] = node_id
             props = {"parents": sorted(entities[p].name for p in parents.get(key, []) if p in entities)} if parents.get(key) else {}

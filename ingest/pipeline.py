@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable
@@ -113,10 +114,13 @@ class Pipeline:
 
     def _write_in_batches(self, files: list[str], results, report: IngestReport, progress, size: int) -> None:
         """Link each article against the store plus the articles linked but not yet written (PendingView),
-        and write `size` articles per store.write_batches call: the same graph as one write per article."""
+        and write `size` articles per store.write_batches call, or fewer once the first of them has waited
+        store.write_batch_seconds: the same graph as one write per article."""
         view = PendingView(self.store)
         linker = StoreLinker(view, self.linker.min_confidence)
         pending: list[tuple[str, Extraction, GraphBatch]] = []
+        wait = float(self.store.write_batch_seconds)
+        started = 0.0  # when the first pending article was linked
 
         def flush() -> None:
             t0 = time.perf_counter()
@@ -129,7 +133,7 @@ class Pipeline:
             pending.clear()
             view.clear()
 
-        for path, result in view.prefetching(zip(files, results), size, linker.lookup_norms):
+        for path, result in view.prefetching(zip(files, results), min(size, PREFETCH_CHUNK), linker.lookup_norms):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 _notify(progress, path, "skipped")
@@ -143,10 +147,13 @@ class Pipeline:
                     batch = self.curator.prepare(batch)
                 view.add(batch)
                 report.write_seconds += time.perf_counter() - t0
+                if not pending:
+                    started = t0
                 pending.append((path, result, batch))
-                if len(pending) >= size:
+                if len(pending) >= size or (wait and time.perf_counter() - started >= wait):
                     flush()
         flush()
+        report.write_seconds += view.prefetch_seconds  # the store reads made for the linker are writer time too
 
     def write_extraction(self, extraction: Extraction, report: IngestReport) -> str:
         """Link an extraction to the store and write it in one transaction."""
@@ -182,6 +189,7 @@ class PendingView:
 
     def __init__(self, store: GraphStore):
         self.store = store
+        self.prefetch_seconds = 0.0  # time spent in prefetch, writer time the pipeline counts
         self.clear()
 
     def clear(self) -> None:
@@ -189,7 +197,7 @@ class PendingView:
         self._nodes: dict[str, list[NodeRecord]] = {}
         self._by_norm: dict[str, set[str]] = {}
         self._articles: set[str] = set()
-        self._stored: dict[str, NodeRecord | None] = {}
+        self._merging: dict[str, tuple[int, NodeRecord | None, list[str]]] = {}  # id → (versions merged, node, surfaces)
         self._prefetched_articles: dict[str, bool] = {}  # article id → stored, for the articles prefetch asked about
         self._prefetched_norms: set[str] = set()
         self._prefetched_by_norm: dict[str, list[NodeRecord]] = {}
@@ -208,6 +216,7 @@ class PendingView:
 
     def prefetch(self, extractions: list[Extraction], lookup_norms: Callable[[Extraction], list[str]]) -> None:
         """Ask the store in one call each for what has_article and nodes_by_alias will ask about `extractions`."""
+        t0 = time.perf_counter()
         ids = [ex.article.id for ex in extractions]
         stored = self.store.stored_articles(ids)
         self._prefetched_articles = {i: i in stored for i in ids}
@@ -216,6 +225,7 @@ class PendingView:
         for node in self.store.nodes_by_alias(sorted(norms)) if norms else []:
             for form in {normalize_name(x) for x in (node.name, *node.aliases)} & norms:
                 self._prefetched_by_norm.setdefault(form, []).append(node)
+        self.prefetch_seconds += time.perf_counter() - t0
 
     def _store_nodes_by_alias(self, norms: list[str], node_type: str | None) -> dict[str, NodeRecord]:
         if self._prefetched_norms.issuperset(norms):
@@ -253,19 +263,24 @@ class PendingView:
         return out
 
     def _merged(self, nid: str, stored: NodeRecord | None) -> NodeRecord:
-        if stored is None:
-            if nid not in self._stored:  # stored under other names only: read it once
-                self._stored[nid] = self.store.get_node(nid)
-            stored = self._stored[nid]
-        node, surfaces = stored, [stored.name, *stored.aliases] if stored else []
-        for new in self._nodes[nid]:
+        """The stored node with every pending version of it merged in, in order; what was merged before is
+        kept (the store does not change until the pending articles are written), so each version is merged once."""
+        if nid not in self._merging:
+            if stored is None:  # stored under other names only: read it once
+                stored = self.store.get_node(nid)
+            self._merging[nid] = (0, stored, [stored.name, *stored.aliases] if stored else [])
+        done, node, surfaces = self._merging[nid]
+        for new in self._nodes[nid][done:]:
             node, surfaces = merge_node(node, surfaces, new)
+        self._merging[nid] = (len(self._nodes[nid]), node, surfaces)
         return NodeRecord(node.id, node.type, node.name, node.kind, sorted(x for x in surfaces if x != node.name),
                           node.confidence, node.props)
 
 
 _WORKER_EXTRACTOR: RuleExtractor | None = None
 IN_FLIGHT_PER_WORKER = 32
+WORKER_NICENESS = 5  # added to the extraction workers' niceness
+PREFETCH_CHUNK = 100  # articles whose store lookups PendingView asks for at once
 
 
 def _worker_args(extractor: RuleExtractor, start_method: str) -> tuple:
@@ -283,8 +298,10 @@ def _worker_args(extractor: RuleExtractor, start_method: str) -> tuple:
 
 
 def _init_worker(payload: bytes | None, extractor: RuleExtractor | None) -> None:
-    """Pool initializer: every worker extracts with the parent's extractor, never a default one."""
+    """Pool initializer: every worker extracts with the parent's extractor, never a default one, at a lower
+    priority than the one writer every article waits for (so workers on every core do not hold it up)."""
     global _WORKER_EXTRACTOR
+    os.nice(WORKER_NICENESS)
     _WORKER_EXTRACTOR = pickle.loads(payload) if payload is not None else extractor
 
 
