@@ -14,7 +14,7 @@ from core.names import normalize_name
 from graph import records
 from graph.base import NamedQuery
 from graph.merge import merge_edge, merge_fields
-from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
+from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
 
 SCHEMA_VERSION = 3
 T = TypeVar("T")
@@ -242,14 +242,14 @@ class SQLiteStore:
     @staticmethod
     def _new_articles(con: sqlite3.Connection, batches: list[GraphBatch]) -> list[bool]:
         """Per batch: is its article neither stored nor in an earlier batch of the list (one SELECT per 500)."""
-        ids = list(dict.fromkeys(b.article.id for b in batches))
+        ids = list(dict.fromkeys(article_id_of(b) for b in batches))
         stored: set[str] = set()
         for chunk in _chunks(ids, 500):
             stored |= {r[0] for r in con.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         out = []
-        for b in batches:
-            out.append(b.article.id not in stored)
-            stored.add(b.article.id)
+        for article_id in map(article_id_of, batches):
+            out.append(article_id not in stored)
+            stored.add(article_id)
         return out
 
     def import_rows(self, batch: GraphBatch, with_article: bool = True) -> None:
@@ -306,7 +306,8 @@ class SQLiteStore:
         # confidence and props apart: an UPDATE that sets name or kind rewrites their index entries
         con.executemany("UPDATE nodes SET confidence = ?, props = ? WHERE id = ?",
                         [(n.confidence, _props_json(n.props), n.id) for n in changed if n.id in before])
-        aliases, norms = {}, {}
+        aliases: dict[tuple[str, str], str] = {}
+        norms: dict = {}
         for n in nodes:
             for a in sorted({n.name, *n.aliases}):
                 if a:
@@ -322,7 +323,8 @@ class SQLiteStore:
         ids = list(dict.fromkeys(e.id for e in edges))
         rows = cls._stored_rows(con, "SELECT id, confidence, props FROM edges WHERE id IN", ids)
         before = {i: (r[1], json.loads(r[2])) for i, r in rows.items()}
-        merged, first = dict(before), {}
+        merged = dict(before)
+        first: dict[str, EdgeRecord] = {}
         for e in edges:
             first.setdefault(e.id, e)
             merged[e.id] = merge_edge(merged.get(e.id), e)

@@ -3,9 +3,10 @@ and turn the Extraction into a GraphBatch of store records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import combinations
+from typing import Protocol
 
-from graph.base import GraphStore
 from graph.records import (
     ArticleRecord,
     EdgeRecord,
@@ -14,6 +15,7 @@ from graph.records import (
     MentionRecord,
     NodeRecord,
     SentenceRecord,
+    article_id_of,
     stable_id,
 )
 from ingest import divisions
@@ -36,10 +38,17 @@ def identity_name(entity: Entity) -> str:
     return normalize_name(entity.name)
 
 
+class AliasLookup(Protocol):
+    """What the linker reads of a store: nodes by normalized alias (a GraphStore, or the pipeline's view
+    of a store with the articles not yet written)."""
+
+    def nodes_by_alias(self, norms: Iterable[str], node_type: str | None = None) -> list[NodeRecord]: ...
+
+
 class StoreLinker:
     """Resolves entities against what the store already holds, then builds the article's batch."""
 
-    def __init__(self, store: GraphStore, min_confidence: float = 0.4):
+    def __init__(self, store: AliasLookup, min_confidence: float = 0.4):
         self.store = store
         self.min_confidence = min_confidence
 
@@ -63,7 +72,7 @@ class StoreLinker:
             candidates = [c for c, forms in stored_forms if c.type == e.type and wanted & forms]
             node_id = self._resolve(e, [entities[p].name for p in parents.get(key, []) if p in entities], candidates)
             ids[key] = node_id
-            props = {"parents": sorted(entities[p].name for p in parents.get(key, []) if p in entities)} if parents.get(key) else {}
+            props: dict[str, object] = {"parents": sorted(entities[p].name for p in parents.get(key, []) if p in entities)} if parents.get(key) else {}
             if e.adcode:
                 props["adcode"] = e.adcode  # the stable key of an area: same code, same node; different codes, two nodes
             batch.nodes.append(NodeRecord(node_id, e.type, e.name, e.kind, sorted(e.aliases), round(e.confidence, 3), props))
@@ -109,7 +118,7 @@ class StoreLinker:
         if edge.id not in seen:
             seen.add(edge.id)
             batch.edges.append(edge)
-        batch.evidence.append(EvidenceRecord(edge.id, batch.article.id, sentence_index, start, end, edge.confidence))
+        batch.evidence.append(EvidenceRecord(edge.id, article_id_of(batch), sentence_index, start, end, edge.confidence))
 
     @staticmethod
     def _parents(ex: Extraction, entities: dict[str, Entity]) -> dict[str, list[str]]:

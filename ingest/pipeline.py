@@ -14,7 +14,7 @@ from core.errors import GovkgError, InputError
 from graph.base import GraphStore
 from graph.curation import Curator
 from graph.merge import merge_node
-from graph.records import GraphBatch, NodeRecord
+from graph.records import GraphBatch, NodeRecord, article_id_of
 from ingest.cleaner import clean_document
 from ingest.extractor import RuleExtractor
 from ingest.linker import StoreLinker
@@ -93,7 +93,7 @@ class Pipeline:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _extract_one(self, path: str) -> Extraction | Skipped:
+    def _extract_one(self, path: str) -> Extraction | Skipped | None:
         """Read, clean and extract one file in this process, skipping already stored articles early."""
         return _extract_file(path, self.extractor, self.store)
 
@@ -235,7 +235,7 @@ class PendingView:
 
     def add(self, batch: GraphBatch) -> None:
         """Count a linked article as written for the articles linked after it."""
-        self._articles.add(batch.article.id)
+        self._articles.add(article_id_of(batch))
         for n in batch.nodes:
             self._nodes.setdefault(n.id, []).append(n)
             for form in (n.name, *n.aliases):
@@ -273,6 +273,8 @@ class PendingView:
         for new in self._nodes[nid][done:]:
             node, surfaces = merge_node(node, surfaces, new)
         self._merging[nid] = (len(self._nodes[nid]), node, surfaces)
+        if node is None:
+            raise ValueError(f"node {nid} is neither stored nor pending")
         return NodeRecord(node.id, node.type, node.name, node.kind, sorted(x for x in surfaces if x != node.name),
                           node.confidence, node.props)
 
