@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, ContextManager, Protocol, TypeVar, runtime_checkable
 
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord
 
@@ -163,3 +163,6 @@ class SQLStore(GraphStore, Protocol):
 
     def query_index(self, name: str, build: "Callable[[], T]") -> "T":
         """What `build()` returns, built once per graph version (store.version()); any write rebuilds it."""
+
+    def snapshot(self) -> ContextManager:
+        """A read transaction (`with store.snapshot(): ...`): every read inside sees one consistent state."""

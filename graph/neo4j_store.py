@@ -78,6 +78,7 @@ class Neo4jStore:
         self.database = database or None
         self._password = password
         self._indexes: dict = {}  # query_index: {None: graph version, name: index}
+        self._curation_schema_done = False  # the curation constraint made once per store object
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30,
                                                       notifications_min_severity="OFF")
@@ -458,7 +459,7 @@ class Neo4jStore:
         self._write(work)
 
     def _curation_schema(self) -> None:
-        if not getattr(self, "_curation_schema_done", False):
+        if not self._curation_schema_done:
             neo4j = _neo4j()
             try:
                 with self.driver.session(database=self.database) as session:

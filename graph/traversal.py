@@ -6,7 +6,7 @@ import threading
 
 import networkx as nx
 
-from graph.base import GraphStore
+from graph.base import GraphStore, SQLStore
 
 _CACHE: dict[str, tuple[int, nx.MultiDiGraph]] = {}
 _LOCK = threading.Lock()
@@ -14,10 +14,9 @@ _LOCK = threading.Lock()
 
 def build_graph(store: GraphStore) -> nx.MultiDiGraph:
     """Nodes, edges, Article nodes and MENTIONED_IN edges of the whole store, from one consistent snapshot."""
-    snapshot = getattr(store, "snapshot", None)
-    if snapshot is None:
+    if not isinstance(store, SQLStore):  # Neo4j reads each call in its own transaction
         return _build(store)
-    with snapshot():
+    with store.snapshot():
         return _build(store)
 
 
