@@ -78,7 +78,7 @@ ORDER BY e.id, o.id = e.dst"""  # per edge (org → community) before (community
 _SHARED_SQL = """SELECT s.id AS k1, u.id AS k2, min(s.confidence, u.confidence) AS confidence, o.id AS org, o.name AS org_name,
        o.kind AS org_kind, c.id AS com, c.name AS com_name, i.name AS initiative
 FROM edges s JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
-JOIN edges u ON u.dst = s.dst AND u.predicate = 'RUNS' JOIN nodes c ON c.id = u.src
+JOIN edges u ON u.dst = s.dst AND +u.predicate = 'RUNS' JOIN nodes c ON c.id = u.src
 WHERE s.predicate = 'SUPPORTS' AND o.type = 'Organization' AND c.type = 'Community'
 ORDER BY s.id, u.id"""
 

@@ -299,7 +299,7 @@ ITEMS_SQL = """SELECT i.id AS id, i.name AS name, i.kind AS kind,
 FROM nodes i WHERE i.type = 'Initiative' AND (:kind IS NULL OR i.kind = :kind) ORDER BY i.id"""
 PLACE_NAMES_SQL = "SELECT name FROM nodes WHERE type IN ('Area', 'Community')"
 RUNNERS_SQL = """SELECT e.src AS id, n.name AS name, e.id AS edge_id FROM edges e JOIN nodes n ON n.id = e.src
-WHERE e.dst = ? AND e.predicate = 'RUNS' ORDER BY e.id"""
+WHERE e.dst = ? AND +e.predicate = 'RUNS' ORDER BY e.id  -- + : by the dst index, not the predicate's"""
 
 
 def sql(store, p: dict) -> list[dict]:
