@@ -15,6 +15,7 @@ from graph import records
 from graph.base import NamedQuery
 from graph.merge import merge_edge, merge_node
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
+from graph.versioned import PerVersion
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ class Neo4jStore:
         self.uri = uri
         self.database = database or None
         self._password = password
-        self._indexes: dict = {}  # query_index: {None: graph version, name: index}
+        self._indexes = PerVersion()  # query_index: what queries built for one graph version
         self._curation_schema_done = False  # the curation constraint made once per store object
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=30,
@@ -412,13 +413,7 @@ class Neo4jStore:
 
     def query_index(self, name: str, build):
         """What `build()` returns, built once per graph version: every write bumps the version, in any process."""
-        version = self.version()
-        indexes = self._indexes
-        if indexes.get(None) != version:
-            indexes = self._indexes = {None: version}
-        if name not in indexes:
-            indexes[name] = build()
-        return indexes[name]
+        return self._indexes.get(self.version(), name, build)
 
     def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query's Cypher (its module's `cypher`, with the same shaping as the embedded store)."""

@@ -15,6 +15,7 @@ from graph import records
 from graph.base import NamedQuery
 from graph.merge import merge_edge, merge_fields
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
+from graph.versioned import PerVersion
 
 SCHEMA_VERSION = 3
 T = TypeVar("T")
@@ -77,8 +78,8 @@ class SQLiteStore:
         self.uri = f"sqlite:///{self.path}"
         self.read_only = read_only
         self._local = threading.local()
-        self._indexes: dict = {}  # query_index: what queries built for one store version
-        self._results: dict = {}  # rows of the `sql` queries run on one store version
+        self._indexes = PerVersion()  # query_index: what queries built for one store version
+        self._results = PerVersion()  # rows of the `sql` queries run on one store version
         self._meta_columns = "url, published, publisher"  # NULLs when a version-1 store is read
         self._has_curations = True  # False when an older store is read as it is
         if read_only:
@@ -543,7 +544,7 @@ class SQLiteStore:
 
     def clear_result_cache(self) -> None:
         """Forget the rows of queries run so far (their indexes stay): the next call computes them afresh."""
-        self._results = {}
+        self._results.clear()
         from graph.traversal import cached_graph
 
         g = cached_graph(self)
@@ -552,25 +553,16 @@ class SQLiteStore:
 
     def query_index(self, name: str, build: Callable[[], T]) -> T:
         """What `build()` returns, built once per graph version (any write, in any process, rebuilds it)."""
-        version = self.version()
-        indexes = self._indexes
-        if indexes.get(None) != version:
-            indexes = self._indexes = {None: version}
-        if name not in indexes:
-            indexes[name] = build()
-        return indexes[name]
+        return self._indexes.get(self.version(), name, build)
 
     def run_named_query(self, spec: NamedQuery, params: dict) -> list[dict]:
         """Run a named query: its `sql` on this store's tables when it has one (no graph is built), else its
         embedded implementation on the cached graph. Results are kept per store version, so any write
         invalidates them."""
         if spec.sql is not None:
-            version, key = self.version(), (spec.name, tuple(sorted(params.items())))
-            if self._results.get(None) != version:
-                self._results = {None: version}
-            if key not in self._results:
-                self._results[key] = spec.sql(self, params)
-            return [dict(r) for r in self._results[key]]
+            sql = spec.sql
+            rows = self._results.get(self.version(), (spec.name, tuple(sorted(params.items()))), lambda: sql(self, params))
+            return [dict(r) for r in rows]
         from graph.traversal import graph_of
 
         cache = graph_of(self).graph.setdefault("results", {})
