@@ -532,15 +532,23 @@ class SQLiteStore:
         return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
 
     def read_sql(self, query: str, params: Iterable | dict = ()) -> list[dict]:
-        """Run one read-only SQL statement (a query's `sql`); rows as dicts. A statement that would write is refused."""
+        """Run one read-only SQL statement (a query's `sql`); rows as dicts. A statement that would write is
+        refused before it changes anything (the connection is query-only while it runs)."""
+        con = self._con()
         try:
-            cur = self._con().execute(query, params if isinstance(params, dict) else tuple(params))
-            if not cur.description:
-                raise StoreError("read_sql runs queries only")
-            names = [c[0] for c in cur.description]
-            return [dict(zip(names, r)) for r in cur.fetchall()]
+            con.execute("PRAGMA query_only=ON")  # a read-only store's connection is query-only for good
+            try:
+                cur = con.execute(query, params if isinstance(params, dict) else tuple(params))
+                rows = cur.fetchall()
+            finally:
+                if not self.read_only:
+                    con.execute("PRAGMA query_only=OFF")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
+        if not cur.description:
+            raise StoreError("read_sql runs queries only")
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in rows]
 
     def clear_result_cache(self) -> None:
         """Forget the rows of queries run so far (their indexes stay): the next call computes them afresh."""

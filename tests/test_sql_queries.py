@@ -115,3 +115,12 @@ def test_duplicates_on_the_tables_follow_the_marks_as_the_graph_does(tmp_path, c
     after = spec.sql(store, params)
     assert after == spec.embedded(store, **params) and after != rows
     store.close()
+
+
+def test_read_sql_refuses_a_statement_that_writes_and_changes_nothing(corpus_store):
+    from core.errors import StoreError
+
+    before = corpus_store.read_sql("SELECT count(*) AS n FROM nodes")
+    with pytest.raises(StoreError):
+        corpus_store.read_sql("DELETE FROM nodes")
+    assert corpus_store.read_sql("SELECT count(*) AS n FROM nodes") == before and before[0]["n"] > 0
