@@ -33,6 +33,7 @@ from ingest.extractor import RuleExtractor
 from ingest.pipeline import Pipeline
 from ingest.reader import read_file
 from queries import QUERIES, run_query
+from queries.sql import DEGREE
 
 REPORTS = Path(__file__).with_name("reports")
 
@@ -145,8 +146,7 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
     return out
 
 
-_BUSIEST = """SELECT n.id AS id, n.name AS name FROM nodes n WHERE n.type = ?
-ORDER BY (SELECT count(*) FROM edges e WHERE e.src = n.id) + (SELECT count(*) FROM edges e WHERE e.dst = n.id) DESC, n.id LIMIT 1"""
+_BUSIEST = f"SELECT n.id AS id, n.name AS name FROM nodes n WHERE n.type = ? ORDER BY {DEGREE} DESC, n.id LIMIT 1"
 
 
 def query_params(store: SQLiteStore) -> dict:

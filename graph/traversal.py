@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -78,11 +79,19 @@ def undirected_relations(g: nx.MultiDiGraph) -> nx.Graph:
     """A simple undirected view of the relations (mentions excluded), first edge by id kept; cached."""
     und = g.graph.get("undirected")
     if und is None:
-        und = nx.Graph()
-        for u, v, _k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
-            if d["predicate"] != "MENTIONED_IN" and not und.has_edge(u, v):
-                und.add_edge(u, v, predicate=d["predicate"], forward=(u, v))
-        g.graph["undirected"] = und
+        und = g.graph["undirected"] = simple_undirected(
+            (k, u, v, d["predicate"]) for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2])
+            if d["predicate"] != "MENTIONED_IN")
+    return und
+
+
+def simple_undirected(edges: Iterable[tuple[str, str, str, str]]) -> nx.Graph:
+    """The simple undirected view of relations given as (id, src, dst, predicate) in id order: per node pair
+    the first relation kept, as `predicate` and `forward` (its (src, dst))."""
+    und = nx.Graph()
+    for _k, u, v, predicate in edges:
+        if not und.has_edge(u, v):
+            und.add_edge(u, v, predicate=predicate, forward=(u, v))
     return und
 
 

@@ -75,10 +75,11 @@ def sql(store, p: dict) -> list[dict]:
     rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
     kept = []
     for r in rows:
-        place = roll_up_sql(store, r.pop("_receiver"))
+        receiver, edges = r.pop("_receiver"), r.pop("_edges")
+        place = roll_up_sql(store, receiver)
         if p["area"] and p["area"] not in (place["street"], place["district"]):
             continue
-        kept.append(r | {"street": place["street"], "district": place["district"], "_edges": r.pop("_edges")})
+        kept.append(r | {"street": place["street"], "district": place["district"], "_edges": edges})
         if len(kept) >= int(p["limit"]):
             break
     return attach_evidence(store, kept, 1)

@@ -101,15 +101,9 @@ def _sql_links(store) -> list[tuple]:
 
 def sql(store, p: dict) -> list[dict]:
     """`embedded` from the links read once per store version and each listed community's roll-up."""
-    places: dict[str, dict] = {}
-
-    def place_of(com: str) -> dict:
-        if com not in places:
-            places[com] = roll_up_sql(store, com)
-        return places[com]
-
     links = store.query_index("cobuild", lambda: _sql_links(store))
-    return _rows(store, links, place_of, p["district"], p["kind"], p["org_kind"], p["min_confidence"], int(p["limit"]))
+    return _rows(store, links, lambda com: roll_up_sql(store, com), p["district"], p["kind"], p["org_kind"], p["min_confidence"],
+                 int(p["limit"]))
 
 
 

@@ -14,7 +14,7 @@ from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
 from ingest.lexicon import SUFFIXES, is_generic_word
 from queries.cypher import N, roll_up_call
-from queries.helpers import attach_evidence, limit_param, roll_up
+from queries.helpers import attach_evidence, limit_param, place_or_runners, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 from queries.sql import roll_up_sql
 
@@ -214,12 +214,7 @@ def _row(cluster: int, it: Item, status: str, score: float, runners: list[str], 
 
 def _dup_row(store, g, cluster: int, it: Item, status: str, score: float) -> dict:
     runs = sorted(((u, k) for u, _, k, d in g.in_edges(it.id, keys=True, data=True) if d["predicate"] == "RUNS"), key=lambda x: x[1])
-    place = roll_up(g, it.id)
-    if not place["street"] and not place["district"]:
-        for u, _ in sorted(runs):
-            place = roll_up(g, u)
-            if place["street"] or place["district"]:
-                break
+    place = place_or_runners(roll_up(g, it.id), sorted(u for u, _ in runs), lambda u: roll_up(g, u))
     return _row(cluster, it, status, score, [g.nodes[u]["name"] for u, _ in runs], place, g.nodes[it.id].get("articles", 0),
                 [k for _, k in runs])
 
@@ -285,12 +280,8 @@ def cypher(store, p: dict) -> list[dict]:
     for cluster, it, status, score in chosen:
         d = details[it.id]
         runs = sorted((x for x in d["runners"] if x[0] is not None), key=lambda x: x[2])
-        place = {"street": d["street"], "district": d["district"]}
-        if not place["street"] and not place["district"]:
-            for _, _, _, street, district in sorted(runs, key=lambda x: (x[0], x[2])):
-                if street or district:
-                    place = {"street": street, "district": district}
-                    break
+        runner_places = {x[0]: {"street": x[3], "district": x[4]} for x in runs}
+        place = place_or_runners({"street": d["street"], "district": d["district"]}, sorted(runner_places), runner_places.__getitem__)
         rows.append(_row(cluster, it, status, score, [x[1] for x in runs], place, counts[it.id], [x[2] for x in runs]))
     return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
 
@@ -315,12 +306,7 @@ def sql(store, p: dict) -> list[dict]:
     rows = []
     for cluster, it, status, score in chosen:
         runs = store.read_sql(RUNNERS_SQL, [it.id])
-        place = roll_up_sql(store, it.id)
-        if not place["street"] and not place["district"]:
-            for r in sorted(runs, key=lambda r: (r["id"], r["edge_id"])):
-                place = roll_up_sql(store, r["id"])
-                if place["street"] or place["district"]:
-                    break
+        place = place_or_runners(roll_up_sql(store, it.id), sorted({r["id"] for r in runs}), lambda u: roll_up_sql(store, u))
         rows.append(_row(cluster, it, status, score, [r["name"] for r in runs], place, counts[it.id], [r["edge_id"] for r in runs]))
     return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
 

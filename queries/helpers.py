@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import networkx as nx
@@ -309,6 +310,18 @@ def roll_up(g: nx.MultiDiGraph, node: str) -> dict:
     if node not in memo:
         memo[node] = _roll_up(g, node)
     return dict(memo[node])
+
+
+def place_or_runners(own: dict, runners: Iterable[str], place_of: Callable[[str], dict]) -> dict:
+    """`own` (a street/district roll-up) when it names either, else the place of the first of `runners`
+    (in the order given) that names one (`place_of(runner)`), else `own`: where an initiative is."""
+    if own["street"] or own["district"]:
+        return own
+    for runner in runners:
+        place = place_of(runner)
+        if place["street"] or place["district"]:
+            return place
+    return own
 
 
 def _roll_up(g: nx.MultiDiGraph, node: str) -> dict:

@@ -95,7 +95,7 @@ def sql(store, p: dict) -> list[dict]:
     """`embedded` on the store's edge indexes: each frontier chunk is one indexed read of its relations."""
     start = find_sql(store, p["entity"])
     node_types, preds, floor = _filters(p["types"], p["predicates"], p["min_confidence"])
-    names: dict[str, str] = {}
+    names = {r["id"]: r["name"] for r in store.read_sql("SELECT id, name FROM nodes WHERE id = ?", [start])}  # then each node reached
 
     def expand(ids: list[str], seen: set, cap: int) -> dict[str, list[dict]]:
         rows = store.read_sql(_relations_sql(len(ids)), [*ids, floor, *ids, floor])
@@ -105,8 +105,6 @@ def sql(store, p: dict) -> list[dict]:
             if (preds and r["predicate"] not in preds) or (node_types and r["type"] not in node_types):
                 continue
             by_via[r["via"]].append(r)
-        if start not in names:
-            names.update((r["id"], r["name"]) for r in store.read_sql("SELECT id, name FROM nodes WHERE id = ?", [start]))
         return {n: [e | {"via_name": names[n]} for e in first_relations(rels, seen, cap)] for n, rels in by_via.items()}
 
     return bfs_rows(start, int(p["hops"]), expand, int(p["limit"]))

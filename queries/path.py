@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.traversal import graph_of, undirected_relations
+from graph.traversal import graph_of, simple_undirected, undirected_relations
 from queries.cypher import FIND_NODE, N, find_cypher
 from queries.helpers import bounded_shortest_paths, find_node, limit_param, path_rows
 from queries.registry import Param, QuerySpec, register
@@ -23,9 +23,14 @@ def embedded(store, source: str = "", target: str = "", max_hops=4, limit=5) -> 
     if a not in und or b not in und:
         return []
     found = sorted(bounded_shortest_paths(und, a, b, int(max_hops)))[: int(limit)]
-    paths = [[(n, _name(g, n)) for n in p] for p in found]
-    steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(p, p[1:])] for p in found]
-    return path_rows(paths, steps, int(max_hops))
+    return _shaped(und, found, {n: _name(g, n) for path in found for n in path}, int(max_hops))
+
+
+def _shaped(und: nx.Graph, found: list[list[str]], names: dict[str, str], max_hops: int) -> list[dict]:
+    """path_rows of node-id paths on a simple undirected view (graph.traversal.simple_undirected)."""
+    paths = [[(n, names[n]) for n in path] for path in found]
+    steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(path, path[1:])] for path in found]
+    return path_rows(paths, steps, max_hops)
 
 
 def paths_query(max_hops: int) -> str:
@@ -88,12 +93,7 @@ def _explored(store, a: str, b: str, max_hops: int) -> nx.Graph | None:
                         nxt.append(other)
         frontier[side] = nxt
         if seen[a] & seen[b]:
-            und = nx.Graph()
-            for k in sorted(edges):
-                u, v, predicate = edges[k]
-                if not und.has_edge(u, v):
-                    und.add_edge(u, v, predicate=predicate, forward=(u, v))
-            return und
+            return simple_undirected((k, *edges[k]) for k in sorted(edges))
         if not nxt:
             return None
     return None
@@ -109,9 +109,7 @@ def sql(store, p: dict) -> list[dict]:
     found = sorted(bounded_shortest_paths(und, a, b, max_hops))[: int(p["limit"])]
     on_paths = sorted({n for path in found for n in path})
     names = {r["id"]: r["name"] for r in store.read_sql(f"SELECT id, name FROM nodes WHERE id IN ({marks(len(on_paths))})", on_paths)}
-    paths = [[(n, names[n]) for n in path] for path in found]
-    steps = [[(und.edges[x, y]["predicate"], und.edges[x, y]["forward"] == (x, y)) for x, y in zip(path, path[1:])] for path in found]
-    return path_rows(paths, steps, max_hops)
+    return _shaped(und, found, names, max_hops)
 
 
 SPEC = register(QuerySpec(

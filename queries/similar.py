@@ -18,7 +18,7 @@ from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
 from queries.cypher import N
 from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, PLACE_NAMES_SQL, core_name
-from queries.helpers import limit_param, roll_up
+from queries.helpers import limit_param, place_or_runners, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 from queries.similarity import Context, Item, SimilarityIndex, build_profiles
 
@@ -133,14 +133,8 @@ def place_of(g: nx.MultiDiGraph, node: str) -> dict:
 
 
 def _place_of(g: nx.MultiDiGraph, node: str) -> dict:
-    place = roll_up(g, node)
-    if place["street"] or place["district"]:
-        return place
-    for u in sorted(u for u, _, d in g.in_edges(node, data=True) if d["predicate"] == "RUNS"):
-        other = roll_up(g, u)
-        if other["street"] or other["district"]:
-            return other
-    return place
+    runners = sorted({u for u, _, d in g.in_edges(node, data=True) if d["predicate"] == "RUNS"})
+    return place_or_runners(roll_up(g, node), runners, lambda u: roll_up(g, u))
 
 
 CONTEXTS = f"""MATCH (:Initiative)-[m:MENTIONED_IN]->(a:Article)
