@@ -60,12 +60,12 @@ class StoreLinker:
                                   url=art.meta.url, date=art.meta.date, publisher=art.meta.publisher),
             sentences=[SentenceRecord(art.id, s.index, s.start, s.end) for s in art.sentences],
         )
-        entities = {k: e for k, e in ex.entities.items() if e.confidence >= self.min_confidence}
+        entities = self._kept(ex)
         parents = self._parents(ex, entities)
         ids: dict[str, str] = {}
         norms = {key: self._norms(e) for key, e in entities.items()}
         # One store lookup for every entity of the article (a round trip each is what a server store pays for).
-        stored = self.store.nodes_by_alias(sorted({x for forms in norms.values() for x in forms}))  # = lookup_norms(ex)
+        stored = self.store.nodes_by_alias(_union(norms))  # = lookup_norms(ex)
         stored_forms = [(c, {normalize_name(x) for x in (c.name, *c.aliases)}) for c in stored]
         for key, e in sorted(entities.items(), key=lambda kv: (kv[1].type != "Area", kv[0])):
             wanted = set(norms[key])
@@ -111,7 +111,11 @@ class StoreLinker:
     def lookup_norms(self, ex: Extraction) -> list[str]:
         """The normalized names `link(ex)` asks the store for, in its one nodes_by_alias call (what a caller
         that prefetches several articles' lookups at once needs)."""
-        return sorted({x for e in ex.entities.values() if e.confidence >= self.min_confidence for x in self._norms(e)})
+        return _union({k: self._norms(e) for k, e in self._kept(ex).items()})
+
+    def _kept(self, ex: Extraction) -> dict[str, Entity]:
+        """The article's entities the linker writes (confidence at least min_confidence)."""
+        return {k: e for k, e in ex.entities.items() if e.confidence >= self.min_confidence}
 
     def _add_edge(self, batch: GraphBatch, edge: EdgeRecord, seen: set[str], sentence_index: int, start: int, end: int) -> None:
         ONTOLOGY.relations[edge.predicate]  # KeyError would mean a name outside the ontology
@@ -166,3 +170,8 @@ class StoreLinker:
         if any(c.id == base_id for c in candidates):
             return stable_id("n", e.type, identity_name(e), *sorted(wanted))
         return base_id
+
+
+def _union(norms: dict[str, list[str]]) -> list[str]:
+    """Every normalized form of `norms` (entity key → its forms) once, sorted: one nodes_by_alias call."""
+    return sorted({x for forms in norms.values() for x in forms})
