@@ -336,7 +336,7 @@ def curation_panel(store, profile: dict, rels: list[dict], articles: dict[str, s
         if len(articles) > 1:  # one body wrongly merged with another: the articles that mean the other one
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
             c1.multiselect("拆分 Split off the mentions in these articles", list(articles), key="cur_split_articles",
-                           format_func=lambda a: f"《{articles[a]}》")
+                           format_func=lambda a: f"《{articles[a]}》 {a}")  # the id too: two articles may share a title
             c1.text_input("拆分后的名称 …as a new entity named", key="cur_split_to")
             c2.button("拆分 Split", key="cur_split", on_click=curate_entity, args=(store, "split", profile, rels))
         if rels:
