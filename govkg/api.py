@@ -56,6 +56,7 @@ def open(store_uri: str | os.PathLike | None = None, *, mode: str = "default", l
     >>> kg.query("brokers", limit=3).rows                    # doctest: +SKIP
     >>> kg.close()                                           # doctest: +SKIP
     """
+    import queries  # noqa: F401 - registers the queries' derived tables (graph.derived), kept by every write
     from graph.factory import open_store
 
     extractor = make_extractor(mode, lexicon)  # a bad mode or lexicon fails before the store is touched

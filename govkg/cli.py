@@ -18,6 +18,7 @@ SAMPLE_CORPUS = Path(__file__).with_name("sample_corpus")
 def _store(args, must_exist: bool = False):
     """The store of `--store`; commands that only read it refuse an embedded store that does not exist
     (a mistyped path would otherwise be a new, empty store) and open it read-only."""
+    import queries  # noqa: F401 - registers the queries' derived tables (graph.derived), kept by every write
     from graph.factory import open_store
 
     if must_exist:
@@ -311,6 +312,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_migrate(args) -> int:
+    import queries  # noqa: F401 - registers the queries' derived tables (graph.derived), kept by every write
     from graph.factory import open_store
     from graph.migrate import migrate
 

@@ -164,5 +164,9 @@ class SQLStore(GraphStore, Protocol):
     def query_index(self, name: str, build: "Callable[[], T]") -> "T":
         """What `build()` returns, built once per graph version (store.version()); any write rebuilds it."""
 
+    def derived_ready(self, name: str) -> bool:
+        """Whether the graph.derived tables registered as `name` reflect every write (rebuilt now when they
+        were behind and the store is writable); False means: compute in memory what they would hold."""
+
     def snapshot(self) -> ContextManager:
         """A read transaction (`with store.snapshot(): ...`): every read inside sees one consistent state."""

@@ -13,11 +13,12 @@ from core.errors import StoreError
 from core.names import normalize_name
 from graph import records
 from graph.base import NamedQuery
+from graph.derived import DERIVED
 from graph.merge import merge_edge, merge_fields
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
 from graph.versioned import PerVersion
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 T = TypeVar("T")
 
 _CURATIONS_TABLE = """CREATE TABLE IF NOT EXISTS curations(
@@ -27,6 +28,7 @@ _UPGRADES = {
     1: ("ALTER TABLE articles ADD COLUMN url TEXT", "ALTER TABLE articles ADD COLUMN published TEXT",
         "ALTER TABLE articles ADD COLUMN publisher TEXT"),
     2: (_CURATIONS_TABLE,),  # graph.curation records (reject, merge, rename, split), keyed by content
+    3: ("INSERT OR IGNORE INTO meta(key, value) VALUES ('data_version', '1')",),  # graph.derived tables: built on first use
 }
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,7 +96,7 @@ class SQLiteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create store folder {self.path.parent}: {exc.strerror}; pass another --store") from exc
-        self._check_before_creating()
+        found_before = self._check_before_creating()
         try:
             self._con().executescript(_SCHEMA)  # executescript manages its own transaction
         except sqlite3.DatabaseError as exc:
@@ -102,6 +104,8 @@ class SQLiteStore:
         with self._tx() as con:
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0')")
+            if found_before is None:  # a new store: its (empty) derived tables are in step with it
+                con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('data_version', '0')")
         self._upgrade()
 
     def _upgrade(self) -> None:
@@ -116,18 +120,18 @@ class SQLiteStore:
                     con.execute(statement)
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(found + 1),))
 
-    def _check_before_creating(self) -> None:
-        """Refuse, before any table is made or any setting changed, a file that is no govkg store."""
+    def _check_before_creating(self) -> int | None:
+        """Refuse, before any table is made or any setting changed, a file that is no govkg store; the
+        schema version of the store found, None when there is none yet."""
         if not self.path.is_file() or self.path.stat().st_size == 0:
-            return
+            return None
         try:
             con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables:
-                self._check_store(con, tables)
+            return self._check_store(con, tables) if tables else None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a govkg SQLite store ({exc}); pass another --store path") from exc
         finally:
@@ -279,6 +283,55 @@ class SQLiteStore:
         con.executemany("INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
                         [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for b in batches for e in b.evidence])
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'version'", (len(batches),))
+        self._refresh_derived(con, {n.id for n in nodes} | {m.node_id for b in batches for m in b.mentions})
+
+    # ------------------------------------------------------------------ derived tables (graph/derived.py)
+    @staticmethod
+    def _meta(con: sqlite3.Connection, key: str) -> str | None:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _refresh_derived(self, con: sqlite3.Connection, node_ids: set[str]) -> None:
+        """Inside a data write: bump the data version and refresh every registered derived table that was
+        in step with the data before it (one that was not stays behind: derived_ready rebuilds it)."""
+        before = self._meta(con, "data_version") or "1"
+        after = str(int(before) + 1)
+        con.execute("INSERT INTO meta(key, value) VALUES ('data_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (after,))
+        for tables in DERIVED.values():
+            key = f"derived:{tables.name}"
+            if (self._meta(con, key) or "0") == before:
+                for statement in tables.schema:
+                    con.execute(statement)
+                tables.refresh(con, node_ids)
+                con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            (key, after))
+
+    def derived_ready(self, name: str) -> bool:
+        """Whether the registered derived tables `name` reflect every write: True when they do, or when they
+        were behind and this store could rebuild them now (a writable store); False on a read-only store
+        whose tables are behind or absent (the query then computes in memory)."""
+        tables = DERIVED[name]
+        key = f"derived:{name}"
+
+        def in_step(con: sqlite3.Connection) -> bool:
+            return (self._meta(con, key) or "0") == (self._meta(con, "data_version") or "1")
+
+        if in_step(self._con()):
+            return True
+        if self.read_only:
+            return False
+        try:
+            with self._tx() as con:
+                if not in_step(con):
+                    for statement in tables.schema:
+                        con.execute(statement)
+                    tables.rebuild(con)
+                    con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                (key, self._meta(con, "data_version") or "1"))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the {name} tables could not be rebuilt ({exc}); nothing was changed") from exc
+        return True
 
     @staticmethod
     def _stored_rows(con: sqlite3.Connection, sql: str, ids: list[str]) -> dict[str, tuple]:
@@ -610,6 +663,7 @@ class SQLiteStore:
                 for node_id, name in change.names.items():
                     con.execute("UPDATE nodes SET name = ? WHERE id = ?", (name, node_id))
                     con.execute("INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)", (node_id, name, normalize_name(name)))
+                self._refresh_derived(con, set(change.drop_nodes) | set(change.names) | {tuple(m)[0] for m in change.drop_mentions})
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: the correction could not be applied ({exc}); nothing of it was stored") from exc
 

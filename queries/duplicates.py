@@ -1,28 +1,21 @@
-"""Near-duplicate initiatives across places: blocking on rare character bigrams, rapidfuzz scoring,
-union-find clusters, reviewer marks respected. Scales without all-to-all comparison."""
+"""Near-duplicate initiatives across places: candidates decided from each name alone (one edit apart, or a
+qualifier in front: queries/duplicate_keys.py, kept at write time on the embedded store by
+queries/duplicate_tables.py), rapidfuzz scoring, union-find clusters, reviewer marks respected."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz
 
 from core.names import normalize_name
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
-from ingest.lexicon import SUFFIXES, is_generic_word
 from queries.cypher import N, roll_up_call
+from queries.duplicate_keys import group_pairs, longest_in, strip_steps
+from queries.duplicate_tables import DUPLICATE_TABLES
 from queries.helpers import attach_evidence, limit_param, place_or_runners, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 from queries.sql import roll_up_sql
-
-_ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+[届期季次轮批]|(?:19|20)[0-9]{2}年度?|[0-9一二三四五六七八九十]+期")
-_DIGITS = re.compile(r"[0-9一二三四五六七八九十百千两]")
-BUCKET_CAP = 300
-BUCKET_FLOOR = 50
-RARE_GRAMS = 3
 
 
 @dataclass
@@ -35,78 +28,23 @@ class Item:
     core: str
 
 
-def core_name(name: str, places: set[str], longest: int) -> str:
-    """The comparable part of a name: no quotes, ordinals or leading place names."""
-    core = _ORDINAL.sub("", normalize_name(name))
-    stripped = True
-    while stripped:
-        stripped = False
-        for n in range(min(longest, len(core) - 2), 1, -1):
-            if core[:n] in places:
-                core = core[n:]
-                stripped = True
-                break
-    return core
-
-
-def _common_suffix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
-
-
-def similarity(a: str, b: str) -> float:
-    """0–100 similarity of two cores, judged on what differs after their shared tail.
-
-    五线工作法/五步工作法 (different leading words) and 童祥公益发展中心/乐佳公益发展中心
-    (a shared generic tail) score low; 邻里食堂/邻里食堂 and 共享食堂/邻里共享食堂 score high.
-    """
-    if _DIGITS.findall(a) != _DIGITS.findall(b):
-        return 0.0
-    common = _common_suffix(a, b)
-    head_a, head_b = a[: len(a) - common], b[: len(b) - common]
-    if not head_a and not head_b:
-        return 100.0
-    if head_a and head_b:
-        return float(fuzz.ratio(head_a, head_b)) if common >= 2 else float(fuzz.ratio(a, b))
-    shared = a[len(a) - common :]
-    if len(shared) < 3 or is_generic_word(shared) or shared in SUFFIXES:
-        return float(fuzz.ratio(a, b))
-    return 90.0  # one name is the other with a qualifier in front
-
-
-def candidate_pairs(items: list[Item]) -> set[tuple[int, int]]:
-    """Pairs sharing one of their rarest bigrams (same kind), never all-to-all."""
-    grams = [{c[i : i + 2] for i in range(len(c) - 1)} or {c} for c in (it.core for it in items)]
-    df = Counter(g for gs in grams for g in gs)
-    common = max(BUCKET_FLOOR, int(len(items) ** 0.5) * 2)
-    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for idx, gs in enumerate(grams):
-        ranked = sorted(gs, key=lambda g: (df[g], g))
-        rare = [g for g in ranked if df[g] <= common][:RARE_GRAMS] or ranked[:1]
-        for g in rare:
-            buckets[(items[idx].kind, g)].append(idx)
-    pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        members = sorted(members, key=lambda i: (len(items[i].core), items[i].core))[:BUCKET_CAP]
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pairs.add((members[x], members[y]))
-    return pairs
+def item_pairs(items: list[Item], group_scores: dict[tuple[str, str, str], float]) -> list[tuple[float, int, int]]:
+    """(score, i, j) of the items (by index), best first: each (kind, core) group's members joined to its
+    first one at 100, and every pair of members of two groups scored together (duplicate_keys.group_pairs)."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for idx, it in enumerate(items):
+        groups[(it.kind, it.core)].append(idx)
+    out = [(100.0, members[0], m) for members in groups.values() for m in members[1:]]
+    for (kind, a, b), score in group_scores.items():
+        for i in groups.get((kind, a), ()):
+            out += [(score, min(i, j), max(i, j)) for j in groups.get((kind, b), ())]
+    out.sort(reverse=True)
+    return out
 
 
 def scored_pairs(items: list[Item]) -> list[tuple[float, int, int]]:
-    """Similarity of every candidate pair worth keeping (≥ 50), best first."""
-    out = []
-    for i, j in candidate_pairs(items):
-        s = similarity(items[i].core, items[j].core)
-        if s >= 50:
-            out.append((s, i, j))
-    out.sort(reverse=True)
-    return out
+    """Similarity of every candidate pair worth keeping (≥ duplicate_keys.KEEP), best first, computed from scratch."""
+    return item_pairs(items, group_pairs({(it.kind, it.core) for it in items}))
 
 
 def _cut(ranked: list[tuple[float, int, int]], threshold: float) -> int:
@@ -178,16 +116,15 @@ def duplicates_on_graph(store: GraphStore, g, place_names: list[str], min_simila
 
 def duplicate_index(initiatives: list[tuple[str, str, str | None]], place_names: list[str]) -> tuple[list[Item], list]:
     """(items, scored candidate pairs) of (id, name, kind) initiatives in id order, place names stripped."""
-    places = {normalize_name(p) for p in place_names}
-    longest = max(map(len, places), default=0)
-    items = [Item(n, name, k or "", core_name(name, places, longest)) for n, name, k in initiatives]
+    longest = longest_in({normalize_name(p) for p in place_names})
+    items = [Item(n, name, k or "", strip_steps(name, longest)[-1]) for n, name, k in initiatives]
     return items, scored_pairs(items)
 
 
 def choose_rows(items: list[Item], pairs: list, marks: dict, min_similarity: float, limit: int,
                 articles) -> list[tuple[int, Item, str, float]]:
     """(cluster number, item, status, similarity) of the rows `duplicates` returns, in order: the clusters,
-    best first, whole (the last one may pass `limit`), then initiatives reported by two articles or more."""
+    best first, then initiatives reported by two articles or more; at most `limit` (the last cluster may be cut)."""
     chosen = []
     cluster_no = 0
     for members, score in sorted(cluster_items(items, min_similarity, marks, pairs), key=lambda c: (-c[1], items[c[0][0]].name)):
@@ -196,7 +133,7 @@ def choose_rows(items: list[Item], pairs: list, marks: dict, min_similarity: flo
         marked_same = all(marks.get(tuple(sorted((ids[0], x)))) == "same" for x in ids[1:])
         chosen += [(cluster_no, items[i], "marked_same" if marked_same else "similar_separate", score) for i in members]
         if len(chosen) >= limit:
-            return chosen
+            return chosen[:limit]
     for it in items:
         if len(chosen) >= limit:
             break
@@ -294,14 +231,18 @@ WHERE e.dst = ? AND +e.predicate = 'RUNS' ORDER BY e.id  -- + : by the dst index
 
 
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the tables: initiatives (type index), place names and article counts read once per
-    store version into the same scored candidate pairs; runners and roll-ups only for the rows returned."""
-    def build():
-        found = store.read_sql(ITEMS_SQL, {"kind": p["kind"]})
-        places = [r["name"] for r in store.read_sql(PLACE_NAMES_SQL)]
-        return ({r["id"]: r["articles"] for r in found}, *duplicate_index([(r["id"], r["name"], r["kind"]) for r in found], places))
+    """`embedded` from the tables: the candidate pairs kept at write time (queries/duplicate_tables.py) when
+    they are in step with the store, else computed once per store version as on the graph; runners and
+    roll-ups only for the rows returned."""
+    if store.derived_ready(DUPLICATE_TABLES.name):
+        counts, items, pairs = _from_derived(store, p)
+    else:  # a read-only store whose tables are behind: what they would hold, in memory
+        def build():
+            found = store.read_sql(ITEMS_SQL, {"kind": p["kind"]})
+            places = [r["name"] for r in store.read_sql(PLACE_NAMES_SQL)]
+            return ({r["id"]: r["articles"] for r in found}, *duplicate_index([(r["id"], r["name"], r["kind"]) for r in found], places))
 
-    counts, items, pairs = store.query_index(f"duplicates:{p['kind']}", build)
+        counts, items, pairs = store.query_index(f"duplicates:{p['kind']}", build)
     chosen = choose_rows(items, pairs, store.marks(), float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
     rows = []
     for cluster, it, status, score in chosen:
@@ -309,6 +250,34 @@ def sql(store, p: dict) -> list[dict]:
         place = place_or_runners(roll_up_sql(store, it.id), sorted({r["id"] for r in runs}), lambda u: roll_up_sql(store, u))
         rows.append(_row(cluster, it, status, score, [r["name"] for r in runs], place, counts[it.id], [r["edge_id"] for r in runs]))
     return attach_evidence(store, rows, 1, int(p["limit"]), cap=2)
+
+
+PAIRS_SQL = "SELECT kind, a, b, score FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)"
+SHARED_SQL = "SELECT kind, core FROM dup_groups WHERE n > 1 AND (:kind IS NULL OR kind = :kind)"
+_ITEM = "SELECT id, name, kind, core, articles FROM dup_items"
+REPORTED_SQL = f"{_ITEM} WHERE articles >= 2 AND (:kind IS NULL OR kind = :kind) ORDER BY id LIMIT :limit"
+
+
+def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tuple[float, int, int]]]:
+    """(article counts, items, scored pairs) of only the initiatives a call can return: those in the pairs
+    at or above the threshold, in groups of one core, marked same, and the first reported by two articles."""
+    kind = p["kind"]
+    scores = {(r["kind"], r["a"], r["b"]): r["score"] for r in store.read_sql(PAIRS_SQL, {"t": float(p["min_similarity"]), "kind": kind})}
+    groups = {(k, c) for k, a, b in scores for c in (a, b)} | {(r["kind"], r["core"]) for r in store.read_sql(SHARED_SQL, {"kind": kind})}
+    found: dict[str, dict] = {}
+    cores = sorted({c for _, c in groups})
+    for i in range(0, len(cores), 500):
+        chunk = cores[i : i + 500]
+        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE core IN ({','.join('?' * len(chunk))})", chunk)
+                  if (r["kind"], r["core"]) in groups}
+    marked = sorted({x for pair, verdict in store.marks().items() if verdict == "same" for x in pair} - found.keys())
+    for i in range(0, len(marked), 500):
+        chunk = marked[i : i + 500]
+        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                  if kind is None or r["kind"] == kind}
+    found |= {r["id"]: r for r in store.read_sql(REPORTED_SQL, {"kind": kind, "limit": int(p["limit"])})}
+    items = [Item(r["id"], r["name"], r["kind"], r["core"]) for _, r in sorted(found.items())]
+    return {r["id"]: r["articles"] for r in found.values()}, items, item_pairs(items, scores)
 
 
 SPEC = register(QuerySpec(

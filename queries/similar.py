@@ -17,7 +17,8 @@ from core.names import normalize_name
 from graph.base import GraphStore
 from graph.traversal import graph_of, nodes_by_type
 from queries.cypher import N
-from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, PLACE_NAMES_SQL, core_name
+from queries.duplicate_keys import core_name
+from queries.duplicates import DUPLICATE_SUBGRAPH, PLACE_NAMES, PLACE_NAMES_SQL
 from queries.helpers import limit_param, place_or_runners, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
 from queries.similarity import Context, Item, SimilarityIndex, build_profiles

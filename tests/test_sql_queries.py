@@ -98,14 +98,14 @@ def test_a_local_query_builds_no_graph(tmp_path, corpus_dir, monkeypatch):
     store.close()
 
 
-def test_duplicates_on_the_tables_follow_the_marks_as_the_graph_does(tmp_path, corpus_dir):
+def test_duplicates_on_the_tables_follow_the_marks_as_the_graph_does(tmp_path, corpus_dir, wide_dirs):
     from graph.sqlite_store import SQLiteStore
     from ingest.pipeline import Pipeline
 
     store = SQLiteStore(tmp_path / "g.db")
-    Pipeline(store).ingest([corpus_dir])
+    Pipeline(store).ingest([corpus_dir, wide_dirs[1]])
     spec = QUERIES["duplicates"]
-    params = spec.bind({"min_similarity": 40})
+    params = spec.bind({"min_similarity": 50})
     rows = spec.sql(store, params)
     clusters = [[r["id"] for r in rows if r["cluster"] == c and r["status"] != "reported_twice"] for c in sorted({r["cluster"] for r in rows})]
     clusters = [c for c in clusters if len(c) > 1]

@@ -1,0 +1,157 @@
+"""`duplicates`' candidates kept at write time (queries/duplicate_tables.py, graph.derived): after any sequence
+of writes and corrections the tables hold what a rebuild from scratch computes, whatever the order of the
+articles, and the query reads them without rescanning the store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import CORPUS, WIDE, need_shared
+from graph.curation import Curation, curate
+from graph.derived import DERIVED
+from graph.records import ArticleRecord, GraphBatch, MentionRecord, NodeRecord
+from graph.sqlite_store import SQLiteStore
+from ingest.pipeline import Pipeline
+from queries import QUERIES, run_query
+from queries.duplicate_keys import block_keys, core_name, group_pairs, similarity
+from queries.duplicate_tables import DUPLICATE_TABLES, TABLES
+
+
+def tables(store: SQLiteStore) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(store.path)
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}
+    finally:
+        con.close()
+
+
+def rebuilt(store: SQLiteStore, tmp_path) -> dict[str, list[tuple]]:
+    """The tables a rebuild from scratch computes for the same graph (on a copy of the store)."""
+    copy = tmp_path / "rebuilt.db"
+    src = sqlite3.connect(store.path)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    other = SQLiteStore(copy)
+    with other._tx() as con:
+        DUPLICATE_TABLES.rebuild(con)
+    out = tables(other)
+    other.close()
+    return out
+
+
+def article_paths() -> list:
+    need_shared()
+    return sorted(CORPUS.glob("*.txt")) + sorted((WIDE / "articles").glob("*.txt"))
+
+
+def test_written_article_by_article_the_tables_equal_a_rebuild(tmp_path):
+    store = SQLiteStore(tmp_path / "one.db")
+    store.write_batch_size = 1  # one transaction, one refresh, per article
+    Pipeline(store).ingest(article_paths())
+    kept = tables(store)
+    assert kept["dup_items"] and kept["dup_places"] and kept["dup_keys"]
+    assert kept == rebuilt(store, tmp_path)
+
+
+def test_the_tables_do_not_depend_on_the_order_of_the_articles(tmp_path):
+    paths = article_paths()
+    forward, backward = SQLiteStore(tmp_path / "f.db"), SQLiteStore(tmp_path / "b.db")
+    forward.write_batch_size = backward.write_batch_size = 1
+    Pipeline(forward).ingest(paths)
+    for p in reversed(paths):
+        Pipeline(backward).ingest([p])
+    assert tables(forward) == tables(backward)
+
+
+def _article(n: int, names: list[tuple[str, str, str]]) -> GraphBatch:
+    """An invented article mentioning (id, type, name) nodes."""
+    text = "，".join(name for _, _, name in names) + "。"
+    aid = f"art_invented_{n}"
+    nodes, mentions, at = [], [], 0
+    for nid, typ, name in names:
+        nodes.append(NodeRecord(nid, typ, name, "space" if typ == "Initiative" else None))
+        mentions.append(MentionRecord(nid, aid, 0, at, at + len(name), name))
+        at += len(name) + 1
+    return GraphBatch(ArticleRecord(aid, f"{aid}.txt", "invented", text), [], nodes, [], mentions, [])
+
+
+def test_a_place_named_later_re_strips_the_initiatives_it_starts(store, tmp_path):
+    # 锦江邻里食堂 and 邻里食堂 are one initiative's core only once 锦江 is known as a place, whichever comes first;
+    # 锦江区 then cuts longer (a remainder it starts, not the name's start: 成都市 is cut first)
+    store.write_batch(_article(1, [("i1", "Initiative", "成都市锦江区邻里食堂"), ("i2", "Initiative", "邻里食堂"),
+                                   ("p0", "Area", "成都市"), ("p1", "Area", "锦江")]))
+    assert dict(store._query("SELECT id, core FROM dup_items")) == {"i1": "区邻里食堂", "i2": "邻里食堂"}
+    store.write_batch(_article(2, [("p2", "Area", "锦江区")]))
+    assert dict(store._query("SELECT id, core FROM dup_items")) == {"i1": "邻里食堂", "i2": "邻里食堂"}
+    assert store._query("SELECT kind, core, n FROM dup_groups") == [("space", "邻里食堂", 2)]
+    assert tables(store) == rebuilt(store, tmp_path)
+    rows = run_query(store, "duplicates").rows
+    assert {r["id"] for r in rows if r["status"] == "similar_separate"} == {"i1", "i2"}
+
+
+def test_corrections_keep_the_tables_in_step(tmp_path):
+    store = SQLiteStore(tmp_path / "c.db")
+    store.write_batch(_article(1, [("i1", "Initiative", "幸福邻里食堂"), ("i2", "Initiative", "睦邻食堂"),
+                                   ("i3", "Initiative", "长者助餐点"), ("p1", "Community", "幸福社区")]))
+    curate(store, Curation("rename", "睦邻食堂", "Initiative", target="邻里食堂"))  # now 幸福邻里食堂 with a qualifier in front
+    assert tables(store) == rebuilt(store, tmp_path)
+    assert store._query("SELECT a, b, score FROM dup_pairs") == [("幸福邻里食堂", "邻里食堂", 90.0)]
+    curate(store, Curation("merge", "长者助餐点", "Initiative", target="邻里食堂"))
+    assert store._query("SELECT id FROM dup_items ORDER BY id") == [("i1",), ("i2",)]
+    assert tables(store) == rebuilt(store, tmp_path)
+
+
+def test_a_store_written_without_the_tables_registered_is_rebuilt_or_read_in_memory(tmp_path):
+    paths = article_paths()
+    path = tmp_path / "late.db"
+    store = SQLiteStore(path)
+    Pipeline(store).ingest(paths[:3])
+    registered = DERIVED.pop(DUPLICATE_TABLES.name)
+    try:  # a writer that does not know the tables (an older script, a graph-only tool): they fall behind
+        Pipeline(store).ingest(paths[3:])
+    finally:
+        DERIVED[registered.name] = registered
+    spec = QUERIES["duplicates"]
+    params = spec.bind({"min_similarity": 50})
+    reader = SQLiteStore(path, read_only=True)
+    assert not reader.derived_ready(DUPLICATE_TABLES.name)  # behind, and a read-only store cannot rebuild them
+    in_memory = spec.sql(reader, params)
+    assert in_memory == spec.embedded(store, **params)  # computed in memory, as on the graph
+    reader.close()
+    assert store.derived_ready(DUPLICATE_TABLES.name)  # a writable store rebuilds them
+    assert tables(store) == rebuilt(store, tmp_path)
+    assert spec.sql(store, params) == in_memory
+    store.close()
+
+
+def test_the_query_reads_only_the_pairs_above_its_threshold(corpus_store):
+    statements: list[str] = []
+    corpus_store._con().set_trace_callback(statements.append)
+    try:
+        corpus_store.clear_result_cache()
+        run_query(corpus_store, "duplicates", {"min_similarity": 95})
+    finally:
+        corpus_store._con().set_trace_callback(None)
+    assert any("FROM dup_pairs WHERE score >=" in s for s in statements)
+    assert not any("FROM nodes i WHERE i.type = 'Initiative'" in s for s in statements)  # no scan of the initiatives
+
+
+def test_candidates_are_one_edit_apart_or_a_qualifier_in_front():
+    pairs = group_pairs({("space", c) for c in ("长者食堂", "长者饭堂", "社区长者食堂", "邻里中心", "青年之家", "长者之家")})
+    assert pairs[("space", "长者食堂", "长者饭堂")] == similarity("长者食堂", "长者饭堂")  # one edit
+    assert pairs[("space", "社区长者食堂", "长者食堂")] == 90.0  # a qualifier in front
+    assert ("space", "邻里中心", "青年之家") not in pairs  # nothing in common: never compared
+    assert "长者食" in block_keys("长者食堂") and block_keys("之家") == {"之家"}
+    assert core_name("第三届锦江区邻里节", {"锦江区"}) == "邻里节"
+
+
+@pytest.mark.parametrize("threshold", [50, 85, 100])
+def test_rows_from_the_tables_equal_the_rows_on_the_graph(corpus_store, threshold):
+    spec = QUERIES["duplicates"]
+    params = spec.bind({"min_similarity": threshold, "limit": 500})
+    assert corpus_store.derived_ready(DUPLICATE_TABLES.name)
+    assert spec.sql(corpus_store, params) == spec.embedded(corpus_store, **params)
