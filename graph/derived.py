@@ -24,13 +24,17 @@ class DerivedTables(Protocol):
         """The registry name (also the meta key `derived:<name>` holding the data version they reflect)."""
 
     @property
+    def tables(self) -> tuple[str, ...]:
+        """The names of the tables (what `schema` creates)."""
+
+    @property
     def schema(self) -> tuple[str, ...]:
         """CREATE TABLE / INDEX IF NOT EXISTS statements of the tables."""
 
     def refresh(self, con: sqlite3.Connection, node_ids: set[str]) -> None:
         """Bring the rows that depend on these nodes up to date with the graph's tables; runs inside the
         writing transaction, after the graph's rows are written. `node_ids`: the nodes written, renamed or
-        dropped and those whose mentions were added or dropped (edges alone are not reported)."""
+        dropped, those whose mentions were added or dropped and both ends of every edge written or dropped."""
 
     def rebuild(self, con: sqlite3.Connection) -> None:
         """Compute the tables afresh from the graph's tables (inside a transaction)."""

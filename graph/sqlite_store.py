@@ -276,14 +276,16 @@ class SQLiteStore:
                         [(s.article_id, s.index, s.start, s.end) for b in batches for s in b.sentences])
         nodes = [n for b in batches for n in b.nodes]
         self._upsert_nodes(con, nodes)
-        self._upsert_edges(con, [e for b in batches for e in b.edges])
+        edges = [e for b in batches for e in b.edges]
+        self._upsert_edges(con, edges)
         con.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
                         [(m.node_id, m.article_id, m.sentence_index, m.start, m.end, m.surface, m.confidence)
                          for b in batches for m in b.mentions])
         con.executemany("INSERT OR IGNORE INTO evidence VALUES (?,?,?,?,?,?)",
                         [(e.edge_id, e.article_id, e.sentence_index, e.start, e.end, e.confidence) for b in batches for e in b.evidence])
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'version'", (len(batches),))
-        self._refresh_derived(con, {n.id for n in nodes} | {m.node_id for b in batches for m in b.mentions})
+        self._refresh_derived(con, {n.id for n in nodes} | {m.node_id for b in batches for m in b.mentions}
+                              | {end for e in edges for end in (e.src, e.dst)})
 
     # ------------------------------------------------------------------ derived tables (graph/derived.py)
     @staticmethod
@@ -314,8 +316,9 @@ class SQLiteStore:
         tables = DERIVED[name]
         key = f"derived:{name}"
 
-        def in_step(con: sqlite3.Connection) -> bool:
-            return (self._meta(con, key) or "0") == (self._meta(con, "data_version") or "1")
+        def in_step(con: sqlite3.Connection) -> bool:  # never built (no key yet, even on a new store): not in step
+            built = self._meta(con, key)
+            return built is not None and built == (self._meta(con, "data_version") or "1")
 
         if in_step(self._con()):
             return True
@@ -648,8 +651,10 @@ class SQLiteStore:
         nodes (with aliases and mentions), upsert rows by the ordinary merge rules, then set names."""
         try:
             with self._tx() as con:
+                touched = set(change.drop_nodes) | set(change.names) | {tuple(m)[0] for m in change.drop_mentions}
                 for chunk in _chunks(list(change.drop_edges), 500):
                     marks = ",".join("?" * len(chunk))
+                    touched |= {end for row in con.execute(f"SELECT src, dst FROM edges WHERE id IN ({marks})", chunk) for end in row}
                     con.execute(f"DELETE FROM evidence WHERE edge_id IN ({marks})", chunk)
                     con.execute(f"DELETE FROM edges WHERE id IN ({marks})", chunk)
                 con.executemany("DELETE FROM mentions WHERE node_id = ? AND article_id = ? AND start = ? AND end = ?",
@@ -663,7 +668,7 @@ class SQLiteStore:
                 for node_id, name in change.names.items():
                     con.execute("UPDATE nodes SET name = ? WHERE id = ?", (name, node_id))
                     con.execute("INSERT OR IGNORE INTO aliases(node_id, alias, norm) VALUES (?,?,?)", (node_id, name, normalize_name(name)))
-                self._refresh_derived(con, set(change.drop_nodes) | set(change.names) | {tuple(m)[0] for m in change.drop_mentions})
+                self._refresh_derived(con, touched)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: the correction could not be applied ({exc}); nothing of it was stored") from exc
 

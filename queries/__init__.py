@@ -9,14 +9,17 @@ from graph.base import GraphStore
 from queries import (  # noqa: F401 - they register
     articles,
     awards,
+    broker_tables,
     brokers,
     cobuild,
+    cobuild_tables,
     duplicates,
     entity,
     hierarchy,
     neighbors,
     path,
     search,
+    search_tables,
     similar,  # noqa: F401,E402 - registers `similar` (needs duplicates first)
 )
 from queries.registry import QUERIES, Param, QuerySpec, get_query, register

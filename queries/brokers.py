@@ -7,6 +7,7 @@ from collections import defaultdict
 import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
+from queries.broker_tables import BROKER_TABLES
 from queries.helpers import CONF, limit_param
 from queries.registry import QuerySpec, register
 
@@ -104,8 +105,26 @@ def _sql_inputs(store) -> tuple[dict, dict, dict, dict]:
     return edges, types, names, kinds
 
 
+RANKED_SQL = """SELECT o.id AS id, o.name AS organization, coalesce(o.kind, '') AS kind, l.n AS communities
+FROM (SELECT org, count(*) AS n FROM broker_links WHERE confidence >= :min_confidence GROUP BY org) l JOIN nodes o ON o.id = l.org
+ORDER BY l.n DESC, o.name, o.id LIMIT :limit"""
+NAMES_SQL = """SELECT l.org AS org, c.name AS name FROM broker_links l JOIN nodes c ON c.id = l.community
+WHERE l.confidence >= ? AND l.org IN ({marks})"""
+
+
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the five predicates' edges (predicate index), ranked once per confidence level and store version."""
+    """`embedded` counted on the links kept at write time (queries/broker_tables.py, RANKED_SQL); on a read-only
+    store whose links are behind, from the five predicates' edges, ranked once per confidence level and store version."""
+    if store.derived_ready(BROKER_TABLES.name):
+        ranked = store.read_sql(RANKED_SQL, {"min_confidence": p["min_confidence"], "limit": int(p["limit"])})
+        names: dict[str, list[str]] = {r["id"]: [] for r in ranked}
+        ids = list(names)
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            for r in store.read_sql(NAMES_SQL.format(marks=",".join("?" * len(chunk))), [p["min_confidence"], *chunk]):
+                names[r["org"]].append(r["name"])
+        return [{"organization": r["organization"], "kind": r["kind"], "communities": r["communities"],
+                 "names": "、".join(sorted(names[r["id"]]))} for r in ranked]
+
     def ranking() -> list[dict]:
         edges, types, names, kinds = store.query_index("brokers", lambda: _sql_inputs(store))
         links = _links(edges, types, p["min_confidence"])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
+from queries.cobuild_tables import COBUILD_TABLES
 from queries.cypher import roll_up_call
 from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
@@ -99,11 +101,38 @@ def _sql_links(store) -> list[tuple]:
     return found
 
 
+# the links kept at write time (queries/cobuild_tables.py) that pass the filters, in output order (the
+# order _cobuild_index sorts them in: names, then partnerships before shared initiatives, then edge ids)
+KEPT_SQL = """SELECT org_name, com_name, initiative, pk, k1, k2, org, com, org_kind, date, confidence FROM cobuild_links
+WHERE confidence >= :min_confidence AND (coalesce(:kind, '') = '' OR (initiative = '' AND pk = :kind))
+  AND (coalesce(:org_kind, '') IN ('', 'any') OR org_kind = :org_kind)
+ORDER BY org_name, com_name, initiative, pk, part, k1, k2 LIMIT :limit OFFSET :offset"""
+
+
+def _kept_links(store, p: dict, page: int) -> Iterator[tuple]:
+    """The filtered links from cobuild_links in output order, `page` at a time, as (link, org kind) for _rows."""
+    args = {k: p[k] for k in ("min_confidence", "kind", "org_kind")} | {"limit": page, "offset": 0}
+    while True:
+        rows = store.read_sql(KEPT_SQL, args)
+        for r in rows:
+            keys = (r["k1"], r["k2"]) if r["k2"] else (r["k1"],)
+            yield (((r["org_name"], r["com_name"], r["initiative"], r["pk"]), r["org"], r["com"], r["pk"], r["initiative"], r["date"],
+                    r["confidence"], keys), r["org_kind"])
+        if len(rows) < page:
+            return
+        args["offset"] += page
+
+
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the links read once per store version and each listed community's roll-up."""
-    links = store.query_index("cobuild", lambda: _sql_links(store))
-    return _rows(store, links, lambda com: roll_up_sql(store, com), p["district"], p["kind"], p["org_kind"], p["min_confidence"],
-                 int(p["limit"]))
+    """`embedded` from the links kept at write time, read in output order until `limit` rows pass (a district
+    filter reads on, a page at a time); on a read-only store whose links are behind, from the links read once
+    per store version. Each listed community is rolled up to its street and district."""
+    limit = int(p["limit"])
+    if store.derived_ready(COBUILD_TABLES.name):
+        links: Iterable[tuple] = _kept_links(store, p, limit if not p["district"] else max(limit, 1000))
+    else:
+        links = store.query_index("cobuild", lambda: _sql_links(store))
+    return _rows(store, links, lambda com: roll_up_sql(store, com), p["district"], p["kind"], p["org_kind"], p["min_confidence"], limit)
 
 
 

@@ -55,6 +55,7 @@ class DuplicateTables:
     """graph.derived tables of `duplicates` (registered as "duplicates")."""
 
     name = "duplicates"
+    tables = TABLES
     schema = SCHEMA
 
     def refresh(self, con: sqlite3.Connection, node_ids: set[str]) -> None:

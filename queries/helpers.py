@@ -335,13 +335,19 @@ def _roll_up(g: nx.MultiDiGraph, node: str) -> dict:
     return found
 
 
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """Toneless pinyin without spaces and pinyin initials, from one conversion (迎晖社区 → yinghuishequ, yhsq)."""
+    syllables = lazy_pinyin(text)
+    return "".join(syllables).lower(), "".join(p[0] for p in syllables if p).lower()
+
+
 @lru_cache(maxsize=None)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin without spaces (迎晖社区 → yinghuishequ)."""
-    return "".join(lazy_pinyin(text)).lower()
+    return pinyin_keys(text)[0]
 
 
 @lru_cache(maxsize=None)
 def initials_key(text: str) -> str:
     """Pinyin initials (迎晖社区 → yhsq)."""
-    return "".join(p[0] for p in lazy_pinyin(text) if p).lower()
+    return pinyin_keys(text)[1]

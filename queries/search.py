@@ -8,6 +8,7 @@ from graph.traversal import graph_of
 from queries.cypher import N
 from queries.helpers import limit_param, score_search, search_candidates
 from queries.registry import Param, QuerySpec, ontology_node_types, register
+from queries.search_tables import SEARCH_TABLES
 
 
 def embedded(store, q: str = "", type=None, limit=20) -> list[dict]:
@@ -53,32 +54,41 @@ def _sql_candidates(store, node_type: str | None) -> list[dict]:
             for n in store.iter_nodes(node_type)]
 
 
-# score_search for a needle that is not pinyin, in SQLite: the forms containing it (one scan of the alias
-# forms), each entity's best score (100 exact, 80 less up to 20 for the extra characters), ranked by score,
-# relation degree, name and id.
-RANKED_SQL = """WITH form AS MATERIALIZED (
-  SELECT node_id AS id, alias, CASE WHEN lower(norm) = :needle THEN 100 ELSE 80 - min(20, length(norm) - length(:needle)) END AS score
-  FROM aliases WHERE instr(lower(norm), :needle) > 0),
+# score_search in SQLite: every alias form holding the needle (one scan of the forms; for a pinyin needle,
+# of their pinyin too, kept by queries/search_tables.py), scored as score_search scores it (100 exact, 80
+# less up to 20 for the extra characters, 60 pinyin), each entity's best score with the greatest label at
+# that score (as score_search's max over (score, label)), ranked by score, relation degree, name and id.
+_FORM_SCORE = """CASE WHEN lower(a.norm) = :needle THEN 100
+            WHEN instr(lower(a.norm), :needle) > 0 THEN 80 - min(20, length(a.norm) - length(:needle)) ELSE 60 END"""
+_FORM_LABEL = """CASE WHEN lower(a.norm) = :needle THEN CASE WHEN a.alias = (SELECT name FROM nodes WHERE id = a.node_id) THEN 'name' ELSE 'alias' END
+            WHEN instr(lower(a.norm), :needle) > 0 THEN 'substring' ELSE 'pinyin' END"""
+_RANKED = """WITH form AS MATERIALIZED (
+  SELECT a.node_id AS id, {score} AS score, {label} AS label FROM {source}),
 best AS (SELECT id, max(score) AS score FROM form GROUP BY id)
 SELECT n.id AS id, n.name AS name, n.type AS type, coalesce(n.kind, '') AS kind,
-       CASE WHEN b.score < 100 THEN 'substring'
-            WHEN EXISTS (SELECT 1 FROM form f WHERE f.id = n.id AND f.score = 100 AND f.alias = n.name) THEN 'name' ELSE 'alias' END AS "match",
-       b.score AS score,
+       (SELECT max(f.label) FROM form f WHERE f.id = n.id AND f.score = b.score) AS "match", b.score AS score,
        (SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id) AS degree
 FROM best b JOIN nodes n ON n.id = b.id
 WHERE n.type <> 'Article' AND (:type IS NULL OR n.type = :type)
 ORDER BY b.score DESC, degree DESC, n.name, n.id LIMIT :limit"""
+RANKED_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source="aliases a WHERE instr(lower(a.norm), :needle) > 0")
+RANKED_PINYIN_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=(
+    "aliases a JOIN search_pinyin p ON p.form = a.alias "
+    "WHERE instr(lower(a.norm), :needle) > 0 OR instr(p.pinyin, :needle) > 0 OR p.initials = :needle"))
 
 
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the tables: a needle that is not pinyin is matched and ranked by SQLite (RANKED_SQL);
-    a pinyin one scores every candidate, read once per store version."""
+    """`embedded` matched and ranked by SQLite (RANKED_SQL; a pinyin needle on the pinyin kept at write time,
+    RANKED_PINYIN_SQL); on a read-only store whose pinyin table is behind, every candidate is scored in
+    Python, read once per store version."""
     if not p["q"]:
         raise QueryError("search needs --param q=TEXT")
     needle = normalize_name(p["q"]).lower()
+    args = {"needle": needle, "type": p["type"], "limit": int(p["limit"])}
     if not needle.isascii():
-        return store.read_sql(RANKED_SQL, {"needle": needle, "type": p["type"], "limit": int(p["limit"])})
-    # pinyin (or Latin letters): every entity's pinyin is compared
+        return store.read_sql(RANKED_SQL, args)
+    if store.derived_ready(SEARCH_TABLES.name):
+        return store.read_sql(RANKED_PINYIN_SQL, args)
     rows = store.query_index(f"search:{p['type']}", lambda: _sql_candidates(store, p["type"]))
     return score_search(rows, p["q"], int(p["limit"]))
 

@@ -1,6 +1,6 @@
-"""`duplicates`' candidates kept at write time (queries/duplicate_tables.py, graph.derived): after any sequence
-of writes and corrections the tables hold what a rebuild from scratch computes, whatever the order of the
-articles, and the query reads them without rescanning the store."""
+"""`duplicates`' candidates kept at write time (queries/duplicate_tables.py, graph.derived): a place name or
+a correction that arrives later keeps them what a rebuild computes, and the query reads them without
+rescanning the store (tests/test_derived_tables.py holds what every derived table must do)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import pytest
 
 from conftest import CORPUS, WIDE, need_shared
 from graph.curation import Curation, curate
-from graph.derived import DERIVED
 from graph.records import ArticleRecord, GraphBatch, MentionRecord, NodeRecord
 from graph.sqlite_store import SQLiteStore
-from ingest.pipeline import Pipeline
 from queries import QUERIES, run_query
 from queries.duplicate_keys import block_keys, core_name, group_pairs, similarity
 from queries.duplicate_tables import DUPLICATE_TABLES, TABLES
@@ -46,25 +44,6 @@ def rebuilt(store: SQLiteStore, tmp_path) -> dict[str, list[tuple]]:
 def article_paths() -> list:
     need_shared()
     return sorted(CORPUS.glob("*.txt")) + sorted((WIDE / "articles").glob("*.txt"))
-
-
-def test_written_article_by_article_the_tables_equal_a_rebuild(tmp_path):
-    store = SQLiteStore(tmp_path / "one.db")
-    store.write_batch_size = 1  # one transaction, one refresh, per article
-    Pipeline(store).ingest(article_paths())
-    kept = tables(store)
-    assert kept["dup_items"] and kept["dup_places"] and kept["dup_keys"]
-    assert kept == rebuilt(store, tmp_path)
-
-
-def test_the_tables_do_not_depend_on_the_order_of_the_articles(tmp_path):
-    paths = article_paths()
-    forward, backward = SQLiteStore(tmp_path / "f.db"), SQLiteStore(tmp_path / "b.db")
-    forward.write_batch_size = backward.write_batch_size = 1
-    Pipeline(forward).ingest(paths)
-    for p in reversed(paths):
-        Pipeline(backward).ingest([p])
-    assert tables(forward) == tables(backward)
 
 
 def _article(n: int, names: list[tuple[str, str, str]]) -> GraphBatch:
@@ -103,29 +82,6 @@ def test_corrections_keep_the_tables_in_step(tmp_path):
     curate(store, Curation("merge", "长者助餐点", "Initiative", target="邻里食堂"))
     assert store._query("SELECT id FROM dup_items ORDER BY id") == [("i1",), ("i2",)]
     assert tables(store) == rebuilt(store, tmp_path)
-
-
-def test_a_store_written_without_the_tables_registered_is_rebuilt_or_read_in_memory(tmp_path):
-    paths = article_paths()
-    path = tmp_path / "late.db"
-    store = SQLiteStore(path)
-    Pipeline(store).ingest(paths[:3])
-    registered = DERIVED.pop(DUPLICATE_TABLES.name)
-    try:  # a writer that does not know the tables (an older script, a graph-only tool): they fall behind
-        Pipeline(store).ingest(paths[3:])
-    finally:
-        DERIVED[registered.name] = registered
-    spec = QUERIES["duplicates"]
-    params = spec.bind({"min_similarity": 50})
-    reader = SQLiteStore(path, read_only=True)
-    assert not reader.derived_ready(DUPLICATE_TABLES.name)  # behind, and a read-only store cannot rebuild them
-    in_memory = spec.sql(reader, params)
-    assert in_memory == spec.embedded(store, **params)  # computed in memory, as on the graph
-    reader.close()
-    assert store.derived_ready(DUPLICATE_TABLES.name)  # a writable store rebuilds them
-    assert tables(store) == rebuilt(store, tmp_path)
-    assert spec.sql(store, params) == in_memory
-    store.close()
 
 
 def test_the_query_reads_only_the_pairs_above_its_threshold(corpus_store):

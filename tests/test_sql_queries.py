@@ -6,6 +6,7 @@ import pytest
 from core.errors import QueryError
 from graph import traversal
 from queries import QUERIES, run_query
+from queries.helpers import initials_key, pinyin_key
 
 SQL_QUERIES = sorted(name for name, spec in QUERIES.items() if spec.sql is not None)
 
@@ -45,7 +46,9 @@ def _param_sets(name: str, store) -> list[dict]:
             [{"kind": r["partnership_kind"], "org_kind": "any"} for r in rows if r["partnership_kind"]][:3]
     if name == "search":
         return [{"q": n} for n in names[:10]] + [{"q": n[:2]} for n in names[:10]] + \
-            [{"q": "shequ"}, {"q": "sq", "limit": 5}, {"q": "社区", "type": "Community"}, {"q": "公司", "type": "Organization", "limit": 3}]
+            [{"q": "shequ"}, {"q": "sq", "limit": 5}, {"q": "社区", "type": "Community"}, {"q": "公司", "type": "Organization", "limit": 3}] + \
+            [{"q": pinyin_key(n)} for n in names[:6]] + [{"q": pinyin_key(n)[:5], "limit": 50} for n in names[:6]] + \
+            [{"q": initials_key(n)} for n in names[:6]] + [{"q": "fuwu", "type": "Initiative", "limit": 100}]
     if name == "brokers":
         return [{}, {"limit": 3}, {"min_confidence": 0.8}, {"min_confidence": 0.95, "limit": 50}]
     if name == "duplicates":

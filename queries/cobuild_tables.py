@@ -1,0 +1,80 @@
+"""`cobuild`'s links kept at write time on the embedded store (graph.derived): every organization ↔ community
+link, a COOPERATES_WITH edge or a SUPPORTS edge to an initiative the community RUNS, with the names it is
+sorted by, so the query walks the links in output order through an index and stops at its limit.
+
+Table cobuild_links: org_name, com_name, initiative, pk (partnership kind), part (0 a partnership, 1 a
+shared initiative), k1, k2 (the edge ids: the partnership's, '' / SUPPORTS', RUNS'), org, com, ini (the
+initiative id, ''), org_kind, date, confidence (a shared initiative's: the lower of its two edges'). A
+write refreshes the links of the nodes it touched (the links name their org, community and initiative).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from graph.derived import register_derived
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS cobuild_links(org_name TEXT NOT NULL, com_name TEXT NOT NULL, initiative TEXT NOT NULL, "
+    "pk TEXT NOT NULL, part INTEGER NOT NULL, k1 TEXT NOT NULL, k2 TEXT NOT NULL, org TEXT NOT NULL, com TEXT NOT NULL, "
+    "ini TEXT NOT NULL, org_kind TEXT, date TEXT NOT NULL, confidence REAL NOT NULL, PRIMARY KEY(k1, k2))",
+    "CREATE INDEX IF NOT EXISTS cobuild_links_order ON cobuild_links(org_name, com_name, initiative, pk, part, k1, k2)",
+    "CREATE INDEX IF NOT EXISTS cobuild_links_org ON cobuild_links(org)",
+    "CREATE INDEX IF NOT EXISTS cobuild_links_com ON cobuild_links(com)",
+    "CREATE INDEX IF NOT EXISTS cobuild_links_ini ON cobuild_links(ini)",
+)
+COLUMNS = "org_name, com_name, initiative, pk, part, k1, k2, org, com, ini, org_kind, date, confidence"
+
+# partnerships of the COOPERATES_WITH edges in {edges} (a WHERE on e), either direction
+_PARTNERSHIPS = f"""INSERT OR IGNORE INTO cobuild_links({COLUMNS})
+SELECT o.name, c.name, '', coalesce(json_extract(e.props, '$.kind'), ''), 0, e.id, '', o.id, c.id, '', o.kind,
+       coalesce(json_extract(e.props, '$.date'), ''), e.confidence
+FROM edges e JOIN nodes o ON o.id IN (e.src, e.dst) JOIN nodes c ON c.id IN (e.src, e.dst)
+WHERE ({{edges}}) AND +e.predicate = 'COOPERATES_WITH' AND +o.type = 'Organization' AND +c.type = 'Community'"""
+# shared initiatives of the SUPPORTS edges s and RUNS edges u in {pairs} (a WHERE on s and u)
+_SHARED = f"""INSERT OR IGNORE INTO cobuild_links({COLUMNS})
+SELECT o.name, c.name, i.name, '', 1, s.id, u.id, o.id, c.id, i.id, o.kind, '', min(s.confidence, u.confidence)
+FROM edges s JOIN edges u ON u.dst = s.dst AND +u.predicate = 'RUNS' JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
+JOIN nodes c ON c.id = u.src
+WHERE ({{pairs}}) AND +s.predicate = 'SUPPORTS' AND +o.type = 'Organization' AND +c.type = 'Community'"""
+
+
+def _chunks(items: list, size: int = 300) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class CobuildTables:
+    """graph.derived table of `cobuild` (registered as "cobuild")."""
+
+    name = "cobuild"
+    tables = ("cobuild_links",)
+    schema = SCHEMA
+
+    def refresh(self, con: sqlite3.Connection, node_ids: set[str]) -> None:
+        """Drop the links naming a touched node and insert those its edges make now, each edge read from the
+        end of the type it needs (an area's many edges are never read)."""
+        of_type: dict[str, list[str]] = {"Organization": [], "Community": [], "Initiative": []}
+        for chunk in _chunks(sorted(node_ids)):
+            marks = ",".join("?" * len(chunk))
+            for column in ("org", "com", "ini"):
+                con.execute(f"DELETE FROM cobuild_links WHERE {column} IN ({marks})", chunk)
+            for node, typ in con.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk):
+                of_type.get(typ, []).append(node)
+        ends = sorted(of_type["Organization"] + of_type["Community"])
+        for statement, where, chosen in ((_PARTNERSHIPS, "e.src", ends), (_PARTNERSHIPS, "e.dst", ends),
+                                         (_SHARED, "s.src", of_type["Organization"]), (_SHARED, "s.dst", of_type["Initiative"]),
+                                         (_SHARED, "u.src", of_type["Community"])):
+            for chunk in _chunks(chosen):
+                condition = f"{where} IN ({','.join('?' * len(chunk))})"
+                con.execute(statement.format(edges=condition, pairs=condition), chunk)
+
+    def rebuild(self, con: sqlite3.Connection) -> None:
+        """Every link afresh."""
+        con.execute("DELETE FROM cobuild_links")
+        con.execute(_PARTNERSHIPS.format(edges="e.id IN (SELECT id FROM edges WHERE predicate = 'COOPERATES_WITH')"))
+        con.execute(_SHARED.format(pairs="s.id IN (SELECT id FROM edges WHERE predicate = 'SUPPORTS')"))
+
+
+COBUILD_TABLES = register_derived(CobuildTables())
