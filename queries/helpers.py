@@ -96,7 +96,7 @@ def score_search(candidates: list[dict], q: str, limit: int) -> list[dict]:
                 best, how = max((best, how), (100, "name" if f == c["name"] else "alias"))
             elif needle in nf:
                 best, how = max((best, how), (80 - min(20, len(nf) - len(needle)), "substring"))
-            elif pinyin and (needle in pinyin_key(f) or needle == initials_key(f)):
+            elif pinyin and (needle in pinyin_key(nf) or needle == initials_key(nf)):  # the pinyin of the normalized form
                 best, how = max((best, how), (60, "pinyin"))
         if best:
             scored.append((-best, -c["degree"], c["name"], c["id"], how, c))

@@ -64,30 +64,37 @@ _FORM_LABEL = """CASE WHEN lower(a.norm) = :needle THEN CASE WHEN a.alias = (SEL
             WHEN instr(lower(a.norm), :needle) > 0 THEN 'substring' ELSE 'pinyin' END"""
 _RANKED = """WITH form AS MATERIALIZED (
   SELECT a.node_id AS id, {score} AS score, {label} AS label FROM {source}),
-best AS (SELECT id, max(score) AS score FROM form GROUP BY id)
-SELECT n.id AS id, n.name AS name, n.type AS type, coalesce(n.kind, '') AS kind,
-       (SELECT max(f.label) FROM form f WHERE f.id = n.id AND f.score = b.score) AS "match", b.score AS score,
-       (SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id) AS degree
-FROM best b JOIN nodes n ON n.id = b.id
-WHERE n.type <> 'Article' AND (:type IS NULL OR n.type = :type)
-ORDER BY b.score DESC, degree DESC, n.name, n.id LIMIT :limit"""
-RANKED_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source="aliases a WHERE instr(lower(a.norm), :needle) > 0")
-RANKED_PINYIN_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=(
-    "aliases a JOIN search_pinyin p ON p.form = a.alias "
-    "WHERE instr(lower(a.norm), :needle) > 0 OR instr(p.pinyin, :needle) > 0 OR p.initials = :needle"))
+best AS (SELECT id, max(score) AS score FROM form GROUP BY id),
+top AS (
+  SELECT n.id AS id, n.name AS name, n.type AS type, coalesce(n.kind, '') AS kind, b.score AS score, {degree} AS degree
+  FROM best b JOIN nodes n ON n.id = b.id
+  WHERE n.type <> 'Article' AND (:type IS NULL OR n.type = :type)
+  ORDER BY b.score DESC, degree DESC, n.name, n.id LIMIT :limit)
+SELECT t.id AS id, t.name AS name, t.type AS type, t.kind AS kind,
+       (SELECT max(f.label) FROM form f WHERE f.id = t.id AND f.score = t.score) AS "match", t.score AS score, t.degree AS degree
+FROM top t ORDER BY t.score DESC, t.degree DESC, t.name, t.id"""
+_COUNTED = "(SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id)"
+_KEPT = "coalesce((SELECT degree FROM search_degree WHERE id = n.id), 0)"  # queries/search_tables.py
+_CHINESE = "aliases a WHERE instr(lower(a.norm), :needle) > 0"
+RANKED_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=_CHINESE, degree=_COUNTED)
+RANKED_KEPT_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=_CHINESE, degree=_KEPT)
+RANKED_PINYIN_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, degree=_KEPT, source=(
+    "aliases a WHERE instr(lower(a.norm), :needle) > 0 "
+    "OR a.norm IN (SELECT norm FROM search_pinyin WHERE instr(pinyin, :needle) > 0 OR initials = :needle)"))
 
 
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` matched and ranked by SQLite (RANKED_SQL; a pinyin needle on the pinyin kept at write time,
-    RANKED_PINYIN_SQL); on a read-only store whose pinyin table is behind, every candidate is scored in
-    Python, read once per store version."""
+    """`embedded` matched and ranked by SQLite on the degrees and pinyin kept at write time (RANKED_KEPT_SQL,
+    RANKED_PINYIN_SQL); on a read-only store whose tables are behind, a Chinese needle counts the hits'
+    degrees (RANKED_SQL) and a pinyin one scores every candidate in Python, read once per store version."""
     if not p["q"]:
         raise QueryError("search needs --param q=TEXT")
     needle = normalize_name(p["q"]).lower()
     args = {"needle": needle, "type": p["type"], "limit": int(p["limit"])}
+    kept = store.derived_ready(SEARCH_TABLES.name)
     if not needle.isascii():
-        return store.read_sql(RANKED_SQL, args)
-    if store.derived_ready(SEARCH_TABLES.name):
+        return store.read_sql(RANKED_KEPT_SQL if kept else RANKED_SQL, args)
+    if kept:
         return store.read_sql(RANKED_PINYIN_SQL, args)
     rows = store.query_index(f"search:{p['type']}", lambda: _sql_candidates(store, p["type"]))
     return score_search(rows, p["q"], int(p["limit"]))
