@@ -63,6 +63,18 @@ def test_search_by_name_alias_substring_and_pinyin(sample_store):
         rows(sample_store, "search", q="")
 
 
+def test_pinyin_converted_word_by_word_is_what_pypinyin_gives_for_the_whole_name(corpus_store, wide_store):
+    from pypinyin import lazy_pinyin
+
+    from queries.helpers import pinyin_keys
+
+    names = {a for store in (corpus_store, wide_store) for n in store.iter_nodes() for a in (n.name, *n.aliases)}
+    assert len(names) > 400
+    for name in sorted(names):
+        whole = lazy_pinyin(name)
+        assert pinyin_keys(name) == ("".join(whole).lower(), "".join(p[0] for p in whole if p).lower()), name
+
+
 def test_neighbors_path_hierarchy_entity(sample_store):
     near = rows(sample_store, "neighbors", entity="水碾河社区")
     assert {"龙潭街道", "成都智汇科技有限公司", "邻里通"} <= {r["name"] for r in near}
