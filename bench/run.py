@@ -13,8 +13,11 @@ import json
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +26,7 @@ import jieba
 
 from bench.extraction import cpu_chars_per_second
 from bench.generator import write_corpus
+from bench.query_process import _resident_mb, query_params
 from bench.report import write_report
 from govkg.evaluation import Report, score_article
 from graph.sqlite_store import _SCHEMA, SQLiteStore
@@ -33,7 +37,6 @@ from ingest.extractor import RuleExtractor
 from ingest.pipeline import Pipeline
 from ingest.reader import read_file
 from queries import QUERIES, run_query
-from queries.sql import DEGREE
 
 REPORTS = Path(__file__).with_name("reports")
 
@@ -42,15 +45,6 @@ def _peak_mb() -> dict:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"self_mb": round(own, 1), "largest_child_mb": round(children, 1)}
-
-
-def _resident_mb() -> float | None:
-    """This process's resident memory now, in MB (Linux /proc; None elsewhere)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return round(pages * os.sysconf("SC_PAGE_SIZE") / 1e6, 1)
 
 
 def measure_extraction(paths: list[Path], gold_dir: Path, sample: int, mode: str = "default") -> dict:
@@ -105,7 +99,7 @@ def sqlite_floor(rows: dict[str, list[tuple]], folder: Path) -> float:
     return seconds
 
 
-def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
+def measure_queries(store: SQLiteStore, repeats: int = 5, with_graph: bool = True) -> dict:
     """First call after the ingest and median latency (ms) of every named query on the store's tables
     (uncached: the result cache cleared before each timed call, the queries' indexes warm; cached: the same
     call again), with the process's peak memory; then, as the baseline of the same run, the old path: the
@@ -129,6 +123,9 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
         out["latency_ms"][name] = round(statistics.median(uncached), 1)
         out["cached_ms"][name] = round(statistics.median(cached), 2)
     out["resident_mb_tables"] = _resident_mb()
+    if not with_graph:
+        out["networkx_skipped"] = "the whole networkx graph does not fit beside this process at this size (--graph-baseline-max)"
+        return out
     t0 = time.perf_counter()
     g = graph_of(store)
     out["graph_build_seconds"] = round(time.perf_counter() - t0, 2)
@@ -144,17 +141,6 @@ def measure_queries(store: SQLiteStore, repeats: int = 5) -> dict:
         out["networkx_latency_ms"][name] = round((time.perf_counter() - t0) * 1000, 1)
     out["resident_mb_with_graph"] = _resident_mb()
     return out
-
-
-_BUSIEST = f"SELECT n.id AS id, n.name AS name FROM nodes n WHERE n.type = ? ORDER BY {DEGREE} DESC, n.id LIMIT 1"
-
-
-def query_params(store: SQLiteStore) -> dict:
-    """Parameters of the timed queries: the community and the area with the most relations (read from the tables)."""
-    busiest = next(iter(store.read_sql(_BUSIEST, ["Community"])), {"id": "", "name": "社区"})
-    area = next(iter(store.read_sql(_BUSIEST, ["Area"])), {"id": "", "name": ""})
-    return {"neighbors": {"entity": busiest["id"], "hops": 2}, "path": {"source": busiest["id"], "target": area["id"]},
-            "entity": {"name": busiest["id"]}, "search": {"q": busiest["name"][:2]}}
 
 
 def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dict, sqlite_store: SQLiteStore, repeats: int = 5) -> dict:
@@ -184,8 +170,21 @@ def measure_neo4j(neo4j, corpus: Path, workers: int, embedded: dict, params: dic
     return out
 
 
+def measure_query_process(store_path: Path, workdir: Path) -> dict:
+    """bench.query_process on the store in a process of its own (its memory is the query process's alone)."""
+    out = workdir / "query-process"
+    done = subprocess.run([sys.executable, "-m", "bench.query_process", str(store_path), "--out", str(out)],
+                          capture_output=True, text=True, check=False)
+    reports = sorted(out.glob("queries-*.json"))
+    if done.returncode != 0 or not reports:
+        return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
+    report = json.loads(reports[-1].read_text(encoding="utf-8"))
+    shutil.rmtree(out, ignore_errors=True)
+    return report
+
+
 def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, queries: bool = True, neo4j=None,
-             mode: str = "default") -> dict:
+             mode: str = "default", graph_baseline_max: int = 20000) -> dict:
     """All measurements for a corpus of `n` synthetic articles; ingest with the extractor of `mode`."""
     corpus, gold = workdir / f"corpus_{n}", workdir / f"gold_{n}"
     t0 = time.perf_counter()
@@ -208,7 +207,9 @@ def run_size(n: int, workers: int, seed: int, sample: int, workdir: Path, querie
         "peak_memory_after_ingest": ingest_memory,  # writer process and largest extraction worker, before any query
     }
     if queries:
-        result["queries"] = measure_queries(store)
+        del rows  # the floor's copy of every row is not held while the queries run
+        result["query_process"] = measure_query_process(workdir / f"store_{n}.db", workdir)
+        result["queries"] = measure_queries(store, with_graph=n <= graph_baseline_max)
     if neo4j is not None:
         result["neo4j"] = measure_neo4j(neo4j, corpus, workers, result, query_params(store), store)
     result["peak_memory"] = _peak_mb()
@@ -234,6 +235,13 @@ def print_table(report: dict) -> None:
             print("latency ms   " + "  ".join(f"{k} {v}" for k, v in q["latency_ms"].items()))
             print("first call   " + "  ".join(f"{k} {v}" for k, v in q["first_call_ms"].items()))
             print("cached       " + "  ".join(f"{k} {v}" for k, v in q["cached_ms"].items()))
+            qp = r.get("query_process", {})
+            if "queries" in qp:
+                print("own process  " + "  ".join(f"{k} {v}" for k, v in qp["queries"]["latency_ms"].items()) +
+                      f"   peak {qp['peak_mb']} MB (every edge read once: {qp['baseline_edge_scan_ms']} ms)")
+            if "networkx_skipped" in q:
+                print(f"resident     {q['resident_mb_tables']} MB after the table queries; networkx baseline skipped: {q['networkx_skipped']}")
+                continue
             print(f"resident     {q['resident_mb_tables']} MB after the table queries   {q['resident_mb_with_graph']} MB with the networkx graph")
             print(f"baseline     networkx graph build {q['graph_build_seconds']} s ({q['nodes']:,} nodes, {q['edges']:,} edges)")
             print("networkx ms  " + "  ".join(f"{k} {v}" for k, v in q["networkx_latency_ms"].items()))
@@ -273,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(REPORTS))
     ap.add_argument("--workdir", default=None, help="keep generated corpora and stores here")
     ap.add_argument("--no-queries", action="store_true", help="skip the query-latency phase (ingest figures only)")
+    ap.add_argument("--graph-baseline-max", type=int, default=20000,
+                    help="largest size at which the whole networkx graph is built as the queries' baseline (it needs ~10 GB at 100,000)")
     ap.add_argument("--mode", choices=sorted(MODES), default="default", help="extraction mode of the ingest (both are timed)")
     ap.add_argument("--keep-neo4j", action="store_true",
                     help="leave the ingested graph in the Neo4j store given by URI after the run (to profile queries on it)")
@@ -291,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(args.workdir or tmp)
             workdir.mkdir(parents=True, exist_ok=True)
             for n in sizes:
-                report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j, args.mode))
+                report["sizes"].append(run_size(n, args.workers, args.seed, args.sample, workdir, not args.no_queries, neo4j, args.mode,
+                                                args.graph_baseline_max))
                 print(f"done {n} articles", flush=True)
     finally:
         if neo4j is not None and not (args.keep_neo4j and server is None):

@@ -13,7 +13,10 @@ embedded one ignore derived tables.
 from __future__ import annotations
 
 import sqlite3
-from typing import Protocol
+from collections.abc import Iterator
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class DerivedTables(Protocol):
@@ -47,3 +50,14 @@ def register_derived(tables: DerivedTables) -> DerivedTables:
     """Keep `tables` up to date on every embedded store written from now on; returns it."""
     DERIVED[tables.name] = tables
     return tables
+
+
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
+    """`items` in slices of at most `size`, for IN lists under SQLite's variable limit."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def placeholders(count: int) -> str:
+    """`?,?,?`: the placeholders of an IN list of `count` values."""
+    return ",".join("?" * count)

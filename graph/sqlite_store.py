@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
     encoding TEXT, extractor TEXT, ingested_at TEXT NOT NULL, url TEXT, published TEXT, publisher TEXT);
+CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at, id);
 CREATE TABLE IF NOT EXISTS sentences(
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY(article_id, idx));

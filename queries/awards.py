@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
 from graph.traversal import edges_by_predicate, graph_of
 from queries.cypher import N, roll_up_call
@@ -57,30 +57,37 @@ def cypher(store, p: dict) -> list[dict]:
         r["_edges"] = r.pop("edge_ids")
     return attach_evidence(store, rows, 1)
 
-AWARDED_SQL = """SELECT e.id AS id, e.props AS props, w.name AS award, u.id AS receiver_id, u.name AS receiver, u.type AS receiver_type
+# AWARDED edges in the rows' order (year as text, '' when none; award; receiver; then edge id, the order
+# the rows were read in before a stable sort), a page at a time
+AWARDED_SQL = """SELECT e.id AS id, json_extract(e.props, '$.year') AS year, w.name AS award, u.id AS receiver_id, u.name AS receiver,
+       u.type AS receiver_type
 FROM edges e JOIN nodes w ON w.id = e.dst JOIN nodes u ON u.id = e.src
-WHERE e.predicate = 'AWARDED' ORDER BY e.id"""
+WHERE e.predicate = 'AWARDED' AND (:year IS NULL OR json_extract(e.props, '$.year') = :year)
+ORDER BY coalesce(CAST(nullif(json_extract(e.props, '$.year'), 0) AS TEXT), ''), w.name, u.name, e.id LIMIT :page OFFSET :offset"""
+
+
+def _awarded(store, year: int | None, page: int) -> Iterator[dict]:
+    args = {"year": year, "page": page, "offset": 0}
+    while True:
+        rows = store.read_sql(AWARDED_SQL, args)
+        yield from rows
+        if len(rows) < page:
+            return
+        args["offset"] += page
 
 
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the AWARDED edges (predicate index); without an area the rows are sorted and cut
-    first, so only the receivers returned are rolled up."""
-    rows = []
-    for r in store.read_sql(AWARDED_SQL):
-        y = json.loads(r["props"]).get("year")
-        if p["year"] and y != int(p["year"]):
-            continue
-        rows.append({"award": r["award"], "receiver": r["receiver"], "receiver_type": r["receiver_type"], "year": y or "",
-                     "_receiver": r["receiver_id"], "_edges": [r["id"]]})
-    rows.sort(key=lambda r: (str(r["year"]), r["award"], r["receiver"]))
+    """`embedded` from the AWARDED edges, sorted by SQLite and read a page at a time until `limit` rows pass
+    (an area filter reads on), so only the receivers returned are rolled up."""
+    limit = int(p["limit"])
     kept = []
-    for r in rows:
-        receiver, edges = r.pop("_receiver"), r.pop("_edges")
-        place = roll_up_sql(store, receiver)
+    for r in _awarded(store, int(p["year"]) if p["year"] else None, limit if not p["area"] else max(limit, 500)):
+        place = roll_up_sql(store, r["receiver_id"])
         if p["area"] and p["area"] not in (place["street"], place["district"]):
             continue
-        kept.append(r | {"street": place["street"], "district": place["district"], "_edges": edges})
-        if len(kept) >= int(p["limit"]):
+        kept.append({"award": r["award"], "receiver": r["receiver"], "receiver_type": r["receiver_type"], "year": r["year"] or "",
+                     "street": place["street"], "district": place["district"], "_edges": [r["id"]]})
+        if len(kept) >= limit:
             break
     return attach_evidence(store, kept, 1)
 

@@ -2,7 +2,8 @@
 it links, with the best confidence of the organization's edges that make the link, so the query counts
 the links at or above its threshold instead of reading five predicates' edges on its first call.
 
-Table broker_links(org, community, confidence). An organization links a community by COOPERATES_WITH,
+Table broker_links(org, community, confidence); broker_counts(org, n): how many communities each organization
+links at any confidence, which ranks the default call through an index. An organization links a community by COOPERATES_WITH,
 LOCATED_IN or AFFILIATED_WITH to it, by a COOPERATES_WITH from it, or by RUNS or SUPPORTS of something the
 community RUNS (queries/brokers.py `_links`: only the organization's edge is held to the threshold);
 `confidence` is the greatest confidence of those edges, so the link counts at a threshold when one of
@@ -13,14 +14,15 @@ initiative away from a touched node.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
-from graph.derived import register_derived
+from graph.derived import chunks, placeholders, register_derived
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS broker_links(org TEXT NOT NULL, community TEXT NOT NULL, confidence REAL NOT NULL, "
     "PRIMARY KEY(org, community)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS broker_links_community ON broker_links(community)",
+    "CREATE TABLE IF NOT EXISTS broker_counts(org TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS broker_counts_n ON broker_counts(n)",
 )
 
 # the links of the organizations in `orgs` (a subquery or list of ids), from the edges (`+predicate`,
@@ -49,42 +51,43 @@ UNION SELECT e.src FROM edges r JOIN edges e ON e.dst = r.dst AND +e.predicate I
 UNION SELECT org FROM broker_links WHERE community IN ({ids})"""
 
 
-def _chunks(items: list, size: int = 300) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
 
 class BrokerTables:
     """graph.derived table of `brokers` (registered as "brokers")."""
 
     name = "brokers"
-    tables = ("broker_links",)
+    tables = ("broker_links", "broker_counts")
     schema = SCHEMA
 
     def refresh(self, con: sqlite3.Connection, node_ids: set[str]) -> None:
         """Recompute the links of every organization a change to `node_ids` can affect."""
         affected: set[str] = set()
         areas: set[str] = set()  # never an end of a link: their many LOCATED_IN and PART_OF edges are not read
-        for chunk in _chunks(sorted(node_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(sorted(node_ids)):
+            marks = placeholders(len(chunk))
             areas |= {r[0] for r in con.execute(f"SELECT id FROM nodes WHERE id IN ({marks}) AND +type = 'Area'", chunk)}
-        for chunk in _chunks(sorted(areas)):  # one that was a community until this write
-            affected |= {r[0] for r in con.execute(f"SELECT org FROM broker_links WHERE community IN ({','.join('?' * len(chunk))})", chunk)}
-        for chunk in _chunks(sorted(node_ids - areas)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(sorted(areas)):  # one that was a community until this write
+            affected |= {r[0] for r in con.execute(f"SELECT org FROM broker_links WHERE community IN ({placeholders(len(chunk))})", chunk)}
+        for chunk in chunks(sorted(node_ids - areas)):
+            marks = placeholders(len(chunk))
             affected |= {r[0] for r in con.execute(_AFFECTED.format(ids=marks), chunk * 5)}
-        for chunk in _chunks(sorted(affected)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(sorted(affected)):
+            marks = placeholders(len(chunk))
             con.execute(f"DELETE FROM broker_links WHERE org IN ({marks})", chunk)
+            con.execute(f"DELETE FROM broker_counts WHERE org IN ({marks})", chunk)
             orgs = [r[0] for r in con.execute(f"SELECT id FROM nodes WHERE id IN ({marks}) AND +type = 'Organization'", chunk)]
             if orgs:
-                marks = ",".join("?" * len(orgs))
+                marks = placeholders(len(orgs))
                 con.execute("INSERT INTO broker_links(org, community, confidence) " + _LINKS.format(orgs=marks), orgs * 3)
+                con.execute(f"INSERT INTO broker_counts(org, n) SELECT org, count(*) FROM broker_links WHERE org IN ({marks}) GROUP BY org",
+                            orgs)
 
     def rebuild(self, con: sqlite3.Connection) -> None:
         """Every organization's links afresh."""
         con.execute("DELETE FROM broker_links")
         con.execute("INSERT INTO broker_links(org, community, confidence) " + _LINKS.format(orgs=_ORGS))
+        con.execute("DELETE FROM broker_counts")
+        con.execute("INSERT INTO broker_counts(org, n) SELECT org, count(*) FROM broker_links GROUP BY org")
 
 
 BROKER_TABLES = register_derived(BrokerTables())

@@ -108,6 +108,12 @@ def _sql_inputs(store) -> tuple[dict, dict, dict, dict]:
 RANKED_SQL = """SELECT o.id AS id, o.name AS organization, coalesce(o.kind, '') AS kind, l.n AS communities
 FROM (SELECT org, count(*) AS n FROM broker_links WHERE confidence >= :min_confidence GROUP BY org) l JOIN nodes o ON o.id = l.org
 ORDER BY l.n DESC, o.name, o.id LIMIT :limit"""
+# at no confidence threshold: the organizations linking at least as many communities as the limit-th one,
+# read from broker_counts through its index, ranked
+RANKED_ALL_SQL = """SELECT o.id AS id, o.name AS organization, coalesce(o.kind, '') AS kind, c.n AS communities
+FROM broker_counts c JOIN nodes o ON o.id = c.org
+WHERE c.n >= coalesce((SELECT n FROM broker_counts ORDER BY n DESC LIMIT 1 OFFSET :limit - 1), 0)
+ORDER BY c.n DESC, o.name, o.id LIMIT :limit"""
 NAMES_SQL = """SELECT l.org AS org, c.name AS name FROM broker_links l JOIN nodes c ON c.id = l.community
 WHERE l.confidence >= ? AND l.org IN ({marks})"""
 
@@ -116,7 +122,8 @@ def sql(store, p: dict) -> list[dict]:
     """`embedded` counted on the links kept at write time (queries/broker_tables.py, RANKED_SQL); on a read-only
     store whose links are behind, from the five predicates' edges, ranked once per confidence level and store version."""
     if store.derived_ready(BROKER_TABLES.name):
-        ranked = store.read_sql(RANKED_SQL, {"min_confidence": p["min_confidence"], "limit": int(p["limit"])})
+        ranked = store.read_sql(RANKED_SQL if p["min_confidence"] > 0 else RANKED_ALL_SQL,
+                                {"min_confidence": p["min_confidence"], "limit": int(p["limit"])})
         names: dict[str, list[str]] = {r["id"]: [] for r in ranked}
         ids = list(names)
         for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):

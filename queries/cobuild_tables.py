@@ -11,9 +11,8 @@ write refreshes the links of the nodes it touched (the links name their org, com
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
-from graph.derived import register_derived
+from graph.derived import chunks, placeholders, register_derived
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cobuild_links(org_name TEXT NOT NULL, com_name TEXT NOT NULL, initiative TEXT NOT NULL, "
@@ -40,10 +39,6 @@ JOIN nodes c ON c.id = u.src
 WHERE ({{pairs}}) AND +s.predicate = 'SUPPORTS' AND +o.type = 'Organization' AND +c.type = 'Community'"""
 
 
-def _chunks(items: list, size: int = 300) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
 
 class CobuildTables:
     """graph.derived table of `cobuild` (registered as "cobuild")."""
@@ -56,8 +51,8 @@ class CobuildTables:
         """Drop the links naming a touched node and insert those its edges make now, each edge read from the
         end of the type it needs (an area's many edges are never read)."""
         of_type: dict[str, list[str]] = {"Organization": [], "Community": [], "Initiative": []}
-        for chunk in _chunks(sorted(node_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(sorted(node_ids)):
+            marks = placeholders(len(chunk))
             for column in ("org", "com", "ini"):
                 con.execute(f"DELETE FROM cobuild_links WHERE {column} IN ({marks})", chunk)
             for node, typ in con.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk):
@@ -66,8 +61,8 @@ class CobuildTables:
         for statement, where, chosen in ((_PARTNERSHIPS, "e.src", ends), (_PARTNERSHIPS, "e.dst", ends),
                                          (_SHARED, "s.src", of_type["Organization"]), (_SHARED, "s.dst", of_type["Initiative"]),
                                          (_SHARED, "u.src", of_type["Community"])):
-            for chunk in _chunks(chosen):
-                condition = f"{where} IN ({','.join('?' * len(chunk))})"
+            for chunk in chunks(chosen):
+                condition = f"{where} IN ({placeholders(len(chunk))})"
                 con.execute(statement.format(edges=condition, pairs=condition), chunk)
 
     def rebuild(self, con: sqlite3.Connection) -> None:

@@ -12,10 +12,9 @@ each group), pairs (kind, core a < core b, score ≥ duplicate_keys.KEEP).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
 from core.names import normalize_name
-from graph.derived import register_derived
+from graph.derived import chunks, placeholders, register_derived
 from queries.duplicate_keys import block_keys, can_be_qualified, group_pairs, longest_in, place_prefixes, scored, strip_steps, tails
 
 PLACE_TYPES = ("Area", "Community")
@@ -42,13 +41,6 @@ SCHEMA = (
 TABLES = ("dup_items", "dup_steps", "dup_places", "dup_groups", "dup_keys", "dup_tails", "dup_pairs")
 
 
-def _chunks(items: list, size: int = 500) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 class DuplicateTables:
@@ -64,8 +56,8 @@ class DuplicateTables:
         nodes = self._nodes(con, ids)
         items = set(self._changed_places(con, ids, nodes))
         items |= {i for i in ids if i in nodes and nodes[i][0] == "Initiative"}
-        for chunk in _chunks(ids):
-            items |= {r[0] for r in con.execute(f"SELECT id FROM dup_items WHERE id IN ({_marks(len(chunk))})", chunk)}
+        for chunk in chunks(ids):
+            items |= {r[0] for r in con.execute(f"SELECT id FROM dup_items WHERE id IN ({placeholders(len(chunk))})", chunk)}
         missing = sorted(items - nodes.keys())
         nodes |= self._nodes(con, missing)
         prefix = _PlaceLookup(con)
@@ -77,7 +69,7 @@ class DuplicateTables:
         for table in TABLES:
             con.execute(f"DELETE FROM {table}")
         places = [(i, normalize_name(name)) for i, name in con.execute(
-            f"SELECT id, name FROM nodes WHERE type IN ({_marks(len(PLACE_TYPES))})", PLACE_TYPES)]
+            f"SELECT id, name FROM nodes WHERE type IN ({placeholders(len(PLACE_TYPES))})", PLACE_TYPES)]
         con.executemany("INSERT INTO dup_places(id, norm) VALUES (?, ?)", places)
         longest = longest_in({norm for _, norm in places})
         rows: list[tuple] = []
@@ -104,8 +96,8 @@ class DuplicateTables:
     def _nodes(con: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str, str]]:
         """{id: (type, kind, name)} of the stored nodes among `ids`."""
         out = {}
-        for chunk in _chunks(ids):
-            for i, typ, kind, name in con.execute(f"SELECT id, type, coalesce(kind, ''), name FROM nodes WHERE id IN ({_marks(len(chunk))})", chunk):
+        for chunk in chunks(ids):
+            for i, typ, kind, name in con.execute(f"SELECT id, type, coalesce(kind, ''), name FROM nodes WHERE id IN ({placeholders(len(chunk))})", chunk):
                 out[i] = (typ, kind, name)
         return out
 
@@ -113,8 +105,8 @@ class DuplicateTables:
     def _changed_places(con: sqlite3.Connection, ids: list[str], nodes: dict) -> set[str]:
         """Update dup_places for `ids`; the initiatives whose stripping a place name that appeared or went can change."""
         before: dict[str, str] = {}
-        for chunk in _chunks(ids):
-            before |= dict(con.execute(f"SELECT id, norm FROM dup_places WHERE id IN ({_marks(len(chunk))})", chunk).fetchall())
+        for chunk in chunks(ids):
+            before |= dict(con.execute(f"SELECT id, norm FROM dup_places WHERE id IN ({placeholders(len(chunk))})", chunk).fetchall())
         touched = set()
         for i in ids:
             node = nodes.get(i)
@@ -177,11 +169,11 @@ class DuplicateTables:
             return
         con.execute("INSERT INTO dup_groups(kind, core, n) VALUES (?, ?, 1)", (kind, core))
         keys, own_tails = sorted(block_keys(core)), tails(core)
-        partners = {r[0] for r in con.execute(f"SELECT core FROM dup_keys WHERE kind = ? AND key IN ({_marks(len(keys))})", [kind, *keys])}
+        partners = {r[0] for r in con.execute(f"SELECT core FROM dup_keys WHERE kind = ? AND key IN ({placeholders(len(keys))})", [kind, *keys])}
         if can_be_qualified(core):
             partners |= {r[0] for r in con.execute("SELECT core FROM dup_tails WHERE kind = ? AND tail = ?", (kind, core))}
         if own_tails:
-            partners |= {r[0] for r in con.execute(f"SELECT core FROM dup_groups WHERE kind = ? AND core IN ({_marks(len(own_tails))})",
+            partners |= {r[0] for r in con.execute(f"SELECT core FROM dup_groups WHERE kind = ? AND core IN ({placeholders(len(own_tails))})",
                                                    [kind, *own_tails])}
         con.executemany("INSERT INTO dup_keys(kind, key, core) VALUES (?,?,?)", [(kind, k, core) for k in keys])
         con.executemany("INSERT INTO dup_tails(kind, tail, core) VALUES (?,?,?)", [(kind, t, core) for t in own_tails])
@@ -199,7 +191,7 @@ class _PlaceLookup:
     def longest(self, rest: str) -> int:
         if rest not in self.memo:
             prefixes = place_prefixes(rest)
-            found = [r[0] for r in self.con.execute(f"SELECT DISTINCT norm FROM dup_places WHERE norm IN ({_marks(len(prefixes))})",
+            found = [r[0] for r in self.con.execute(f"SELECT DISTINCT norm FROM dup_places WHERE norm IN ({placeholders(len(prefixes))})",
                                                     prefixes)] if prefixes else []
             self.memo[rest] = max(map(len, found), default=0)
         return self.memo[rest]

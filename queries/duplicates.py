@@ -253,9 +253,15 @@ def sql(store, p: dict) -> list[dict]:
 
 
 PAIRS_SQL = "SELECT kind, a, b, score FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)"
-SHARED_SQL = "SELECT kind, core FROM dup_groups WHERE n > 1 AND (:kind IS NULL OR kind = :kind)"
 _ITEM = "SELECT id, name, kind, core, articles FROM dup_items"
 REPORTED_SQL = f"{_ITEM} WHERE articles >= 2 AND (:kind IS NULL OR kind = :kind) ORDER BY id LIMIT :limit"
+# the initiatives of every group in a pair at or above the threshold or holding several initiatives, in one
+# statement through the (kind, core) index
+GROUPED_SQL = """SELECT i.id AS id, i.name AS name, i.kind AS kind, i.core AS core, i.articles AS articles FROM (
+  SELECT kind, a AS core FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)
+  UNION SELECT kind, b FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)
+  UNION SELECT kind, core FROM dup_groups WHERE n > 1 AND (:kind IS NULL OR kind = :kind)
+) g JOIN dup_items i ON i.kind = g.kind AND i.core = g.core"""
 
 
 def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tuple[float, int, int]]]:
@@ -263,13 +269,7 @@ def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tupl
     at or above the threshold, in groups of one core, marked same, and the first reported by two articles."""
     kind = p["kind"]
     scores = {(r["kind"], r["a"], r["b"]): r["score"] for r in store.read_sql(PAIRS_SQL, {"t": float(p["min_similarity"]), "kind": kind})}
-    groups = {(k, c) for k, a, b in scores for c in (a, b)} | {(r["kind"], r["core"]) for r in store.read_sql(SHARED_SQL, {"kind": kind})}
-    found: dict[str, dict] = {}
-    cores = sorted({c for _, c in groups})
-    for i in range(0, len(cores), 500):
-        chunk = cores[i : i + 500]
-        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE core IN ({','.join('?' * len(chunk))})", chunk)
-                  if (r["kind"], r["core"]) in groups}
+    found: dict[str, dict] = {r["id"]: r for r in store.read_sql(GROUPED_SQL, {"t": float(p["min_similarity"]), "kind": kind})}
     marked = sorted({x for pair, verdict in store.marks().items() if verdict == "same" for x in pair} - found.keys())
     for i in range(0, len(marked), 500):
         chunk = marked[i : i + 500]

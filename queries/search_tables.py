@@ -11,9 +11,8 @@ relation degree (edges in and out, mentions excluded; nodes with none are absent
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
-from graph.derived import register_derived
+from graph.derived import chunks, placeholders, register_derived
 from queries.helpers import pinyin_keys
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS search_pinyin(norm TEXT PRIMARY KEY, pinyin TEXT NOT NULL, initials TEXT NOT NULL) WITHOUT ROWID",
@@ -22,10 +21,6 @@ _DEGREES = """INSERT INTO search_degree(id, degree) SELECT id, degree FROM (
   SELECT n.id AS id, (SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id) AS degree
   FROM nodes n WHERE n.id IN ({marks})) WHERE degree > 0"""
 
-
-def _chunks(items: list, size: int = 500) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _keyed(forms) -> list[tuple[str, str, str]]:
@@ -43,8 +38,8 @@ class SearchTables:
         """Recount the degrees of `node_ids` (every end of a written or dropped edge is among them) and convert
         their normalized alias forms that no earlier write converted."""
         new: set[str] = set()
-        for chunk in _chunks(sorted(node_ids)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(sorted(node_ids)):
+            marks = placeholders(len(chunk))
             con.execute(f"DELETE FROM search_degree WHERE id IN ({marks})", chunk)
             con.execute(_DEGREES.format(marks=marks), chunk)
             new |= {r[0] for r in con.execute(

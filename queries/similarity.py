@@ -31,6 +31,7 @@ FRONT_WEIGHT = 0.4  # weight of a name's n-grams at its first character (1 at it
 CONTEXT_TERMS = 8  # a profile's strongest context terms that enter the inverted index
 BUCKET_CAP = 100  # a term shared by more profiles compares each only with its WINDOW nearest in name order
 WINDOW = 20
+KEPT_SCORE = 0.2  # candidate pairs scoring less are dropped when the index is built
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _MASK = "\u3000"
 
@@ -192,11 +193,14 @@ class SimilarityIndex:
         self.forest = _forest(n, self.pairs)  # the links union-find joins, strongest first
         self._forest_keys = [-s for s, _, _ in self.forest]
 
-    def score(self, i: int, j: int) -> float:
+    def score(self, i: int, j: int, floor: float = 0.0) -> float:
         """0–1: NAME_WEIGHT × name cosine + the rest × context cosine, the latter scaled down while the name
-        cosine is under NAME_FLOOR; the name alone when a side has no sentence besides those they share."""
+        cosine is under NAME_FLOOR; the name alone when a side has no sentence besides those they share.
+        0 when the score cannot reach `floor` whatever the sentences say (they are then not compared)."""
         name = _cos(self.names[i], self.names[j])
         if name == 0.0:  # the sentences only confirm what the names propose
+            return 0.0
+        if NAME_WEIGHT * name + (1 - NAME_WEIGHT) * min(1.0, name / NAME_FLOOR) < floor - 1e-9:  # a context cosine is at most 1
             return 0.0
         a, b = self.contexts[i], self.contexts[j]
         if not self._read[i].isdisjoint(self._read[j]):  # a sentence naming both says they were listed together,
@@ -237,8 +241,8 @@ class SimilarityIndex:
         return pairs
 
     def _scored(self, pairs: set[tuple[int, int]]) -> list[tuple[float, int, int]]:
-        out = [(self.score(i, j), i, j) for i, j in sorted(pairs)]
-        out = [x for x in out if x[0] >= 0.2]
+        out = [(self.score(i, j, KEPT_SCORE), i, j) for i, j in sorted(pairs)]
+        out = [x for x in out if x[0] >= KEPT_SCORE]
         out.sort(key=lambda x: (-x[0], x[1], x[2]))
         return out
 
