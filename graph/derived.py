@@ -12,6 +12,7 @@ embedded one ignore derived tables.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from typing import Protocol, TypeVar
@@ -24,7 +25,8 @@ class DerivedTables(Protocol):
 
     @property
     def name(self) -> str:
-        """The registry name (also the meta key `derived:<name>` holding the data version they reflect)."""
+        """The registry name (with `schema`'s fingerprint, the meta key holding the data version they reflect:
+        see `meta_key`)."""
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -61,3 +63,10 @@ def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
 def placeholders(count: int) -> str:
     """`?,?,?`: the placeholders of an IN list of `count` values."""
     return ",".join("?" * count)
+
+
+def meta_key(tables: DerivedTables) -> str:
+    """`derived:<name>:<fingerprint of schema>`: the store's meta key for the data version `tables` reflect.
+    Tables whose schema changed (a new govkg) have no version under the new key, so they are rebuilt."""
+    digest = hashlib.sha1("\n".join(tables.schema).encode("utf-8")).hexdigest()[:12]
+    return f"derived:{tables.name}:{digest}"

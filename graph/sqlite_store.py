@@ -13,7 +13,7 @@ from core.errors import StoreError
 from core.names import normalize_name
 from graph import records
 from graph.base import NamedQuery
-from graph.derived import DERIVED
+from graph.derived import DERIVED, meta_key
 from graph.merge import merge_edge, merge_fields
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
 from graph.versioned import PerVersion
@@ -302,7 +302,7 @@ class SQLiteStore:
         con.execute("INSERT INTO meta(key, value) VALUES ('data_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (after,))
         for tables in DERIVED.values():
-            key = f"derived:{tables.name}"
+            key = meta_key(tables)
             if (self._meta(con, key) or "0") == before:
                 for statement in tables.schema:
                     con.execute(statement)
@@ -315,7 +315,7 @@ class SQLiteStore:
         were behind and this store could rebuild them now (a writable store); False on a read-only store
         whose tables are behind or absent (the query then computes in memory)."""
         tables = DERIVED[name]
-        key = f"derived:{name}"
+        key = meta_key(tables)
 
         def in_step(con: sqlite3.Connection) -> bool:  # never built (no key yet, even on a new store): not in step
             built = self._meta(con, key)
@@ -328,6 +328,8 @@ class SQLiteStore:
         try:
             with self._tx() as con:
                 if not in_step(con):
+                    for table in tables.tables:  # made afresh: an older govkg may have made them with other columns
+                        con.execute(f"DROP TABLE IF EXISTS {table}")
                     for statement in tables.schema:
                         con.execute(statement)
                     tables.rebuild(con)

@@ -133,3 +133,32 @@ def test_a_store_written_without_a_table_registered_is_rebuilt_or_done_without_i
     assert tables(store, name) == rebuilt(store, name, tmp_path)
     assert spec.sql(store, params) == without
     store.close()
+
+
+def test_tables_of_another_schema_are_made_afresh(tmp_path):
+    """A govkg whose tables changed shape (another schema fingerprint) does not trust the old ones: a
+    read-only store goes without them, a writable one drops and rebuilds them."""
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    Pipeline(store).ingest(article_paths()[:4])
+    with store._tx() as con:  # the shape an older govkg gave the table, still marked in step
+        con.execute("DROP TABLE broker_counts")
+        con.execute("CREATE TABLE broker_counts(org TEXT PRIMARY KEY)")
+    original = DERIVED["brokers"]
+
+    class Reshaped:  # the same tables under a schema with one more statement: a new fingerprint
+        name, tables, refresh, rebuild = original.name, original.tables, original.refresh, original.rebuild
+        schema = (*original.schema, "CREATE INDEX IF NOT EXISTS broker_links_confidence ON broker_links(confidence)")
+
+    DERIVED["brokers"] = Reshaped()
+    try:
+        reader = SQLiteStore(path, read_only=True)
+        assert not reader.derived_ready("brokers")
+        reader.close()
+        assert store.derived_ready("brokers")
+        assert tables(store, "brokers") == rebuilt(store, "brokers", tmp_path)
+        spec = QUERIES["brokers"]
+        assert spec.sql(store, spec.bind({})) == spec.embedded(store, **spec.bind({}))
+    finally:
+        DERIVED["brokers"] = original
+    store.close()
