@@ -67,13 +67,13 @@ ORDER BY coalesce(CAST(nullif(json_extract(e.props, '$.year'), 0) AS TEXT), ''),
 
 
 def _awarded(store, year: int | None, page: int) -> Iterator[dict]:
-    args = {"year": year, "page": page, "offset": 0}
+    offset = 0
     while True:
-        rows = store.read_sql(AWARDED_SQL, args)
+        rows = store.read_sql(AWARDED_SQL, {"year": year, "page": page, "offset": offset})
         yield from rows
         if len(rows) < page:
             return
-        args["offset"] += page
+        offset += page
 
 
 def sql(store, p: dict) -> list[dict]:

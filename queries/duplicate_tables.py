@@ -5,7 +5,7 @@ few initiatives they name; it never rescans the store.
 
 Tables (dup_*): items (initiative id, kind, name, core, article count), steps (the remainders each name
 passed through while place names were stripped: a new or dropped place name re-strips the names it can
-change), places (place node id, normalized name), groups (kind, core, initiatives), keys and tails (of
+change), places (place node id, normalized name), groups (kind, core, initiatives, the least initiative id), keys and tails (of
 each group), pairs (kind, core a < core b, score ≥ duplicate_keys.KEEP).
 """
 
@@ -29,7 +29,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS dup_steps(rest TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY(rest, id)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS dup_places(id TEXT PRIMARY KEY, norm TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS dup_places_norm ON dup_places(norm)",
-    "CREATE TABLE IF NOT EXISTS dup_groups(kind TEXT NOT NULL, core TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(kind, core)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS dup_groups(kind TEXT NOT NULL, core TEXT NOT NULL, n INTEGER NOT NULL, first TEXT NOT NULL, "
+    "PRIMARY KEY(kind, core)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS dup_groups_shared ON dup_groups(kind, core) WHERE n > 1",
     "CREATE TABLE IF NOT EXISTS dup_keys(kind TEXT NOT NULL, key TEXT NOT NULL, core TEXT NOT NULL, PRIMARY KEY(kind, key, core)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS dup_tails(kind TEXT NOT NULL, tail TEXT NOT NULL, core TEXT NOT NULL, PRIMARY KEY(kind, tail, core)) WITHOUT ROWID",
@@ -75,6 +76,7 @@ class DuplicateTables:
         rows: list[tuple] = []
         steps: list[tuple[str, str]] = []
         groups: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], str] = {}
         for i, kind, name, articles in con.execute(
                 "SELECT i.id, coalesce(i.kind, ''), i.name, (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.node_id = i.id) "
                 "FROM nodes i WHERE i.type = 'Initiative'"):
@@ -83,9 +85,11 @@ class DuplicateTables:
             rows.append((i, kind, name, path[-1], articles, _SEP.join(rests)))
             steps += [(rest, i) for rest in rests]
             groups[(kind, path[-1])] = groups.get((kind, path[-1]), 0) + 1
+            first[(kind, path[-1])] = min(first.get((kind, path[-1]), i), i)
         con.executemany("INSERT INTO dup_items(id, kind, name, core, articles, steps) VALUES (?,?,?,?,?,?)", rows)
         con.executemany("INSERT INTO dup_steps(rest, id) VALUES (?, ?)", steps)
-        con.executemany("INSERT INTO dup_groups(kind, core, n) VALUES (?,?,?)", [(k, c, n) for (k, c), n in groups.items()])
+        con.executemany("INSERT INTO dup_groups(kind, core, n, first) VALUES (?,?,?,?)",
+                        [(k, c, n, first[(k, c)]) for (k, c), n in groups.items()])
         con.executemany("INSERT INTO dup_keys(kind, key, core) VALUES (?,?,?)", [(k, key, c) for k, c in groups for key in block_keys(c)])
         con.executemany("INSERT INTO dup_tails(kind, tail, core) VALUES (?,?,?)", [(k, t, c) for k, c in groups for t in tails(c)])
         con.executemany("INSERT INTO dup_pairs(kind, a, b, score) VALUES (?,?,?,?)",
@@ -134,7 +138,7 @@ class DuplicateTables:
         if node is None or node[0] != "Initiative":
             con.execute("DELETE FROM dup_items WHERE id = ?", (item,))
             if old:
-                self._leave(con, *old)
+                self._leave(con, old[0], old[1], item)
             return
         _, kind, name = node
         path = strip_steps(name, prefix.longest)
@@ -147,14 +151,19 @@ class DuplicateTables:
         con.executemany("INSERT OR IGNORE INTO dup_steps(rest, id) VALUES (?, ?)", [(rest, item) for rest in rests])
         if old != (kind, core):
             if old:
-                self._leave(con, *old)
-            self._join(con, kind, core)
+                self._leave(con, old[0], old[1], item)
+            self._join(con, kind, core, item)
 
     @staticmethod
-    def _leave(con: sqlite3.Connection, kind: str, core: str) -> None:
-        """One initiative fewer in the group; a group left empty takes its keys, tails and pairs with it."""
+    def _leave(con: sqlite3.Connection, kind: str, core: str, item: str) -> None:
+        """`item` left the group (its dup_items row already moved or gone); a group left empty takes its keys,
+        tails and pairs with it, one whose first (least) id left takes the next."""
         con.execute("UPDATE dup_groups SET n = n - 1 WHERE kind = ? AND core = ?", (kind, core))
-        if con.execute("SELECT n FROM dup_groups WHERE kind = ? AND core = ?", (kind, core)).fetchone()[0] > 0:
+        n, first = con.execute("SELECT n, first FROM dup_groups WHERE kind = ? AND core = ?", (kind, core)).fetchone()
+        if n > 0:
+            if first == item:
+                con.execute("UPDATE dup_groups SET first = (SELECT min(id) FROM dup_items WHERE kind = ? AND core = ?) "
+                            "WHERE kind = ? AND core = ?", (kind, core, kind, core))
             return
         con.execute("DELETE FROM dup_groups WHERE kind = ? AND core = ?", (kind, core))
         con.executemany("DELETE FROM dup_keys WHERE kind = ? AND key = ? AND core = ?", [(kind, k, core) for k in block_keys(core)])
@@ -163,11 +172,11 @@ class DuplicateTables:
         con.execute("DELETE FROM dup_pairs WHERE kind = ? AND b = ?", (kind, core))
 
     @staticmethod
-    def _join(con: sqlite3.Connection, kind: str, core: str) -> None:
-        """One initiative more in the group; a new group is keyed and scored against its candidates."""
-        if con.execute("UPDATE dup_groups SET n = n + 1 WHERE kind = ? AND core = ?", (kind, core)).rowcount:
+    def _join(con: sqlite3.Connection, kind: str, core: str, item: str) -> None:
+        """`item` joined the group; a new group is keyed and scored against its candidates."""
+        if con.execute("UPDATE dup_groups SET n = n + 1, first = min(first, ?) WHERE kind = ? AND core = ?", (item, kind, core)).rowcount:
             return
-        con.execute("INSERT INTO dup_groups(kind, core, n) VALUES (?, ?, 1)", (kind, core))
+        con.execute("INSERT INTO dup_groups(kind, core, n, first) VALUES (?, ?, 1, ?)", (kind, core, item))
         keys, own_tails = sorted(block_keys(core)), tails(core)
         partners = {r[0] for r in con.execute(f"SELECT core FROM dup_keys WHERE kind = ? AND key IN ({placeholders(len(keys))})", [kind, *keys])}
         if can_be_qualified(core):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.names import normalize_name
 from graph.base import GraphStore
+from graph.derived import chunks, placeholders
 from graph.traversal import graph_of, nodes_by_type
 from queries.cypher import N, roll_up_call
 from queries.duplicate_keys import group_pairs, longest_in, strip_steps
@@ -255,29 +256,88 @@ def sql(store, p: dict) -> list[dict]:
 PAIRS_SQL = "SELECT kind, a, b, score FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)"
 _ITEM = "SELECT id, name, kind, core, articles FROM dup_items"
 REPORTED_SQL = f"{_ITEM} WHERE articles >= 2 AND (:kind IS NULL OR kind = :kind) ORDER BY id LIMIT :limit"
-# the initiatives of every group in a pair at or above the threshold or holding several initiatives, in one
-# statement through the (kind, core) index
-GROUPED_SQL = """SELECT i.id AS id, i.name AS name, i.kind AS kind, i.core AS core, i.articles AS articles FROM (
+# every group in a pair at or above the threshold or holding several initiatives: its size, its least
+# initiative id and that initiative's name (what orders the clusters), through the (kind, core) keys
+GROUPS_SQL = """SELECT g.kind AS kind, g.core AS core, g.n AS n, g.first AS first, i.name AS first_name FROM (
   SELECT kind, a AS core FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)
   UNION SELECT kind, b FROM dup_pairs WHERE score >= :t AND (:kind IS NULL OR kind = :kind)
   UNION SELECT kind, core FROM dup_groups WHERE n > 1 AND (:kind IS NULL OR kind = :kind)
-) g JOIN dup_items i ON i.kind = g.kind AND i.core = g.core"""
+) s JOIN dup_groups g ON g.kind = s.kind AND g.core = s.core JOIN dup_items i ON i.id = g.first"""
+
+
+def _components(groups: dict[tuple[str, str], dict], scores: dict[tuple[str, str, str], float],
+                joined: list[tuple[tuple[str, str], tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """The groups (kind, core) connected by the scored pairs and by `joined` (groups of initiatives marked
+    the same), each component's groups in key order."""
+    parent = {g: g for g in groups}
+
+    def find(g: tuple[str, str]) -> tuple[str, str]:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for x, y in [((k, a), (k, b)) for k, a, b in scores] + joined:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for g in sorted(groups):
+        out.setdefault(find(g), []).append(g)
+    return list(out.values())
 
 
 def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tuple[float, int, int]]]:
-    """(article counts, items, scored pairs) of only the initiatives a call can return: those in the pairs
-    at or above the threshold, in groups of one core, marked same, and the first reported by two articles."""
-    kind = p["kind"]
-    scores = {(r["kind"], r["a"], r["b"]): r["score"] for r in store.read_sql(PAIRS_SQL, {"t": float(p["min_similarity"]), "kind": kind})}
-    found: dict[str, dict] = {r["id"]: r for r in store.read_sql(GROUPED_SQL, {"t": float(p["min_similarity"]), "kind": kind})}
-    marked = sorted({x for pair, verdict in store.marks().items() if verdict == "same" for x in pair} - found.keys())
-    for i in range(0, len(marked), 500):
-        chunk = marked[i : i + 500]
-        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-                  if kind is None or r["kind"] == kind}
-    found |= {r["id"]: r for r in store.read_sql(REPORTED_SQL, {"kind": kind, "limit": int(p["limit"])})}
+    """(article counts, items, scored pairs) of only the initiatives a call can return. Clusters are
+    components of core groups (a group's initiatives are joined at 100, two groups' by their pair's score),
+    ranked as choose_rows ranks them (best score, then the name and id of their least initiative), so the
+    groups are read whole only for the best components until `limit` rows are covered, plus every
+    component holding an initiative a reviewer marked (its clusters may split or join), plus the first
+    initiatives reported by two articles."""
+    kind, limit = p["kind"], int(p["limit"])
+    args = {"t": float(p["min_similarity"]), "kind": kind}
+    scores = {(r["kind"], r["a"], r["b"]): r["score"] for r in store.read_sql(PAIRS_SQL, args)}
+    groups: dict[tuple[str, str], dict] = {(r["kind"], r["core"]): r for r in store.read_sql(GROUPS_SQL, args)}
+    marks = store.marks()
+    marked_ids = sorted({x for pair in marks for x in pair})
+    marked: dict[str, dict] = {}
+    for chunk in chunks(marked_ids):
+        marked |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE id IN ({placeholders(len(chunk))})", chunk)
+                   if kind is None or r["kind"] == kind}
+    for r in marked.values():
+        groups.setdefault((r["kind"], r["core"]), {"n": 1, "first": r["id"], "first_name": r["name"]})
+    joined = [((marked[a]["kind"], marked[a]["core"]), (marked[b]["kind"], marked[b]["core"]))
+              for (a, b), verdict in marks.items() if verdict == "same" and a in marked and b in marked]
+    forced = {(r["kind"], r["core"]) for r in marked.values()}
+    components = _components(groups, scores, joined)
+    where = {g: c for c, component in enumerate(components) for g in component}
+    best = [100.0 if any(groups[g]["n"] > 1 for g in component) else 0.0 for component in components]
+    for (k, a, _), score in scores.items():
+        best[where[(k, a)]] = max(best[where[(k, a)]], score)
+    ranked = []
+    chosen: set[tuple[str, str]] = set()
+    for c, component in enumerate(components):
+        if forced.intersection(component):
+            chosen.update(component)
+            continue
+        first = min(component, key=lambda g: groups[g]["first"])
+        ranked.append(((-best[c], groups[first]["first_name"], groups[first]["first"]), component))
+    rows = 0
+    for _, component in sorted(ranked):
+        if rows >= limit:
+            break
+        chosen.update(component)
+        rows += sum(groups[g]["n"] for g in component)
+    found: dict[str, dict] = {}
+    keys = sorted(chosen)
+    for chunk in chunks(keys, 400):
+        pairs = " OR ".join(["(kind = ? AND core = ?)"] * len(chunk))
+        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE {pairs}", [x for g in chunk for x in g])}
+    found |= marked
+    found |= {r["id"]: r for r in store.read_sql(REPORTED_SQL, {"kind": kind, "limit": limit})}
     items = [Item(r["id"], r["name"], r["kind"], r["core"]) for _, r in sorted(found.items())]
-    return {r["id"]: r["articles"] for r in found.values()}, items, item_pairs(items, scores)
+    kept = {pair: s for pair, s in scores.items() if (pair[0], pair[1]) in chosen and (pair[0], pair[2]) in chosen}
+    return {r["id"]: r["articles"] for r in found.values()}, items, item_pairs(items, kept)
 
 
 SPEC = register(QuerySpec(

@@ -111,3 +111,19 @@ def test_rows_from_the_tables_equal_the_rows_on_the_graph(corpus_store, threshol
     params = spec.bind({"min_similarity": threshold, "limit": 500})
     assert corpus_store.derived_ready(DUPLICATE_TABLES.name)
     assert spec.sql(corpus_store, params) == spec.embedded(corpus_store, **params)
+
+
+def test_a_short_list_reads_only_the_best_clusters_yet_follows_the_marks(tmp_path):
+    store = SQLiteStore(tmp_path / "m.db")
+    store.write_batch(_article(1, [("a1", "Initiative", "幸福邻里食堂"), ("a2", "Initiative", "邻里食堂"),
+                                   ("b1", "Initiative", "长者助餐点"), ("b2", "Initiative", "长者助餐站"), ("c1", "Initiative", "睦邻书屋")]))
+    spec = QUERIES["duplicates"]
+    two = spec.bind({"min_similarity": 50, "limit": 2})
+    first = spec.sql(store, two)
+    assert first == spec.embedded(store, **two) and {r["id"] for r in first} == {"a1", "a2"}  # 90 (a qualifier) before 80 (one edit)
+    store.set_mark("b1", "c1", "same")  # joined at 100 to an initiative in no pair: that cluster now comes first
+    marked = spec.sql(store, two)
+    assert marked == spec.embedded(store, **two) and {r["id"] for r in marked} <= {"b1", "b2", "c1"}
+    store.set_mark("a1", "a2", "different")
+    assert spec.sql(store, two) == spec.embedded(store, **two)
+    store.close()

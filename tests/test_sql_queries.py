@@ -117,6 +117,18 @@ def test_duplicates_on_the_tables_follow_the_marks_as_the_graph_does(tmp_path, c
     store.set_mark(clusters[0][0], clusters[1][0], "same")
     after = spec.sql(store, params)
     assert after == spec.embedded(store, **params) and after != rows
+    store.set_mark(clusters[-1][0], clusters[-1][1], "different")  # a cluster a short list would not reach
+    alone = next(n.id for n in store.iter_nodes("Initiative") if n.id not in {r["id"] for r in after})
+    store.set_mark(clusters[-2][0], alone, "same")  # joined at 100 to one in no cluster: it moves up the list
+    one = spec.bind({"min_similarity": 50, "limit": 1})
+    top = [r["id"] for r in spec.sql(store, spec.bind({"min_similarity": 50, "limit": 50})) if r["cluster"] == 1]
+    for i, a in enumerate(top):  # the first cluster taken apart: a one-row list shows the next one
+        for b in top[i + 1:]:
+            store.set_mark(a, b, "different")
+    assert spec.sql(store, one)[0]["id"] not in top
+    for limit in (1, 2, 5, len(rows)):  # the clusters a call returns, chosen before its initiatives are read
+        cut = spec.bind({"min_similarity": 50, "limit": limit})
+        assert spec.sql(store, cut) == spec.embedded(store, **cut), limit
     store.close()
 
 
