@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import networkx as nx
@@ -106,13 +108,41 @@ def score_search(candidates: list[dict], q: str, limit: int) -> list[dict]:
             for s, _, _, _, how, c in scored[:limit]]
 
 
-def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int],
-                    root: str | None, limit: int = 500) -> list[dict]:
-    """Rows of the area tree in pre-order (at most `limit`): places {id: {name,type,kind}},
-    PART_OF pairs in edge-id order, LOCATED_IN counts; counts roll up from all descendants."""
-    from collections import defaultdict
+@dataclass
+class AreaTree:
+    """The area tree of `shape_hierarchy`, built once (area_tree) and walked by every call (walk_hierarchy):
+    places {id: {name, type, kind}}, each place's children in (name, id) order, the roots in that order,
+    LOCATED_IN counts, and the rolled-up counts of the subtrees counted so far."""
 
-    children = defaultdict(list)
+    places: dict[str, dict]
+    children: dict[str, list[str]]
+    roots: list[str]
+    located: dict[tuple[str, str], int]
+    totals: dict[str, list[int]] = field(default_factory=dict)
+
+    def count(self, top: str) -> None:
+        """Roll up (communities, organizations, initiatives) below `top` (iterative post-order, memoized)."""
+        totals, children, places, located = self.totals, self.children, self.places, self.located
+        stack = [(top, False)]
+        while stack:
+            n, done = stack.pop()
+            if n in totals:
+                continue
+            if not done:
+                stack.append((n, True))
+                stack.extend((c, False) for c in children.get(n, ()) if c not in totals)
+                continue
+            t = [0, located.get((n, "Organization"), 0), located.get((n, "Initiative"), 0)]
+            for c in children.get(n, ()):
+                ct = totals.get(c, [0, 0, 0])
+                t = [t[0] + ct[0] + (places[c]["type"] == "Community"), t[1] + ct[1], t[2] + ct[2]]
+            totals[n] = t
+
+
+def area_tree(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int]) -> AreaTree:
+    """The tree of places {id: {name,type,kind}} by PART_OF pairs in edge-id order (a place's first parent
+    kept), with LOCATED_IN counts {(place, type of the located): n}."""
+    children: dict[str, list[str]] = defaultdict(list)
     parent_of: dict[str, str] = {}
     for u, v in part_of:
         if u in places and v in places and u not in parent_of and u != v:
@@ -121,38 +151,34 @@ def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], loc
     order = {n: (places[n]["name"], n) for n in places}
     for kids in children.values():
         kids.sort(key=order.__getitem__)
-    roots = [root] if root else sorted((n for n in places if n not in parent_of), key=order.__getitem__)
-    totals: dict[str, list[int]] = {}
+    roots = sorted((n for n in places if n not in parent_of), key=order.__getitem__)
+    return AreaTree(places, dict(children), roots, located)
 
-    def count(top: str) -> None:  # iterative post-order: no recursion limit on deep or wide trees
-        stack = [(top, False)]
-        while stack:
-            n, done = stack.pop()
-            if n in totals:
-                continue
-            if not done:
-                stack.append((n, True))
-                stack.extend((c, False) for c in children[n] if c not in totals)
-                continue
-            t = [0, located.get((n, "Organization"), 0), located.get((n, "Initiative"), 0)]
-            for c in children[n]:
-                ct = totals.get(c, [0, 0, 0])
-                t = [t[0] + ct[0] + (places[c]["type"] == "Community"), t[1] + ct[1], t[2] + ct[2]]
-            totals[n] = t
 
+def walk_hierarchy(tree: AreaTree, root: str | None, limit: int = 500) -> list[dict]:
+    """Rows of the area tree in pre-order from `root` (every root when None), at most `limit`; counts roll
+    up from all descendants."""
+    places, children = tree.places, tree.children
     rows: list[dict] = []
-    for r in roots:
-        count(r)
+    for r in [root] if root else tree.roots:
+        tree.count(r)
         stack = [(r, 0, places[r]["name"])]
         while stack and len(rows) < limit:
             n, depth, trail = stack.pop()
-            c, o, i = totals[n]
+            c, o, i = tree.totals[n]
             rows.append({"area": places[n]["name"], "type": places[n]["type"], "kind": places[n]["kind"] or "", "depth": depth,
                          "path": trail, "communities": c, "organizations": o, "initiatives": i})
-            stack.extend((k, depth + 1, f"{trail} > {places[k]['name']}") for k in reversed(children[n]))
+            stack.extend((k, depth + 1, f"{trail} > {places[k]['name']}") for k in reversed(children.get(n, ())))
         if len(rows) >= limit:
             break
     return rows
+
+
+def shape_hierarchy(places: dict[str, dict], part_of: list[tuple[str, str]], located: dict[tuple[str, str], int],
+                    root: str | None, limit: int = 500) -> list[dict]:
+    """Rows of the area tree in pre-order (at most `limit`): places {id: {name,type,kind}},
+    PART_OF pairs in edge-id order, LOCATED_IN counts; counts roll up from all descendants."""
+    return walk_hierarchy(area_tree(places, part_of, located), root, limit)
 
 
 def bfs_rows(start: str, hops: int, expand, limit: int) -> list[dict]:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from graph.traversal import edges_by_predicate, graph_of, nodes_by_type
 from queries.cypher import FIND_NODE, N, find_cypher
-from queries.helpers import find_node, limit_param, shape_hierarchy
+from queries.helpers import area_tree, find_node, limit_param, shape_hierarchy, walk_hierarchy
 from queries.registry import Param, QuerySpec, register
 from queries.sql import find_sql
 
@@ -70,9 +70,10 @@ def _sql_inputs(store) -> tuple[dict, list, dict]:
 
 
 def sql(store, p: dict) -> list[dict]:
-    """`embedded` from the places and the PART_OF / LOCATED_IN edges (predicate index), read once per store version."""
-    places, part_of, located = store.query_index("hierarchy", lambda: _sql_inputs(store))
-    return shape_hierarchy(places, part_of, located, find_sql(store, p["root"]) if p["root"] else None, int(p["limit"]))
+    """`embedded` from the places and the PART_OF / LOCATED_IN edges (predicate index), read and made a tree
+    once per store version (helpers.area_tree; counts rolled up as calls reach them)."""
+    tree = store.query_index("hierarchy", lambda: area_tree(*_sql_inputs(store)))
+    return walk_hierarchy(tree, find_sql(store, p["root"]) if p["root"] else None, int(p["limit"]))
 
 
 SPEC = register(QuerySpec(
