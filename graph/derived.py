@@ -60,11 +60,6 @@ def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
         yield items[i : i + size]
 
 
-def placeholders(count: int) -> str:
-    """`?,?,?`: the placeholders of an IN list of `count` values."""
-    return ",".join("?" * count)
-
-
 def meta_key(tables: DerivedTables) -> str:
     """`derived:<name>:<fingerprint of schema>`: the store's meta key for the data version `tables` reflect.
     Tables whose schema changed (a new govkg) have no version under the new key, so they are rebuilt."""

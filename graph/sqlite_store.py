@@ -13,7 +13,7 @@ from core.errors import StoreError
 from core.names import normalize_name
 from graph import records
 from graph.base import NamedQuery
-from graph.derived import DERIVED, meta_key
+from graph.derived import DERIVED, chunks, meta_key
 from graph.merge import merge_edge, merge_fields
 from graph.records import ArticleRecord, Citation, EdgeRecord, EvidenceRecord, GraphBatch, MentionRecord, NodeRecord, article_id_of
 from graph.versioned import PerVersion
@@ -250,7 +250,7 @@ class SQLiteStore:
         """Per batch: is its article neither stored nor in an earlier batch of the list (one SELECT per 500)."""
         ids = list(dict.fromkeys(article_id_of(b) for b in batches))
         stored: set[str] = set()
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             stored |= {r[0] for r in con.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         out = []
         for article_id in map(article_id_of, batches):
@@ -343,7 +343,7 @@ class SQLiteStore:
     def _stored_rows(con: sqlite3.Connection, sql: str, ids: list[str]) -> dict[str, tuple]:
         """{id: row} of the stored rows `sql` (a SELECT ending in `IN`) gives for `ids`, 500 ids a statement."""
         out = {}
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             for row in con.execute(f"{sql} ({','.join('?' * len(chunk))})", chunk):
                 out[row[0]] = row
         return out
@@ -436,13 +436,13 @@ class SQLiteStore:
     def stored_articles(self, article_ids: list[str]) -> set[str]:
         """Which of `article_ids` are stored."""
         out: set[str] = set()
-        for chunk in _chunks(list(dict.fromkeys(article_ids)), 500):
+        for chunk in chunks(list(dict.fromkeys(article_ids)), 500):
             out |= {r[0] for r in self._query(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         return out
 
     def _aliases_for(self, ids: list[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {i: [] for i in ids}
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for node_id, alias in self._query(f"SELECT node_id, alias FROM aliases WHERE node_id IN ({marks}) ORDER BY alias", chunk):
                 out[node_id].append(alias)
@@ -479,7 +479,7 @@ class SQLiteStore:
         """All nodes (of one type), in id order."""
         sql = "SELECT id, type, kind, name, confidence, props FROM nodes"
         rows = self._query(sql + " WHERE type = ? ORDER BY id", (node_type,)) if node_type else self._query(sql + " ORDER BY id")
-        for chunk in _chunks(rows, 2000):
+        for chunk in chunks(rows, 2000):
             yield from self._nodes_from_rows(chunk)
 
     def iter_edges(self, predicate: str | None = None) -> Iterator[EdgeRecord]:
@@ -521,7 +521,7 @@ class SQLiteStore:
         """The first `per_edge` evidence sentences of each edge (by article, sentence), in bulk."""
         out: dict[str, list[str]] = {}
         ids = list(dict.fromkeys(edge_ids))
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._query(
                 f"""SELECT edge_id, substr(a.text, e.start + 1, e.end - e.start) FROM (
@@ -541,7 +541,7 @@ class SQLiteStore:
         out: dict[str, list[Citation]] = {}
         ids = list(dict.fromkeys(edge_ids))
         meta = "NULL, NULL, NULL" if self._meta_columns.startswith("NULL") else "a.published, a.url, a.publisher"
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._query(
                 f"""SELECT e.edge_id, e.article_id, a.title, {meta}, e.sentence_index, e.start, e.end,
@@ -642,7 +642,7 @@ class SQLiteStore:
     def edges_of(self, node_ids: list[str]) -> list[EdgeRecord]:
         """Every edge with an end among `node_ids`, in id order."""
         out: dict[str, EdgeRecord] = {}
-        for chunk in _chunks(list(dict.fromkeys(node_ids)), 400):
+        for chunk in chunks(list(dict.fromkeys(node_ids)), 400):
             marks = ",".join("?" * len(chunk))
             for r in self._query(f"SELECT id, src, dst, predicate, confidence, props FROM edges WHERE src IN ({marks}) "
                                  f"UNION SELECT id, src, dst, predicate, confidence, props FROM edges WHERE dst IN ({marks})", chunk * 2):
@@ -655,14 +655,14 @@ class SQLiteStore:
         try:
             with self._tx() as con:
                 touched = set(change.drop_nodes) | set(change.names) | {tuple(m)[0] for m in change.drop_mentions}
-                for chunk in _chunks(list(change.drop_edges), 500):
+                for chunk in chunks(list(change.drop_edges), 500):
                     marks = ",".join("?" * len(chunk))
                     touched |= {end for row in con.execute(f"SELECT src, dst FROM edges WHERE id IN ({marks})", chunk) for end in row}
                     con.execute(f"DELETE FROM evidence WHERE edge_id IN ({marks})", chunk)
                     con.execute(f"DELETE FROM edges WHERE id IN ({marks})", chunk)
                 con.executemany("DELETE FROM mentions WHERE node_id = ? AND article_id = ? AND start = ? AND end = ?",
                                 [tuple(m) for m in change.drop_mentions])
-                for chunk in _chunks(list(change.drop_nodes), 500):
+                for chunk in chunks(list(change.drop_nodes), 500):
                     marks = ",".join("?" * len(chunk))
                     con.execute(f"DELETE FROM mentions WHERE node_id IN ({marks})", chunk)
                     con.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk)
@@ -703,10 +703,6 @@ class SQLiteStore:
             con.close()
             self._local.con = None
 
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _props_json(props: dict) -> str:

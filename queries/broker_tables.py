@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from graph.derived import chunks, placeholders, register_derived
+from graph.derived import chunks, register_derived
+from queries.sql import marks as placeholders
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS broker_links(org TEXT NOT NULL, community TEXT NOT NULL, confidence REAL NOT NULL, "
@@ -49,7 +50,6 @@ UNION SELECT dst FROM edges WHERE src IN ({ids}) AND +predicate = 'COOPERATES_WI
 UNION SELECT e.src FROM edges r JOIN edges e ON e.dst = r.dst AND +e.predicate IN ('RUNS', 'SUPPORTS')
       WHERE r.src IN ({ids}) AND +r.predicate = 'RUNS'
 UNION SELECT org FROM broker_links WHERE community IN ({ids})"""
-
 
 
 class BrokerTables:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from graph.derived import chunks, placeholders, register_derived
+from graph.derived import chunks, register_derived
+from queries.sql import marks as placeholders
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cobuild_links(org_name TEXT NOT NULL, com_name TEXT NOT NULL, initiative TEXT NOT NULL, "
@@ -37,7 +38,6 @@ SELECT o.name, c.name, i.name, '', 1, s.id, u.id, o.id, c.id, i.id, o.kind, '', 
 FROM edges s JOIN edges u ON u.dst = s.dst AND +u.predicate = 'RUNS' JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
 JOIN nodes c ON c.id = u.src
 WHERE ({{pairs}}) AND +s.predicate = 'SUPPORTS' AND +o.type = 'Organization' AND +c.type = 'Community'"""
-
 
 
 class CobuildTables:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import sqlite3
 
 from core.names import normalize_name
-from graph.derived import chunks, placeholders, register_derived
+from graph.derived import chunks, register_derived
 from queries.duplicate_keys import block_keys, can_be_qualified, group_pairs, longest_in, place_prefixes, scored, strip_steps, tails
+from queries.sql import marks as placeholders
 
 PLACE_TYPES = ("Area", "Community")
 _SEP = "\x1f"  # between the remainders in dup_items.steps
@@ -40,8 +41,6 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS dup_pairs_score ON dup_pairs(score)",
 )
 TABLES = ("dup_items", "dup_steps", "dup_places", "dup_groups", "dup_keys", "dup_tails", "dup_pairs")
-
-
 
 
 class DuplicateTables:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from core.names import normalize_name
 from graph.base import GraphStore
-from graph.derived import chunks, placeholders
+from graph.derived import chunks
 from graph.traversal import graph_of, nodes_by_type
 from queries.cypher import N, roll_up_call
 from queries.duplicate_keys import group_pairs, longest_in, strip_steps
 from queries.duplicate_tables import DUPLICATE_TABLES
 from queries.helpers import attach_evidence, limit_param, place_or_runners, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
+from queries.sql import marks as placeholders
 from queries.sql import roll_up_sql
 
 
