@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from graph.traversal import edges_by_predicate, graph_of
 from queries.cypher import N, roll_up_call
 from queries.helpers import LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, register
-from queries.sql import roll_up_sql
+from queries.sql import read_pages, roll_up_sql
 
 
 def embedded(store, year=None, area: str = "", limit=200) -> list[dict]:
@@ -66,22 +64,13 @@ WHERE e.predicate = 'AWARDED' AND (:year IS NULL OR json_extract(e.props, '$.yea
 ORDER BY coalesce(CAST(nullif(json_extract(e.props, '$.year'), 0) AS TEXT), ''), w.name, u.name, e.id LIMIT :page OFFSET :offset"""
 
 
-def _awarded(store, year: int | None, page: int) -> Iterator[dict]:
-    offset = 0
-    while True:
-        rows = store.read_sql(AWARDED_SQL, {"year": year, "page": page, "offset": offset})
-        yield from rows
-        if len(rows) < page:
-            return
-        offset += page
-
-
 def sql(store, p: dict) -> list[dict]:
     """`embedded` from the AWARDED edges, sorted by SQLite and read a page at a time until `limit` rows pass
     (an area filter reads on), so only the receivers returned are rolled up."""
     limit = int(p["limit"])
     kept = []
-    for r in _awarded(store, int(p["year"]) if p["year"] else None, limit if not p["area"] else max(limit, 500)):
+    year = int(p["year"]) if p["year"] else None
+    for r in read_pages(store, AWARDED_SQL, {"year": year}, limit if not p["area"] else max(limit, 500)):
         place = roll_up_sql(store, r["receiver_id"])
         if p["area"] and p["area"] not in (place["street"], place["district"]):
             continue

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import networkx as nx
 
 from graph.traversal import edges_by_predicate, graph_of, node_types
-from queries.cobuild_tables import COBUILD_TABLES
+from queries.cobuild_tables import COBUILD_TABLES, LINKS_SQL, ORDER
 from queries.cypher import roll_up_call
 from queries.helpers import CONF, LIMIT, attach_evidence, roll_up
 from queries.registry import Param, QuerySpec, ontology_kinds, register
-from queries.sql import roll_up_sql
+from queries.sql import read_pages, roll_up_sql
 
 
 def _name(g, n: str) -> str:
@@ -72,66 +71,32 @@ def _rows(store, links, place_of, district, kind, org_kind, min_confidence, limi
     return attach_evidence(store, rows, 2)
 
 
-_PARTNERS_SQL = """SELECT e.id AS id, e.props AS props, e.confidence AS confidence, o.id AS org, o.name AS org_name, o.kind AS org_kind,
-       c.id AS com, c.name AS com_name
-FROM edges e JOIN nodes o ON o.id IN (e.src, e.dst) JOIN nodes c ON c.id IN (e.src, e.dst)
-WHERE e.predicate = 'COOPERATES_WITH' AND o.type = 'Organization' AND c.type = 'Community'
-ORDER BY e.id, o.id = e.dst"""  # per edge (org → community) before (community → org), as the graph index
-_SHARED_SQL = """SELECT s.id AS k1, u.id AS k2, min(s.confidence, u.confidence) AS confidence, o.id AS org, o.name AS org_name,
-       o.kind AS org_kind, c.id AS com, c.name AS com_name, i.name AS initiative
-FROM edges s JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
-JOIN edges u ON u.dst = s.dst AND +u.predicate = 'RUNS' JOIN nodes c ON c.id = u.src
-WHERE s.predicate = 'SUPPORTS' AND o.type = 'Organization' AND c.type = 'Community'
-ORDER BY s.id, u.id"""
-
-
-def _sql_links(store) -> list[tuple]:
-    """`_cobuild_index` from the COOPERATES_WITH, SUPPORTS and RUNS edges (predicate index), with org kinds."""
-    found: list[tuple] = []
-    for r in store.read_sql(_PARTNERS_SQL):
-        props = json.loads(r["props"])
-        pk = props.get("kind", "")
-        found.append((((r["org_name"], r["com_name"], "", pk), r["org"], r["com"], pk, "", props.get("date", ""), r["confidence"], (r["id"],)),
-                      r["org_kind"]))
-    for r in store.read_sql(_SHARED_SQL):
-        name = r["initiative"]
-        found.append((((r["org_name"], r["com_name"], name, ""), r["org"], r["com"], "", name, "", r["confidence"], (r["k1"], r["k2"])),
-                      r["org_kind"]))
-    found.sort(key=lambda f: f[0][0])
-    return found
-
-
 # the links kept at write time (queries/cobuild_tables.py) that pass the filters, in output order (the
 # order _cobuild_index sorts them in: names, then partnerships before shared initiatives, then edge ids)
-KEPT_SQL = """SELECT org_name, com_name, initiative, pk, k1, k2, org, com, org_kind, date, confidence FROM cobuild_links
+KEPT_SQL = f"""SELECT org_name, com_name, initiative, pk, k1, k2, org, com, org_kind, date, confidence FROM cobuild_links
 WHERE confidence >= :min_confidence AND (coalesce(:kind, '') = '' OR (initiative = '' AND pk = :kind))
   AND (coalesce(:org_kind, '') IN ('', 'any') OR org_kind = :org_kind)
-ORDER BY org_name, com_name, initiative, pk, part, k1, k2 LIMIT :limit OFFSET :offset"""
+{ORDER} LIMIT :page OFFSET :offset"""
 
 
-def _kept_links(store, p: dict, page: int) -> Iterator[tuple]:
-    """The filtered links from cobuild_links in output order, `page` at a time, as (link, org kind) for _rows."""
-    args = {k: p[k] for k in ("min_confidence", "kind", "org_kind")} | {"limit": page, "offset": 0}
-    while True:
-        rows = store.read_sql(KEPT_SQL, args)
-        for r in rows:
-            keys = (r["k1"], r["k2"]) if r["k2"] else (r["k1"],)
-            yield (((r["org_name"], r["com_name"], r["initiative"], r["pk"]), r["org"], r["com"], r["pk"], r["initiative"], r["date"],
-                    r["confidence"], keys), r["org_kind"])
-        if len(rows) < page:
-            return
-        args["offset"] += page
+def _link(r: dict) -> tuple:
+    """A cobuild_links row as _rows takes it: ((sort key), org, community, kind, initiative, date, confidence, edge ids), org kind."""
+    keys = (r["k1"], r["k2"]) if r["k2"] else (r["k1"],)
+    return (((r["org_name"], r["com_name"], r["initiative"], r["pk"]), r["org"], r["com"], r["pk"], r["initiative"], r["date"],
+             r["confidence"], keys), r["org_kind"])
 
 
 def sql(store, p: dict) -> list[dict]:
     """`embedded` from the links kept at write time, read in output order until `limit` rows pass (a district
-    filter reads on, a page at a time); on a read-only store whose links are behind, from the links read once
-    per store version. Each listed community is rolled up to its street and district."""
+    filter reads on, a page at a time); on a read-only store whose links are behind, the same links computed
+    from the edges once per store version (cobuild_tables.LINKS_SQL). Each listed community is rolled up to
+    its street and district."""
     limit = int(p["limit"])
     if store.derived_ready(COBUILD_TABLES.name):
-        links: Iterable[tuple] = _kept_links(store, p, limit if not p["district"] else max(limit, 1000))
+        args = {k: p[k] for k in ("min_confidence", "kind", "org_kind")}
+        links: Iterable[tuple] = map(_link, read_pages(store, KEPT_SQL, args, limit if not p["district"] else max(limit, 1000)))
     else:
-        links = store.query_index("cobuild", lambda: _sql_links(store))
+        links = store.query_index("cobuild", lambda: [_link(r) for r in store.read_sql(LINKS_SQL)])
     return _rows(store, links, lambda com: roll_up_sql(store, com), p["district"], p["kind"], p["org_kind"], p["min_confidence"], limit)
 
 

@@ -26,18 +26,26 @@ SCHEMA = (
 )
 COLUMNS = "org_name, com_name, initiative, pk, part, k1, k2, org, com, ini, org_kind, date, confidence"
 
-# partnerships of the COOPERATES_WITH edges in {edges} (a WHERE on e), either direction
-_PARTNERSHIPS = f"""INSERT OR IGNORE INTO cobuild_links({COLUMNS})
-SELECT o.name, c.name, '', coalesce(json_extract(e.props, '$.kind'), ''), 0, e.id, '', o.id, c.id, '', o.kind,
-       coalesce(json_extract(e.props, '$.date'), ''), e.confidence
+# the links of the COOPERATES_WITH edges in {edges} (a WHERE on e), either direction
+_PARTNERSHIP_ROWS = """SELECT o.name AS org_name, c.name AS com_name, '' AS initiative, coalesce(json_extract(e.props, '$.kind'), '') AS pk,
+       0 AS part, e.id AS k1, '' AS k2, o.id AS org, c.id AS com, '' AS ini, o.kind AS org_kind,
+       coalesce(json_extract(e.props, '$.date'), '') AS date, e.confidence AS confidence
 FROM edges e JOIN nodes o ON o.id IN (e.src, e.dst) JOIN nodes c ON c.id IN (e.src, e.dst)
-WHERE ({{edges}}) AND +e.predicate = 'COOPERATES_WITH' AND +o.type = 'Organization' AND +c.type = 'Community'"""
-# shared initiatives of the SUPPORTS edges s and RUNS edges u in {pairs} (a WHERE on s and u)
-_SHARED = f"""INSERT OR IGNORE INTO cobuild_links({COLUMNS})
-SELECT o.name, c.name, i.name, '', 1, s.id, u.id, o.id, c.id, i.id, o.kind, '', min(s.confidence, u.confidence)
+WHERE ({edges}) AND +e.predicate = 'COOPERATES_WITH' AND +o.type = 'Organization' AND +c.type = 'Community'"""
+# the links of shared initiatives of the SUPPORTS edges s and RUNS edges u in {pairs} (a WHERE on s and u)
+_SHARED_ROWS = """SELECT o.name AS org_name, c.name AS com_name, i.name AS initiative, '' AS pk, 1 AS part, s.id AS k1, u.id AS k2,
+       o.id AS org, c.id AS com, i.id AS ini, o.kind AS org_kind, '' AS date, min(s.confidence, u.confidence) AS confidence
 FROM edges s JOIN edges u ON u.dst = s.dst AND +u.predicate = 'RUNS' JOIN nodes o ON o.id = s.src JOIN nodes i ON i.id = s.dst
 JOIN nodes c ON c.id = u.src
-WHERE ({{pairs}}) AND +s.predicate = 'SUPPORTS' AND +o.type = 'Organization' AND +c.type = 'Community'"""
+WHERE ({pairs}) AND +s.predicate = 'SUPPORTS' AND +o.type = 'Organization' AND +c.type = 'Community'"""
+_PARTNERSHIPS = f"INSERT OR IGNORE INTO cobuild_links({COLUMNS})\n{_PARTNERSHIP_ROWS}"
+_SHARED = f"INSERT OR IGNORE INTO cobuild_links({COLUMNS})\n{_SHARED_ROWS}"
+_EVERY_PARTNERSHIP = "e.id IN (SELECT id FROM edges WHERE predicate = 'COOPERATES_WITH')"
+_EVERY_SHARED = "s.id IN (SELECT id FROM edges WHERE predicate = 'SUPPORTS')"
+ORDER = "ORDER BY org_name, com_name, initiative, pk, part, k1, k2"  # the query's output order
+# every link computed from the edges, in output order: what the table holds, for a store whose table is behind
+LINKS_SQL = f"""SELECT * FROM ({_PARTNERSHIP_ROWS.format(edges=_EVERY_PARTNERSHIP)}
+UNION ALL {_SHARED_ROWS.format(pairs=_EVERY_SHARED)}) {ORDER}"""
 
 
 class CobuildTables:
@@ -68,8 +76,8 @@ class CobuildTables:
     def rebuild(self, con: sqlite3.Connection) -> None:
         """Every link afresh."""
         con.execute("DELETE FROM cobuild_links")
-        con.execute(_PARTNERSHIPS.format(edges="e.id IN (SELECT id FROM edges WHERE predicate = 'COOPERATES_WITH')"))
-        con.execute(_SHARED.format(pairs="s.id IN (SELECT id FROM edges WHERE predicate = 'SUPPORTS')"))
+        con.execute(_PARTNERSHIPS.format(edges=_EVERY_PARTNERSHIP))
+        con.execute(_SHARED.format(pairs=_EVERY_SHARED))
 
 
 COBUILD_TABLES = register_derived(CobuildTables())

@@ -4,6 +4,8 @@ own statements, never the whole graph (graph.base.SQLStore)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from core.errors import QueryError
 from core.names import normalize_name
 
@@ -53,3 +55,15 @@ def roll_up_sql(store, node_id: str) -> dict:
 def marks(count: int) -> str:
     """`?, ?, ?` for an IN list of `count` values."""
     return ", ".join("?" * count)
+
+
+def read_pages(store, sql: str, args: dict, page: int) -> Iterator[dict]:
+    """The rows of `sql` (ending in `LIMIT :page OFFSET :offset`) read `page` at a time, for a caller that
+    stops once it has what it needs; the last page is the first shorter than `page`."""
+    offset = 0
+    while True:
+        rows = store.read_sql(sql, args | {"page": page, "offset": offset})
+        yield from rows
+        if len(rows) < page:
+            return
+        offset += page
