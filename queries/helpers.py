@@ -375,13 +375,14 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return "".join(syllables).lower(), "".join(p[0] for p in syllables if p).lower()
 
 
-@lru_cache(maxsize=None)
+_remembered_pinyin_keys = lru_cache(maxsize=None)(pinyin_keys)  # the forms a query process compares, converted once
+
+
 def pinyin_key(text: str) -> str:
     """Toneless pinyin without spaces (迎晖社区 → yinghuishequ)."""
-    return pinyin_keys(text)[0]
+    return _remembered_pinyin_keys(text)[0]
 
 
-@lru_cache(maxsize=None)
 def initials_key(text: str) -> str:
     """Pinyin initials (迎晖社区 → yhsq)."""
-    return pinyin_keys(text)[1]
+    return _remembered_pinyin_keys(text)[1]
