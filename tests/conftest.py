@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,39 @@ def neo4j_empty(neo4j_uri):
     yield s
     s.clear()
     s.close()
+
+
+def derived_rows(store, name: str) -> dict[str, list[tuple]]:
+    """Every row of the registered derived tables `name` (graph.derived) of an embedded store, sorted."""
+    from graph.derived import DERIVED
+
+    con = sqlite3.connect(store.path)
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in DERIVED[name].tables}
+    finally:
+        con.close()
+
+
+def rebuilt_derived_rows(store, name: str, tmp_path) -> dict[str, list[tuple]]:
+    """The rows a rebuild from scratch computes for the same graph (on a copy of the store)."""
+    from graph.derived import DERIVED
+    from graph.sqlite_store import SQLiteStore
+
+    copy = tmp_path / f"rebuilt-{name}.db"
+    copy.unlink(missing_ok=True)
+    src, dst = sqlite3.connect(store.path), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    other = SQLiteStore(copy)
+    with other._tx() as con:
+        DERIVED[name].rebuild(con)
+    out = derived_rows(other, name)
+    other.close()
+    return out
+
+
+def article_paths() -> list:
+    """The real articles: the corpus, then the wide set (skips when ../shared is absent)."""
+    need_shared()
+    return sorted(CORPUS.glob("*.txt")) + sorted((WIDE / "articles").glob("*.txt"))

@@ -4,11 +4,11 @@ the order of the articles; and each query reading one gives the rows of its grap
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from conftest import CORPUS, WIDE, need_shared
+from conftest import article_paths
+from conftest import derived_rows as tables
+from conftest import rebuilt_derived_rows as rebuilt
 from graph.curation import Curation, candidates, curate
 from graph.derived import DERIVED
 from graph.sqlite_store import SQLiteStore
@@ -16,35 +16,6 @@ from ingest.pipeline import Pipeline
 from queries import QUERIES
 
 NAMES = sorted(DERIVED)
-
-
-def tables(store: SQLiteStore, name: str) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(store.path)
-    try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in DERIVED[name].tables}
-    finally:
-        con.close()
-
-
-def rebuilt(store: SQLiteStore, name: str, tmp_path) -> dict[str, list[tuple]]:
-    """The tables a rebuild from scratch computes for the same graph (on a copy of the store)."""
-    copy = tmp_path / f"rebuilt-{name}.db"
-    copy.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(store.path), sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    other = SQLiteStore(copy)
-    with other._tx() as con:
-        DERIVED[name].rebuild(con)
-    out = tables(other, name)
-    other.close()
-    return out
-
-
-def article_paths() -> list:
-    need_shared()
-    return sorted(CORPUS.glob("*.txt")) + sorted((WIDE / "articles").glob("*.txt"))
 
 
 def test_the_queries_register_their_tables():

@@ -4,46 +4,16 @@ rescanning the store (tests/test_derived_tables.py holds what every derived tabl
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from conftest import CORPUS, WIDE, need_shared
+from conftest import derived_rows as tables
+from conftest import rebuilt_derived_rows as rebuilt
 from graph.curation import Curation, curate
 from graph.records import ArticleRecord, GraphBatch, MentionRecord, NodeRecord
 from graph.sqlite_store import SQLiteStore
 from queries import QUERIES, run_query
 from queries.duplicate_keys import block_keys, core_name, group_pairs, similarity
-from queries.duplicate_tables import DUPLICATE_TABLES, TABLES
-
-
-def tables(store: SQLiteStore) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(store.path)
-    try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}
-    finally:
-        con.close()
-
-
-def rebuilt(store: SQLiteStore, tmp_path) -> dict[str, list[tuple]]:
-    """The tables a rebuild from scratch computes for the same graph (on a copy of the store)."""
-    copy = tmp_path / "rebuilt.db"
-    src = sqlite3.connect(store.path)
-    dst = sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    other = SQLiteStore(copy)
-    with other._tx() as con:
-        DUPLICATE_TABLES.rebuild(con)
-    out = tables(other)
-    other.close()
-    return out
-
-
-def article_paths() -> list:
-    need_shared()
-    return sorted(CORPUS.glob("*.txt")) + sorted((WIDE / "articles").glob("*.txt"))
+from queries.duplicate_tables import DUPLICATE_TABLES
 
 
 def _article(n: int, names: list[tuple[str, str, str]]) -> GraphBatch:
@@ -67,7 +37,7 @@ def test_a_place_named_later_re_strips_the_initiatives_it_starts(store, tmp_path
     store.write_batch(_article(2, [("p2", "Area", "锦江区")]))
     assert dict(store._query("SELECT id, core FROM dup_items")) == {"i1": "邻里食堂", "i2": "邻里食堂"}
     assert store._query("SELECT kind, core, n FROM dup_groups") == [("space", "邻里食堂", 2)]
-    assert tables(store) == rebuilt(store, tmp_path)
+    assert tables(store, "duplicates") == rebuilt(store, "duplicates", tmp_path)
     rows = run_query(store, "duplicates").rows
     assert {r["id"] for r in rows if r["status"] == "similar_separate"} == {"i1", "i2"}
 
@@ -77,11 +47,11 @@ def test_corrections_keep_the_tables_in_step(tmp_path):
     store.write_batch(_article(1, [("i1", "Initiative", "幸福邻里食堂"), ("i2", "Initiative", "睦邻食堂"),
                                    ("i3", "Initiative", "长者助餐点"), ("p1", "Community", "幸福社区")]))
     curate(store, Curation("rename", "睦邻食堂", "Initiative", target="邻里食堂"))  # now 幸福邻里食堂 with a qualifier in front
-    assert tables(store) == rebuilt(store, tmp_path)
+    assert tables(store, "duplicates") == rebuilt(store, "duplicates", tmp_path)
     assert store._query("SELECT a, b, score FROM dup_pairs") == [("幸福邻里食堂", "邻里食堂", 90.0)]
     curate(store, Curation("merge", "长者助餐点", "Initiative", target="邻里食堂"))
     assert store._query("SELECT id FROM dup_items ORDER BY id") == [("i1",), ("i2",)]
-    assert tables(store) == rebuilt(store, tmp_path)
+    assert tables(store, "duplicates") == rebuilt(store, "duplicates", tmp_path)
 
 
 def test_the_query_reads_only_the_pairs_above_its_threshold(corpus_store):
