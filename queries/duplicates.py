@@ -236,8 +236,9 @@ def sql(store, p: dict) -> list[dict]:
     """`embedded` from the tables: the candidate pairs kept at write time (queries/duplicate_tables.py) when
     they are in step with the store, else computed once per store version as on the graph; runners and
     roll-ups only for the rows returned."""
+    marks = store.marks()
     if store.derived_ready(DUPLICATE_TABLES.name):
-        counts, items, pairs = _from_derived(store, p)
+        counts, items, pairs = _from_derived(store, p, marks)
     else:  # a read-only store whose tables are behind: what they would hold, in memory
         def build():
             found = store.read_sql(ITEMS_SQL, {"kind": p["kind"]})
@@ -245,7 +246,7 @@ def sql(store, p: dict) -> list[dict]:
             return ({r["id"]: r["articles"] for r in found}, *duplicate_index([(r["id"], r["name"], r["kind"]) for r in found], places))
 
         counts, items, pairs = store.query_index(f"duplicates:{p['kind']}", build)
-    chosen = choose_rows(items, pairs, store.marks(), float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
+    chosen = choose_rows(items, pairs, marks, float(p["min_similarity"]), int(p["limit"]), lambda it: counts[it.id])
     rows = []
     for cluster, it, status, score in chosen:
         runs = store.read_sql(RUNNERS_SQL, [it.id])
@@ -288,7 +289,7 @@ def _components(groups: dict[tuple[str, str], dict], scores: dict[tuple[str, str
     return list(out.values())
 
 
-def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tuple[float, int, int]]]:
+def _from_derived(store, p: dict, marks: dict[tuple[str, str], str]) -> tuple[dict[str, int], list[Item], list[tuple[float, int, int]]]:
     """(article counts, items, scored pairs) of only the initiatives a call can return. Clusters are
     components of core groups (a group's initiatives are joined at 100, two groups' by their pair's score),
     ranked as choose_rows ranks them (best score, then the name and id of their least initiative), so the
@@ -299,7 +300,6 @@ def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tupl
     args = {"t": float(p["min_similarity"]), "kind": kind}
     scores = {(r["kind"], r["a"], r["b"]): r["score"] for r in store.read_sql(PAIRS_SQL, args)}
     groups: dict[tuple[str, str], dict] = {(r["kind"], r["core"]): r for r in store.read_sql(GROUPS_SQL, args)}
-    marks = store.marks()
     marked_ids = sorted({x for pair in marks for x in pair})
     marked: dict[str, dict] = {}
     for chunk in chunks(marked_ids):
@@ -331,9 +331,9 @@ def _from_derived(store, p: dict) -> tuple[dict[str, int], list[Item], list[tupl
         rows += sum(groups[g]["n"] for g in component)
     found: dict[str, dict] = {}
     keys = sorted(chosen)
-    for chunk in chunks(keys, 400):
-        pairs = " OR ".join(["(kind = ? AND core = ?)"] * len(chunk))
-        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE {pairs}", [x for g in chunk for x in g])}
+    for some in chunks(keys, 400):
+        pairs = " OR ".join(["(kind = ? AND core = ?)"] * len(some))
+        found |= {r["id"]: r for r in store.read_sql(f"{_ITEM} WHERE {pairs}", [x for g in some for x in g])}
     found |= marked
     found |= {r["id"]: r for r in store.read_sql(REPORTED_SQL, {"kind": kind, "limit": limit})}
     items = [Item(r["id"], r["name"], r["kind"], r["core"]) for _, r in sorted(found.items())]
