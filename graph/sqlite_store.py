@@ -294,21 +294,23 @@ class SQLiteStore:
         row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    @staticmethod
+    def _set_meta(con: sqlite3.Connection, key: str, value: str) -> None:
+        con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
     def _refresh_derived(self, con: sqlite3.Connection, node_ids: set[str]) -> None:
         """Inside a data write: bump the data version and refresh every registered derived table that was
         in step with the data before it (one that was not stays behind: derived_ready rebuilds it)."""
         before = self._meta(con, "data_version") or "1"
         after = str(int(before) + 1)
-        con.execute("INSERT INTO meta(key, value) VALUES ('data_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (after,))
+        self._set_meta(con, "data_version", after)
         for tables in DERIVED.values():
             key = meta_key(tables)
             if (self._meta(con, key) or "0") == before:
                 for statement in tables.schema:
                     con.execute(statement)
                 tables.refresh(con, node_ids)
-                con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                            (key, after))
+                self._set_meta(con, key, after)
 
     def derived_ready(self, name: str) -> bool:
         """Whether the registered derived tables `name` reflect every write: True when they do, or when they
@@ -333,8 +335,7 @@ class SQLiteStore:
                     for statement in tables.schema:
                         con.execute(statement)
                     tables.rebuild(con)
-                    con.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                (key, self._meta(con, "data_version") or "1"))
+                    self._set_meta(con, key, self._meta(con, "data_version") or "1")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: the {name} tables could not be rebuilt ({exc}); nothing was changed") from exc
         return True
