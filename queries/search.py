@@ -9,6 +9,7 @@ from queries.cypher import N
 from queries.helpers import limit_param, score_search, search_candidates
 from queries.registry import Param, QuerySpec, ontology_node_types, register
 from queries.search_tables import SEARCH_TABLES
+from queries.sql import DEGREE
 
 
 def embedded(store, q: str = "", type=None, limit=20) -> list[dict]:
@@ -73,10 +74,9 @@ top AS (
 SELECT t.id AS id, t.name AS name, t.type AS type, t.kind AS kind,
        (SELECT max(f.label) FROM form f WHERE f.id = t.id AND f.score = t.score) AS "match", t.score AS score, t.degree AS degree
 FROM top t ORDER BY t.score DESC, t.degree DESC, t.name, t.id"""
-_COUNTED = "(SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id)"
 _KEPT = "coalesce((SELECT degree FROM search_degree WHERE id = n.id), 0)"  # queries/search_tables.py
 _CHINESE = "aliases a WHERE instr(lower(a.norm), :needle) > 0"
-RANKED_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=_CHINESE, degree=_COUNTED)
+RANKED_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=_CHINESE, degree=DEGREE)
 RANKED_KEPT_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, source=_CHINESE, degree=_KEPT)
 RANKED_PINYIN_SQL = _RANKED.format(score=_FORM_SCORE, label=_FORM_LABEL, degree=_KEPT, source=(
     "aliases a WHERE instr(lower(a.norm), :needle) > 0 "

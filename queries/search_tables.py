@@ -14,13 +14,13 @@ import sqlite3
 
 from graph.derived import chunks, register_derived
 from queries.helpers import pinyin_keys
+from queries.sql import DEGREE
 from queries.sql import marks as placeholders
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS search_pinyin(norm TEXT PRIMARY KEY, pinyin TEXT NOT NULL, initials TEXT NOT NULL) WITHOUT ROWID",
           "CREATE TABLE IF NOT EXISTS search_degree(id TEXT PRIMARY KEY, degree INTEGER NOT NULL) WITHOUT ROWID")
-_DEGREES = """INSERT INTO search_degree(id, degree) SELECT id, degree FROM (
-  SELECT n.id AS id, (SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id) AS degree
-  FROM nodes n WHERE n.id IN ({marks})) WHERE degree > 0"""
+_DEGREES = f"""INSERT INTO search_degree(id, degree) SELECT id, degree FROM (
+  SELECT n.id AS id, {DEGREE} AS degree FROM nodes n WHERE n.id IN ({{marks}})) WHERE degree > 0"""
 
 
 def _keyed(forms) -> list[tuple[str, str, str]]:
